@@ -1,0 +1,46 @@
+# Kinerjaku: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run test install install-test translations extract-messages bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kinerjaku needs Python 3.11 or newer")'
+	@$(PYTHON) -m venv $(VENV) || { echo "Creating the virtualenv failed: on Debian, apt-get install python3-venv"; exit 1; }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: install
+	@$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+
+extract-messages: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+run: translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	@echo "Kinerjaku: http://$(HOST):$(PORT)/"
+	$(BIN)/gunicorn --workers 1 --worker-class gthread --threads 8 \
+		--bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+
+test: install-test translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check app tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

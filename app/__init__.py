@@ -1,0 +1,127 @@
+"""Kinerjaku: the application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import Defaults
+from app.config import database_uri
+from app.config import ensure_instance_config
+from app.config import from_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then environment, then ``overrides``."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), static_url_path="/static")
+    configure(app, overrides or {})
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict) -> None:
+    app.config.from_object(Defaults)
+    if not overrides.get("TESTING"):
+        ensure_instance_config(app.instance_path)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment())
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set; see README.md")
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config, app.instance_path)
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"timeout": 15}, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    if app.config["PROXY_FIX"]:
+        count = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.WARNING,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("app").setLevel(logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    from app.core.i18n import select_locale
+    from app.core.i18n import select_timezone
+    from app.extensions import babel
+    from app.extensions import csrf
+    from app.extensions import db
+    from app.extensions import limiter
+    from app.extensions import login_manager
+    from app.extensions import migrate
+
+    # Import every domain's models so metadata (and Alembic) sees all tables.
+    from app.auth import models as _auth_models  # noqa: F401
+    from app.org import models as _org_models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(ROOT / "app" / "translations"))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
+
+
+def _tune_sqlite(engine) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(connection, _record):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+
+def register_security(app: Flask) -> None:
+    from app.core.security import init_security
+
+    init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import register_api
+    from app.auth.views import bp as auth_bp
+    from app.home.views import bp as home_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    register_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.demo.cli import seed_demo
+
+    app.cli.add_command(seed_demo)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.core.templating import init_templating
+
+    init_templating(app)

@@ -1,0 +1,58 @@
+"""The /api/v1 plumbing: OpenAPI document, docs page, error envelope. Domains own endpoints."""
+
+import swagger_ui_bundle
+from flask import Blueprint
+from flask import make_response
+from flask import render_template
+from flask import send_from_directory
+from flask_smorest import Api
+
+from app.core.schemas import ErrorEnvelope
+from app.core.security import CONTENT_SECURITY_POLICY
+from app.errors import handle_http_exception
+
+
+class JsonApi(Api):
+    """flask-smorest with our error envelope, documented and used for every error."""
+
+    ERROR_SCHEMA = ErrorEnvelope
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+
+api = JsonApi()
+
+docs_bp = Blueprint("api_docs", __name__, url_prefix="/api/v1")
+
+
+@docs_bp.get("/docs")
+def docs():
+    """Swagger UI over our own openapi.json, with its assets served from this server."""
+    response = make_response(render_template("api/docs.html"))
+    # Swagger UI sets inline style attributes; nothing else on this page is relaxed.
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return response
+
+
+@docs_bp.get("/docs/assets/<path:filename>")
+def docs_asset(filename):
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+
+
+def register_api(app):
+    from app.auth.api import blp as auth_blp
+    from app.org.api import blp as org_blp
+
+    api.init_app(app, spec_kwargs={
+        "info": {"description": "Kinerjaku: daily performance log for ASN (PermenPANRB 6/2022)."},
+        "components": {"securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "kinerjaku_session"},
+            "bearer": {"type": "http", "scheme": "bearer"},
+        }},
+        "security": [{"session": []}, {"bearer": []}],
+    })
+    for blp in (auth_blp, org_blp):
+        api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
+    app.register_blueprint(docs_bp)

@@ -1,0 +1,1 @@
+"""Sign-in: passwords, login sessions, CSRF, personal access tokens."""

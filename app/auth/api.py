@@ -1,0 +1,107 @@
+"""POST /auth/login, /auth/logout, /auth/password and personal access tokens."""
+
+from datetime import timedelta
+
+from flask import current_app
+from flask import g
+from flask import request
+from flask import session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
+from flask_smorest import Blueprint
+from flask_wtf.csrf import generate_csrf
+
+from app.auth import services
+from app.auth.schemas import ChangePasswordIn
+from app.auth.schemas import LoginIn
+from app.auth.schemas import LoginOut
+from app.auth.schemas import NewTokenOut
+from app.auth.schemas import TokenIn
+from app.auth.schemas import TokenOut
+from app.auth.services import Unauthorized
+from app.auth.throttle import login_limits
+from app.core.schemas import ErrorEnvelope
+from app.core.security import csrf_exempt_json
+from app.core.security import public
+from app.errors import Forbidden
+from app.extensions import db
+from app.models import utcnow
+
+blp = Blueprint("auth_api", __name__, url_prefix="/auth",
+                description="Sign in and out, passwords, personal access tokens")
+
+
+def sign_in(person) -> None:
+    """Renew the session (new id, new CSRF token) and record the login."""
+    session.clear()
+    services.start_session(person, request.headers.get("User-Agent", ""))
+    login_user(person)
+    session.permanent = True
+    db.session.commit()
+
+
+@blp.post("/login")
+@blp.arguments(LoginIn)
+@blp.response(200, LoginOut)
+@blp.alt_response(401, schema=ErrorEnvelope, description="Wrong NIP or password")
+@blp.alt_response(429, schema=ErrorEnvelope, description="Too many attempts; see Retry-After")
+@login_limits
+@public
+@csrf_exempt_json
+def login(args):
+    """Sign in with NIP and password; the answer carries the CSRF token for later writes."""
+    person = services.authenticate(args["nip"], args["password"])
+    if person is None:
+        db.session.commit()  # a rehash may be pending; nothing else is
+        raise Unauthorized(_("The NIP or password is wrong."))
+    sign_in(person)
+    return {"csrf_token": generate_csrf(), "person": person}
+
+
+@blp.post("/logout")
+@blp.response(204)
+def logout():
+    """End this login session on the server and clear the cookie."""
+    if g.auth_kind == "token":
+        raise Forbidden(_("An access token cannot sign out; revoke it instead."))
+    services.end_session(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+
+
+@blp.post("/password")
+@blp.arguments(ChangePasswordIn)
+@blp.response(204)
+def change_password(args):
+    """Change the password; every other session and every access token is ended."""
+    services.change_password(current_user, args["current_password"], args["new_password"])
+    db.session.commit()
+
+
+@blp.get("/tokens")
+@blp.response(200, TokenOut(many=True))
+def list_tokens():
+    return services.list_tokens(current_user)
+
+
+@blp.post("/tokens")
+@blp.arguments(TokenIn)
+@blp.response(201, NewTokenOut)
+def create_token(args):
+    """Create a personal access token; its value is in this answer and never again."""
+    days = args.get("expires_in_days")
+    expires = utcnow() + timedelta(days=days) if days else None
+    pat = services.create_token(current_user, args["name"], expires)
+    db.session.commit()
+    current_app.logger.info("Token %s issued", pat.prefix)
+    return pat
+
+
+@blp.delete("/tokens/<int:token_id>")
+@blp.response(204)
+def revoke_token(token_id):
+    services.revoke_token(current_user, token_id)
+    db.session.commit()

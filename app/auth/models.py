@@ -1,0 +1,52 @@
+"""Server-side records of login sessions and personal access tokens."""
+
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models import utcnow
+from app.org.models import Person
+
+
+class LoginSession(db.Model):
+    """One signed-in browser or device; the cookie carries its token, the table its hash."""
+
+    __tablename__ = "login_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"), index=True)
+    #: sha256 of the token, so a leaked database does not leak live sessions.
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_agent: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    revoked_at: so.Mapped[Optional[datetime]]
+
+    person: so.Mapped[Person] = so.relationship()
+
+    #: The clear token, known only in the request that created or presented it.
+    token: str = ""
+
+
+class PersonalAccessToken(db.Model):
+    """A token for scripts and integrations: shown once, stored hashed, revocable."""
+
+    __tablename__ = "personal_access_tokens"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: The first characters of the token, to tell tokens apart in a list.
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(16))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[Optional[datetime]]
+    last_used_at: so.Mapped[Optional[datetime]]
+    revoked_at: so.Mapped[Optional[datetime]]
+
+    person: so.Mapped[Person] = so.relationship()
+
+    token: str = ""

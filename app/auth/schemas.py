@@ -1,0 +1,42 @@
+import marshmallow as ma
+
+from app.core.schemas import Schema
+from app.org.schemas import MeOut
+
+
+class LoginIn(Schema):
+    nip = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40),
+                           metadata={"example": "198503122010011001"})
+    password = ma.fields.String(required=True, load_only=True,
+                                validate=ma.validate.Length(min=1, max=256))
+
+
+class LoginOut(Schema):
+    csrf_token = ma.fields.String(metadata={"description": "Send back as X-CSRFToken on writes"})
+    person = ma.fields.Nested(MeOut)
+
+
+class ChangePasswordIn(Schema):
+    current_password = ma.fields.String(required=True, load_only=True,
+                                        validate=ma.validate.Length(min=1, max=256))
+    new_password = ma.fields.String(required=True, load_only=True,
+                                    validate=ma.validate.Length(min=1, max=256))
+
+
+class TokenIn(Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    expires_in_days = ma.fields.Integer(strict=True, load_default=None, allow_none=True,
+                                        validate=ma.validate.Range(min=1, max=366))
+
+
+class TokenOut(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    prefix = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    expires_at = ma.fields.DateTime(allow_none=True)
+    last_used_at = ma.fields.DateTime(allow_none=True)
+
+
+class NewTokenOut(TokenOut):
+    token = ma.fields.String(metadata={"description": "Shown only once"})

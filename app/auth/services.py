@@ -1,0 +1,209 @@
+"""Passwords, login sessions and personal access tokens.
+
+Services flush, never commit: the request, command or job that calls them commits once.
+"""
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.auth.models import LoginSession
+from app.auth.models import PersonalAccessToken
+from app.errors import AppError
+from app.errors import NotFound
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import utcnow
+from app.org.models import Person
+from app.org.nip import normalise
+
+logger = logging.getLogger(__name__)
+
+TOKEN_PREFIX = "kjk_"
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(time_cost=config["ARGON2_TIME_COST"],
+                          memory_cost=config["ARGON2_MEMORY_COST"],
+                          parallelism=config["ARGON2_PARALLELISM"])
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def check_password(person: Person, password: str) -> bool:
+    try:
+        return _hasher().verify(person.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _dummy_verify(password: str) -> None:
+    """Spend the time of a real check, so an unknown NIP cannot be told from a wrong password."""
+    app = current_app._get_current_object()
+    dummy = app.extensions.get("kinerjaku_dummy_hash")
+    if dummy is None:
+        dummy = app.extensions["kinerjaku_dummy_hash"] = hash_password(secrets.token_hex(8))
+    try:
+        _hasher().verify(dummy, password)
+    except VerificationError:
+        pass
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(nip: str, password: str) -> Person | None:
+    """The active person with this NIP and password, or None."""
+    person = db.session.scalar(sa.select(Person).where(Person.nip == normalise(nip)))
+    if person is None or not person.active:
+        _dummy_verify(password)
+        return None
+    if not check_password(person, password):
+        return None
+    if _hasher().check_needs_rehash(person.password_hash):
+        person.password_hash = hash_password(password)
+    return person
+
+
+def start_session(person: Person, user_agent: str = "") -> LoginSession:
+    """Record a new login session; its clear token goes into the session cookie."""
+    token = secrets.token_urlsafe(32)
+    login = LoginSession(person=person, token_hash=digest(token), user_agent=user_agent[:300])
+    login.token = token
+    db.session.add(login)
+    person.last_login_at = utcnow()
+    person.current_auth = login
+    db.session.flush()
+    logger.info("Person %s signed in (session %s)", person.id, login.id)
+    return login
+
+
+def person_for_session(token: str) -> Person | None:
+    """The person behind a live login session token, touching its last-seen time."""
+    if not token:
+        return None
+    login = db.session.scalar(
+        sa.select(LoginSession).where(LoginSession.token_hash == digest(token),
+                                      LoginSession.revoked_at.is_(None)))
+    if login is None or not login.person.active:
+        return None
+    now = utcnow()
+    if now - login.last_seen_at > current_app.config["SESSION_IDLE_TIMEOUT"]:
+        return None
+    if now - login.created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
+        return None
+    # Write the last-seen time at most once a minute: a write per request is wasted work.
+    if (now - login.last_seen_at).total_seconds() > 60:
+        login.last_seen_at = now
+        db.session.commit()
+    login.token = token
+    login.person.current_auth = login
+    return login.person
+
+
+def end_session(person: Person) -> None:
+    login = person.current_auth
+    if isinstance(login, LoginSession) and login.revoked_at is None:
+        login.revoked_at = utcnow()
+        logger.info("Person %s signed out (session %s)", person.id, login.id)
+
+
+def revoke_other_sessions(person: Person) -> int:
+    keep = person.current_auth.id if isinstance(person.current_auth, LoginSession) else None
+    query = sa.update(LoginSession).where(LoginSession.person_id == person.id,
+                                          LoginSession.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(LoginSession.id != keep)
+    return db.session.execute(query.values(revoked_at=utcnow())).rowcount
+
+
+def validate_new_password(password: str, person: Person) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(fields={"new_password": _(
+            "Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)})
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(fields={"new_password": _(
+            "Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)})
+    if normalise(password) == person.nip or password.lower() in (person.name.lower(),):
+        raise ValidationFailed(fields={"new_password": _(
+            "Do not use your NIP or your name as the password.")})
+
+
+def change_password(person: Person, current: str, new: str) -> None:
+    """Check the current password, set the new one and sign out every other device."""
+    if not check_password(person, current):
+        raise ValidationFailed(fields={"current_password": _("The current password is wrong.")})
+    validate_new_password(new, person)
+    person.password_hash = hash_password(new)
+    revoked = revoke_other_sessions(person)
+    db.session.execute(
+        sa.update(PersonalAccessToken)
+        .where(PersonalAccessToken.person_id == person.id,
+               PersonalAccessToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()))
+    logger.info("Person %s changed password; %s other sessions ended", person.id, revoked)
+
+
+def create_token(person: Person, name: str, expires_at: datetime | None = None
+                 ) -> PersonalAccessToken:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    pat = PersonalAccessToken(person=person, name=name, token_hash=digest(token),
+                              prefix=token[:10], expires_at=expires_at)
+    pat.token = token
+    db.session.add(pat)
+    db.session.flush()
+    logger.info("Person %s created access token %s", person.id, pat.id)
+    return pat
+
+
+def list_tokens(person: Person) -> list[PersonalAccessToken]:
+    return list(db.session.scalars(
+        sa.select(PersonalAccessToken)
+        .where(PersonalAccessToken.person_id == person.id,
+               PersonalAccessToken.revoked_at.is_(None))
+        .order_by(PersonalAccessToken.created_at.desc())))
+
+
+def revoke_token(person: Person, token_id: int) -> None:
+    """:raise NotFound: unless the live token belongs to ``person``."""
+    pat = db.session.scalar(sa.select(PersonalAccessToken).where(
+        PersonalAccessToken.id == token_id, PersonalAccessToken.person_id == person.id,
+        PersonalAccessToken.revoked_at.is_(None)))
+    if pat is None:
+        raise NotFound(_("Token not found."))
+    pat.revoked_at = utcnow()
+
+
+def person_for_token(token: str) -> Person | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    pat = db.session.scalar(sa.select(PersonalAccessToken).where(
+        PersonalAccessToken.token_hash == digest(token),
+        PersonalAccessToken.revoked_at.is_(None)))
+    now = utcnow()
+    if pat is None or not pat.person.active or (pat.expires_at and pat.expires_at <= now):
+        return None
+    if pat.last_used_at is None or (now - pat.last_used_at).total_seconds() > 60:
+        pat.last_used_at = now
+        db.session.commit()
+    pat.token = token
+    pat.person.current_auth = pat
+    return pat.person
+
+
+class Unauthorized(AppError):
+    status, code = 401, "unauthorized"

@@ -1,0 +1,123 @@
+"""Sign-in, sign-out, password and access-token pages."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import logout_user
+from marshmallow import ValidationError
+
+from app.auth import services
+from app.auth.api import sign_in
+from app.auth.schemas import ChangePasswordIn
+from app.auth.schemas import LoginIn
+from app.auth.schemas import TokenIn
+from app.auth.throttle import login_limits
+from app.core.security import public
+from app.errors import AppError
+from app.errors import flatten_messages
+from app.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never send someone to another site after signing in."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc:
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/masuk", methods=["GET", "POST"], endpoint="login")
+@login_limits
+@public
+def login():
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(_safe_next(request.args.get("next")))
+        return render_template("auth/login.html", form={}, errors={})
+    form = request.form.to_dict()
+    try:
+        args = LoginIn().load({"nip": form.get("nip", ""), "password": form.get("password", "")})
+    except ValidationError as error:
+        return render_template("auth/login.html", form=form,
+                               errors=flatten_messages(error.messages)), 422
+    person = services.authenticate(args["nip"], args["password"])
+    if person is None:
+        db.session.commit()
+        return render_template("auth/login.html", form=form,
+                               errors={"_form": _("The NIP or password is wrong.")}), 401
+    sign_in(person)
+    return redirect(_safe_next(request.args.get("next")), 303)
+
+
+@bp.post("/keluar")
+def logout():
+    services.end_session(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/profil/kata-sandi", methods=["GET", "POST"])
+def password():
+    if request.method == "GET":
+        return render_template("auth/password.html", errors={})
+    try:
+        args = ChangePasswordIn().load({
+            "current_password": request.form.get("current_password", ""),
+            "new_password": request.form.get("new_password", "")})
+        if request.form.get("confirm_password", "") != args["new_password"]:
+            return render_template("auth/password.html", errors={
+                "confirm_password": _("The two new passwords differ.")}), 422
+        services.change_password(current_user, args["current_password"], args["new_password"])
+    except ValidationError as error:
+        return render_template("auth/password.html",
+                               errors=flatten_messages(error.messages)), 422
+    except AppError as error:
+        return render_template("auth/password.html", errors=error.fields), error.status
+    db.session.commit()
+    flash(_("Password changed. Other devices have been signed out."), "success")
+    return redirect(url_for("home.profile"), 303)
+
+
+@bp.post("/profil/token")
+def create_token():
+    try:
+        args = TokenIn().load({"name": request.form.get("name", "")})
+    except ValidationError:
+        flash(_("Give the token a name."), "error")
+        return redirect(url_for("home.profile"), 303)
+    pat = services.create_token(current_user, args["name"])
+    db.session.commit()
+    # Shown once, on the page that answers this request; never stored in clear.
+    return render_template("auth/token_created.html", token=pat)
+
+
+@bp.post("/profil/token/<int:token_id>/cabut")
+def revoke_token(token_id):
+    services.revoke_token(current_user, token_id)
+    db.session.commit()
+    flash(_("Token revoked."), "success")
+    return redirect(url_for("home.profile"), 303)
+
+
+@bp.get("/bahasa/<code>", endpoint="language")
+@public
+def language(code):
+    """Choose the language before signing in (kept in a cookie for a year)."""
+    response = redirect(url_for("auth.login"), 303)
+    if code in ("id", "en"):
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True,
+                            secure=request.is_secure)
+    return response

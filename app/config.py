@@ -1,0 +1,115 @@
+"""Configuration layers: defaults here, then ``instance/config.py``, then the environment.
+
+The defaults work on a clean clone with nothing else running: SQLite in the instance folder,
+in-memory rate limits. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+#: Settings that may come from the environment, with the type they are parsed to.
+ENV_SETTINGS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "SESSION_COOKIE_SECURE": bool,
+    "PROXY_FIX": int,
+    "MAX_CONTENT_LENGTH": int,
+    "LOGIN_LIMIT_PER_NIP": str,
+    "LOGIN_LIMIT_PER_IP": str,
+}
+
+
+class Defaults:
+    SECRET_KEY = None  # generated into instance/config.py on first run
+    DATABASE_URL = None  # None: SQLite file in the instance folder
+    REDIS_URL = None  # None: in-process broker, in-memory rate limits
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    SESSION_COOKIE_NAME = "kinerjaku_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: False: Secure is still set on every request that arrived over HTTPS (see core.security).
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    #: A login session unused for this long is refused.
+    SESSION_IDLE_TIMEOUT = timedelta(days=14)
+    #: Number of trusted proxies in front of the app (X-Forwarded-For/Proto), 0 for none.
+    PROXY_FIX = 0
+
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+
+    WTF_CSRF_CHECK_DEFAULT = False  # checked in core.security, after bearer tokens
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    LOGIN_LIMIT_PER_NIP = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_IP = "30 per minute"
+
+    #: argon2id cost: above OWASP's floor (m=19 MiB, t=2, p=1), about 60 ms on our machines.
+    ARGON2_TIME_COST = 4
+    ARGON2_MEMORY_COST = 19456
+    ARGON2_PARALLELISM = 1
+
+    API_TITLE = "Kinerjaku API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+def from_environment(environ=os.environ) -> dict:
+    """Read the settings named in ``ENV_SETTINGS`` from the environment."""
+    values = {}
+    for name, kind in ENV_SETTINGS.items():
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        if kind is bool:
+            values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+        elif kind is int:
+            values[name] = int(raw)
+        else:
+            values[name] = raw
+    return values
+
+
+def ensure_instance_config(instance_path: str) -> Path:
+    """Create ``instance/config.py`` with a fresh SECRET_KEY unless it exists already.
+
+    Uses an exclusive create, so two processes starting at once cannot both write it.
+    """
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "config.py"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "w") as handle:
+        handle.write(
+            "# Generated on first run. Keep it secret; it is not part of the repository.\n"
+            f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
+        )
+    return path
+
+
+def database_uri(config: dict, instance_path: str) -> str:
+    """SQLAlchemy URI from DATABASE_URL, defaulting to SQLite in the instance folder."""
+    url = config.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "kinerjaku.sqlite3")
+    # Accept the common postgres:// and postgresql:// spellings; we drive psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,1 @@
+"""Cross-cutting plumbing: security, i18n, scoping helpers."""

@@ -1,0 +1,26 @@
+"""Base schema: unknown fields refused, surrounding whitespace stripped from every string."""
+
+import marshmallow as ma
+
+
+class Schema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    @ma.pre_load
+    def strip_strings(self, data, **kwargs):
+        if isinstance(data, dict):
+            return {key: value.strip() if isinstance(value, str) else value
+                    for key, value in data.items()}
+        return data
+
+
+class ErrorBody(Schema):
+    code = ma.fields.String(metadata={"description": "Machine-readable error code"})
+    message = ma.fields.String(metadata={"description": "Human-readable message"})
+    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
+                            metadata={"description": "Message per invalid field"})
+
+
+class ErrorEnvelope(Schema):
+    error = ma.fields.Nested(ErrorBody)

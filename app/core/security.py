@@ -1,0 +1,134 @@
+"""Who is asking, and may they: bearer tokens, the sign-in requirement, CSRF, headers.
+
+Order per request: a bearer token authenticates (and needs no CSRF token); otherwise the
+session cookie does. Every endpoint needs a signed-in person unless marked :func:`public`.
+Every state-changing request authenticated by the cookie must carry the CSRF token.
+"""
+
+from functools import wraps
+
+from flask import current_app
+from flask import g
+from flask import redirect
+from flask import request
+from flask import url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+
+from app.auth.services import Unauthorized
+from app.auth.services import person_for_session
+from app.auth.services import person_for_token
+from app.extensions import csrf
+from app.extensions import login_manager
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def public(view):
+    """Mark a view as reachable without signing in."""
+    view.is_public = True
+    return view
+
+
+def csrf_exempt_json(view):
+    """Exempt a JSON view from the CSRF token (only for sign-in, which has no session yet).
+
+    It still demands ``Content-Type: application/json``, which a cross-site form cannot send.
+    """
+    view.csrf_json_only = True
+    return view
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Mark the cookie Secure whenever the request itself came over HTTPS."""
+
+    def get_cookie_secure(self, app):
+        from flask import has_request_context
+
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def _view_function():
+    if request.url_rule is None:
+        return None
+    return current_app.view_functions.get(request.endpoint)
+
+
+def authenticate_request():
+    """before_request: bearer token, then the sign-in requirement, then CSRF."""
+    g.auth_kind = None
+    authorization = request.authorization
+    if authorization is not None and authorization.type == "bearer":
+        person = person_for_token(authorization.token or "")
+        if person is None:
+            raise Unauthorized()
+        # The bearer token wins over any cookie that came along.
+        login_manager._update_request_context_with_user(person)
+        g.auth_kind = "token"
+        return None
+    view = _view_function()
+    if view is None or request.endpoint == "static":
+        return None
+    is_public = getattr(view, "is_public", False) or getattr(
+        getattr(view, "view_class", None), "is_public", False)
+    if not is_public and not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            raise Unauthorized()
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if current_user.is_authenticated:
+        g.auth_kind = "session"
+    if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
+        if getattr(view, "csrf_json_only", False):
+            return None
+        csrf.protect()
+    return None
+
+
+def load_user(token: str):
+    return person_for_session(token)
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.path.startswith("/api/") or g.get("auth_kind"):
+        # Personal data: never kept by shared caches or the back/forward cache.
+        headers.setdefault("Cache-Control", "no-store")
+        headers.add("Vary", "Cookie")
+    return response
+
+
+def init_security(app):
+    app.session_interface = SessionInterface()
+    login_manager.user_loader(load_user)
+    login_manager.login_view = None  # handled in authenticate_request
+    app.before_request(authenticate_request)
+    app.after_request(security_headers)
+
+
+def requires_role(*roles):
+    """Refuse with 403 unless the signed-in person has one of ``roles``."""
+    from app.errors import Forbidden
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.roles.intersection(roles):
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

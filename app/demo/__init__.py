@@ -1,0 +1,1 @@
+"""Demo organisations for trying Kinerjaku out."""

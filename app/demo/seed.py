@@ -1,0 +1,56 @@
+"""Create (or complete) the demo organisations; running it again changes nothing."""
+
+import sqlalchemy as sa
+
+from app.auth.services import hash_password
+from app.demo.data import DEMO_PASSWORD
+from app.demo.data import ORGANISATIONS
+from app.demo.data import PEOPLE
+from app.demo.data import UNITS
+from app.demo.data import demo_nip
+from app.extensions import db
+from app.org import services
+from app.org.models import Organisation
+from app.org.models import Person
+from app.org.models import Role
+from app.org.models import Unit
+from app.org.nip import make_nip
+
+#: The role an account is listed under, most senior first.
+ROLE_ORDER = (Role.PIMPINAN, Role.ADMIN, Role.ATASAN, Role.PEGAWAI)
+
+
+def seed_demo() -> list[dict]:
+    """Seed both organisations and return the demo accounts."""
+    password_hash = None
+    accounts = []
+    for org_index, (slug, name, timezone, _offset) in enumerate(ORGANISATIONS):
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+        if org is None:
+            org = services.create_organisation(slug, name, timezone)
+        units = {}
+        for code, parent_code, unit_name in UNITS:
+            unit = db.session.scalar(sa.select(Unit).where(Unit.org_id == org.id,
+                                                           Unit.code == code))
+            if unit is None:
+                unit = services.create_unit(org, code, unit_name, units.get(parent_code))
+            units[code] = unit
+        people = {}
+        for index, (key, boss, unit_code, jabatan, kind, golongan, roles, sex,
+                    names) in enumerate(PEOPLE):
+            nip = make_nip(*demo_nip(org_index, index, sex))
+            person = db.session.scalar(sa.select(Person).where(Person.nip == nip))
+            if person is None:
+                password_hash = password_hash or hash_password(DEMO_PASSWORD)
+                person = services.create_person(
+                    org, units[unit_code], nip=nip, name=names[org_index], jabatan=jabatan,
+                    position_kind=kind, golongan=golongan, password_hash=password_hash,
+                    supervisor=people.get(boss), roles=roles)
+            people[key] = person
+            main_role = next(role for role in ROLE_ORDER if role in person.roles)
+            accounts.append({"org": org.name, "role": main_role.value, "nip": person.nip,
+                             "name": person.name, "password": DEMO_PASSWORD,
+                             "unit": person.unit.name,
+                             "roles": sorted(role.value for role in person.roles)})
+    db.session.commit()
+    return accounts

@@ -1,0 +1,19 @@
+"""Flask extensions, created unbound and bound to an app in ``create_app``."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from app.models import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+#: Retry-After is set by our own error handler, so the extension adds no headers.
+limiter = Limiter(key_func=get_remote_address, headers_enabled=False)

@@ -1,0 +1,1 @@
+"""Beranda (home) and Profil pages."""

@@ -1,0 +1,1 @@
+"""Organisations, units, people and reporting lines."""

@@ -1,0 +1,65 @@
+"""GET /me, people and units, always within the caller's organisation and line."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from app.core.schemas import ErrorEnvelope
+from app.extensions import db
+from app.org import services
+from app.org.models import Person
+from app.org.schemas import MeOut
+from app.org.schemas import PersonListArgs
+from app.org.schemas import PersonOut
+from app.org.schemas import PreferencesIn
+from app.org.schemas import UnitOut
+
+blp = Blueprint("org_api", __name__, url_prefix="", description="The caller, people and units")
+
+
+@blp.get("/me")
+@blp.response(200, MeOut)
+def me():
+    """The signed-in person: unit (with its path and time zone), supervisor and roles."""
+    return current_user
+
+
+@blp.patch("/me")
+@blp.arguments(PreferencesIn)
+@blp.response(200, MeOut)
+def update_me(args):
+    """Change personal preferences (the UI language; null follows the browser)."""
+    current_user.locale = args["locale"]
+    db.session.commit()
+    return current_user
+
+
+@blp.get("/people")
+@blp.arguments(PersonListArgs, location="query")
+@blp.response(200, PersonOut(many=True))
+def list_people(args):
+    """People the caller may see: themself, their supervisor and the line below them."""
+    query = services.people_visible_to(current_user).order_by(Person.name, Person.id)
+    page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
+    return page.items
+
+
+@blp.get("/people/<int:person_id>")
+@blp.response(200, PersonOut)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not visible")
+def get_person(person_id):
+    return services.get_person(current_user, person_id)
+
+
+@blp.get("/units")
+@blp.response(200, UnitOut(many=True))
+def list_units():
+    """The caller's organisation's unit tree, flat, parents referenced by id."""
+    return services.units_of(current_user.org_id)
+
+
+@blp.get("/units/<int:unit_id>")
+@blp.response(200, UnitOut)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not found")
+def get_unit(unit_id):
+    return services.get_unit(current_user, unit_id)
+

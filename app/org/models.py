@@ -1,0 +1,158 @@
+"""Organisations (instansi), their unit trees and their people."""
+
+import enum
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from app.extensions import db
+from app.models import TimestampMixin
+
+#: The three Indonesian time zones: WIB, WITA, WIT.
+TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+class PositionKind(enum.StrEnum):
+    JPT = "jpt"  # Jabatan Pimpinan Tinggi
+    ADMINISTRATOR = "administrator"
+    PENGAWAS = "pengawas"
+    PELAKSANA = "pelaksana"
+    FUNGSIONAL = "fungsional"
+
+
+class Role(enum.StrEnum):
+    PEGAWAI = "pegawai"
+    ATASAN = "atasan"
+    ADMIN = "admin_kepegawaian"
+    PIMPINAN = "pimpinan"
+
+
+#: PNS ranks by golongan/ruang (PP 99/2000).
+PANGKAT = {
+    "I/a": "Juru Muda", "I/b": "Juru Muda Tingkat I", "I/c": "Juru", "I/d": "Juru Tingkat I",
+    "II/a": "Pengatur Muda", "II/b": "Pengatur Muda Tingkat I", "II/c": "Pengatur",
+    "II/d": "Pengatur Tingkat I",
+    "III/a": "Penata Muda", "III/b": "Penata Muda Tingkat I", "III/c": "Penata",
+    "III/d": "Penata Tingkat I",
+    "IV/a": "Pembina", "IV/b": "Pembina Tingkat I", "IV/c": "Pembina Utama Muda",
+    "IV/d": "Pembina Utama Madya", "IV/e": "Pembina Utama",
+}
+#: PPPK grades (Perpres 98/2020) carry no pangkat name.
+PPPK_GOLONGAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+                 "XIII", "XIV", "XV", "XVI", "XVII")
+
+
+def _enum(kind):
+    return sa.Enum(kind, native_enum=False, length=32,
+                   values_callable=lambda members: [m.value for m in members])
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Short unique key, e.g. "pemkot-surakarta".
+    slug: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    #: Default time zone for new units.
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="Asia/Jakarta")
+
+    units: so.WriteOnlyMapped["Unit"] = so.relationship(back_populates="organisation")
+
+
+class Unit(TimestampMixin, db.Model):
+    """A unit kerja; units form a tree inside one organisation."""
+
+    __tablename__ = "units"
+    __table_args__ = (sa.UniqueConstraint("org_id", "code"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    parent_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(32))
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    #: IANA zone; activity dates and reminder times in this unit are local to it.
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+    organisation: so.Mapped[Organisation] = so.relationship(back_populates="units")
+    parent: so.Mapped[Optional["Unit"]] = so.relationship(remote_side=[id])
+
+    @property
+    def zone_abbreviation(self) -> str:
+        return TIME_ZONES.get(self.timezone, self.timezone)
+
+    def path(self) -> list["Unit"]:
+        """This unit and its ancestors, root first."""
+        chain, unit = [], self
+        while unit is not None:
+            chain.append(unit)
+            unit = unit.parent
+        return chain[::-1]
+
+
+class PersonRole(db.Model):
+    __tablename__ = "person_roles"
+
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"), primary_key=True)
+    role: so.Mapped[Role] = so.mapped_column(_enum(Role), primary_key=True)
+
+
+class Person(UserMixin, TimestampMixin, db.Model):
+    """An ASN (PNS or PPPK); deactivated, never deleted."""
+
+    __tablename__ = "people"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
+    #: Direct supervisor, the pejabat penilai kinerja. Reporting lines are acyclic.
+    supervisor_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("people.id"), index=True)
+    #: National, so unique across organisations; sign-in is by NIP alone.
+    nip: so.Mapped[str] = so.mapped_column(sa.String(18), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    jabatan: so.Mapped[str] = so.mapped_column(sa.String(200))
+    position_kind: so.Mapped[PositionKind] = so.mapped_column(_enum(PositionKind))
+    #: Golongan/ruang, e.g. "III/a" (PNS) or "IX" (PPPK).
+    golongan: so.Mapped[Optional[str]] = so.mapped_column(sa.String(8))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    #: "id" or "en"; None follows the browser.
+    locale: so.Mapped[Optional[str]] = so.mapped_column(sa.String(8))
+    last_login_at: so.Mapped[Optional[datetime]]
+
+    organisation: so.Mapped[Organisation] = so.relationship()
+    unit: so.Mapped[Unit] = so.relationship()
+    supervisor: so.Mapped[Optional["Person"]] = so.relationship(remote_side=[id])
+    role_rows: so.Mapped[list[PersonRole]] = so.relationship(
+        cascade="all, delete-orphan", lazy="selectin")
+
+    #: The login session or token this request is authenticated by (set by auth).
+    current_auth = None
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def pangkat(self) -> Optional[str]:
+        return PANGKAT.get(self.golongan or "")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive people
+        return self.active
+
+    @property
+    def timezone(self) -> str:
+        return self.unit.timezone
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session cookie: the login session's token, not the
+        # person id, so a session can be revoked on the server (logout, password change).
+        return self.current_auth.token if self.current_auth is not None else ""

@@ -1,0 +1,86 @@
+"""Every endpoint needs a session unless public; nothing of another organisation is visible."""
+
+import re
+
+import pytest
+
+#: Endpoints reachable without signing in, and why.
+PUBLIC_ENDPOINTS = {
+    "auth.login": "the sign-in page",
+    "auth.language": "choosing the language before signing in",
+    "auth_api.login": "signing in through the API",
+    "static": "static assets",
+}
+
+#: For every API URL with an id: how to find an id that belongs to the *other* organisation.
+CROSS_ORG_URLS = {
+    "/api/v1/people/<int:person_id>": lambda w: {"person_id": w.two.staff_a1.id},
+    "/api/v1/units/<int:unit_id>": lambda w: {"unit_id": w.two.staff_a1.unit_id},
+    "/api/v1/auth/tokens/<int:token_id>": None,  # tokens: see test_cannot_revoke_someone_elses_token
+}
+
+
+def concrete(rule) -> str:
+    return re.sub(r"<(?:int:)?(\w+)>", "1", re.sub(r"<path:\w+>", "x.css", rule.rule))
+
+
+def routed(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_public_endpoints_are_exactly_the_listed_ones(app):
+    public = {endpoint for endpoint, view in app.view_functions.items()
+              if getattr(view, "is_public", False)}
+    assert public | {"static"} == set(PUBLIC_ENDPOINTS)
+
+
+def test_every_private_endpoint_refuses_anonymous_callers(app, client):
+    checked = 0
+    for rule, method in routed(app):
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        response = client.open(concrete(rule), method=method, json={})
+        if rule.rule.startswith("/api/"):
+            assert response.status_code == 401, (method, rule.rule, response.status_code)
+            assert response.get_json()["error"]["code"] == "unauthorized"
+        else:
+            assert response.status_code == 302, (method, rule.rule, response.status_code)
+            assert response.headers["Location"].startswith("/masuk")
+        checked += 1
+    assert checked >= 15
+
+
+def test_anonymous_json_client_gets_401_not_a_redirect_on_api(client, db):
+    response = client.get("/api/v1/me", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert response.is_json
+
+
+def test_every_api_url_with_an_id_has_a_cross_organisation_case(app):
+    with_ids = {rule.rule for rule in app.url_map.iter_rules()
+                if rule.rule.startswith("/api/v1/") and "<" in rule.rule
+                and "docs" not in rule.rule}
+    assert with_ids == set(CROSS_ORG_URLS)
+
+
+@pytest.mark.parametrize("template", [t for t, ids in CROSS_ORG_URLS.items() if ids])
+@pytest.mark.parametrize("who", ["head", "admin", "staff_a1"])
+def test_other_organisation_is_404(api, world, template, who):
+    api.login(getattr(world.one, who))
+    url = template
+    for name, value in CROSS_ORG_URLS[template](world).items():
+        url = re.sub(rf"<(?:int:)?{name}>", str(value), url)
+    response = api.get(url)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_other_organisation_is_absent_from_lists(api, world):
+    api.login(world.one.admin)
+    people = {p["id"] for p in api.get("/api/v1/people?per_page=200").get_json()}
+    units = {u["id"] for u in api.get("/api/v1/units").get_json()}
+    assert world.two.staff_a1.id not in people
+    assert world.two.staff_a1.unit_id not in units
+    assert world.one.staff_a1.unit_id in units
