@@ -12,6 +12,7 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
@@ -81,6 +82,36 @@ class ValidationFailed(AppError):
     status, code = 422, "invalid"
 
 
+#: marshmallow's own messages, said again in the UI language (matched by their start).
+SCHEMA_MESSAGES = (
+    ("Missing data for required field", _l("This field is required.")),
+    ("Field may not be null", _l("This field is required.")),
+    ("Unknown field", _l("This field is not expected here.")),
+    ("Not a valid integer", _l("Enter a whole number.")),
+    ("Not a valid number", _l("Enter a number.")),
+    ("Not a valid string", _l("Enter text.")),
+    ("Not a valid boolean", _l("Choose yes or no.")),
+    ("Not a valid date", _l("Enter a valid date.")),
+    ("Not a valid time", _l("Enter a valid time.")),
+    ("Not a valid UUID", _l("Enter a valid identifier (UUID).")),
+    ("Must be one of", _l("Choose one of the allowed values.")),
+    ("Shorter than minimum length", _l("This field is too short.")),
+    ("Longer than maximum length", _l("This field is too long.")),
+    ("Length must be between", _l("The length of this field is not allowed.")),
+    ("Must be greater than or equal to", _l("The value is outside the allowed range.")),
+    ("Must be less than or equal to", _l("The value is outside the allowed range.")),
+    ("Invalid input type", _l("The data must be a JSON object.")),
+)
+
+
+def _say(message) -> str:
+    text = str(message)
+    for start, translated in SCHEMA_MESSAGES:
+        if text.startswith(start):
+            return str(translated)
+    return text
+
+
 def flatten_messages(messages, prefix="") -> dict:
     """Flatten marshmallow/webargs messages to ``{"field.sub": "first message"}``.
 
@@ -99,11 +130,11 @@ def flatten_messages(messages, prefix="") -> dict:
             if isinstance(value, (dict, list)) and not _is_message_list(value):
                 flat.update(flatten_messages(value, name))
             elif isinstance(value, list):
-                flat[name] = str(value[0])
+                flat[name] = _say(value[0])
             else:
-                flat[name] = str(value)
+                flat[name] = _say(value)
     elif isinstance(messages, list) and messages:
-        flat[prefix or "_schema"] = str(messages[0])
+        flat[prefix or "_schema"] = _say(messages[0])
     return flat
 
 

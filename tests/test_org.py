@@ -62,7 +62,7 @@ def test_create_person_checks_nip(db, world):
     with pytest.raises(ValidationFailed) as error:
         services.create_person(one.org, one.staff_a1.unit, nip=one.staff_a2.nip, name="X",
                                jabatan="Y", position_kind="pelaksana", password_hash="x")
-    assert "already" in error.value.fields["nip"]
+    assert error.value.fields["nip"] == "NIP ini sudah terdaftar."
 
 
 def test_create_person_refuses_unit_of_other_org_and_bad_golongan(db, world):
