@@ -40,7 +40,7 @@ test: install-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests migrations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

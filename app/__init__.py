@@ -6,10 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import Defaults
-from app.config import database_uri
-from app.config import ensure_instance_config
-from app.config import from_environment
+from app.config import Defaults, database_uri, ensure_instance_config, from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,17 +51,10 @@ def configure(app: Flask, overrides: dict) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.core.i18n import select_locale
-    from app.core.i18n import select_timezone
-    from app.extensions import babel
-    from app.extensions import csrf
-    from app.extensions import db
-    from app.extensions import limiter
-    from app.extensions import login_manager
-    from app.extensions import migrate
-
     # Import every domain's models so metadata (and Alembic) sees all tables.
     from app.auth import models as _auth_models  # noqa: F401
+    from app.core.i18n import select_locale, select_timezone
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.org import models as _org_models  # noqa: F401
 
     db.init_app(app)

@@ -7,18 +7,14 @@ status; pages get an HTML error page in the same words. Never a stack trace.
 import logging
 import time
 
-from flask import current_app
-from flask import jsonify
-from flask import render_template
-from flask import request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger(__name__)
 
@@ -182,8 +178,8 @@ def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     fields = flatten_messages(data.get("messages") or data.get("errors") or {})
     if isinstance(error, CSRFError):
-        return error_response(400, "csrf_failed",
-                              _("The security token is missing or expired. Reload the page and try again."))
+        return error_response(400, "csrf_failed", _(
+            "The security token is missing or expired. Reload the page and try again."))
     message = data.get("message")
     headers = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
     if status == 405 and "Allow" not in headers and getattr(error, "valid_methods", None):

@@ -1,7 +1,6 @@
 """Declarative base shared by every domain's models."""
 
-from datetime import UTC
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so

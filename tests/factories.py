@@ -14,10 +14,7 @@ from datetime import date
 
 from app.auth.services import hash_password
 from app.org import services
-from app.org.models import Organisation
-from app.org.models import Person
-from app.org.models import PositionKind
-from app.org.models import Role
+from app.org.models import Organisation, Person, PositionKind, Role
 from app.org.nip import make_nip
 
 PASSWORD = "rahasia-123"

@@ -4,8 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.auth.models import LoginSession
-from app.auth.models import PersonalAccessToken
+from app.auth.models import LoginSession, PersonalAccessToken
 from app.org.services import deactivate
 from tests.factories import PASSWORD
 

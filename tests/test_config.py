@@ -1,8 +1,6 @@
 import stat
 
-from app.config import database_uri
-from app.config import ensure_instance_config
-from app.config import from_environment
+from app.config import database_uri, ensure_instance_config, from_environment
 
 
 def test_first_run_writes_a_secret_key_once(tmp_path):

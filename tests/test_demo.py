@@ -6,10 +6,7 @@ from collections import Counter
 import sqlalchemy as sa
 
 from app.demo.seed import seed_demo
-from app.org.models import Organisation
-from app.org.models import Person
-from app.org.models import Role
-from app.org.models import Unit
+from app.org.models import Organisation, Person, Role, Unit
 from app.org.nip import parse_nip
 
 

@@ -4,8 +4,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import downgrade
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
 from tests import support

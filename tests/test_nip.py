@@ -4,9 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.org.nip import InvalidNip
-from app.org.nip import make_nip
-from app.org.nip import parse_nip
+from app.org.nip import InvalidNip, make_nip, parse_nip
 
 TODAY = date(2026, 11, 23)
 

@@ -16,7 +16,8 @@ PUBLIC_ENDPOINTS = {
 CROSS_ORG_URLS = {
     "/api/v1/people/<int:person_id>": lambda w: {"person_id": w.two.staff_a1.id},
     "/api/v1/units/<int:unit_id>": lambda w: {"unit_id": w.two.staff_a1.unit_id},
-    "/api/v1/auth/tokens/<int:token_id>": None,  # tokens: see test_cannot_revoke_someone_elses_token
+    # Tokens belong to a person: test_auth_api.test_cannot_revoke_someone_elses_token.
+    "/api/v1/auth/tokens/<int:token_id>": None,
 }
 
 

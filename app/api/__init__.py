@@ -1,10 +1,7 @@
 """The /api/v1 plumbing: OpenAPI document, docs page, error envelope. Domains own endpoints."""
 
 import swagger_ui_bundle
-from flask import Blueprint
-from flask import make_response
-from flask import render_template
-from flask import send_from_directory
+from flask import Blueprint, make_response, render_template, send_from_directory
 from flask_smorest import Api
 
 from app.core.schemas import ErrorEnvelope

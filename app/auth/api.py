@@ -2,29 +2,18 @@
 
 from datetime import timedelta
 
-from flask import current_app
-from flask import g
-from flask import request
-from flask import session
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
-from flask_login import current_user
-from flask_login import login_user
-from flask_login import logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from app.auth import services
-from app.auth.schemas import ChangePasswordIn
-from app.auth.schemas import LoginIn
-from app.auth.schemas import LoginOut
-from app.auth.schemas import NewTokenOut
-from app.auth.schemas import TokenIn
-from app.auth.schemas import TokenOut
+from app.auth.schemas import ChangePasswordIn, LoginIn, LoginOut, NewTokenOut, TokenIn, TokenOut
 from app.auth.services import Unauthorized
 from app.auth.throttle import login_limits
 from app.core.schemas import ErrorEnvelope
-from app.core.security import csrf_exempt_json
-from app.core.security import public
+from app.core.security import csrf_exempt_json, public
 from app.errors import Forbidden
 from app.extensions import db
 from app.models import utcnow

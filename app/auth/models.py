@@ -1,7 +1,6 @@
 """Server-side records of login sessions and personal access tokens."""
 
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -23,7 +22,7 @@ class LoginSession(db.Model):
     user_agent: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_seen_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    revoked_at: so.Mapped[Optional[datetime]]
+    revoked_at: so.Mapped[datetime | None]
 
     person: so.Mapped[Person] = so.relationship()
 
@@ -43,9 +42,9 @@ class PersonalAccessToken(db.Model):
     #: The first characters of the token, to tell tokens apart in a list.
     prefix: so.Mapped[str] = so.mapped_column(sa.String(16))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    expires_at: so.Mapped[Optional[datetime]]
-    last_used_at: so.Mapped[Optional[datetime]]
-    revoked_at: so.Mapped[Optional[datetime]]
+    expires_at: so.Mapped[datetime | None]
+    last_used_at: so.Mapped[datetime | None]
+    revoked_at: so.Mapped[datetime | None]
 
     person: so.Mapped[Person] = so.relationship()
 

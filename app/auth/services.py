@@ -10,16 +10,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError
-from argon2.exceptions import VerificationError
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.auth.models import LoginSession
-from app.auth.models import PersonalAccessToken
-from app.errors import AppError
-from app.errors import NotFound
-from app.errors import ValidationFailed
+from app.auth.models import LoginSession, PersonalAccessToken
+from app.errors import AppError, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import Person

@@ -2,8 +2,7 @@
 
 import re
 
-from flask import current_app
-from flask import request
+from flask import current_app, request
 
 from app.extensions import limiter
 

@@ -2,27 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint
-from flask import flash
-from flask import redirect
-from flask import render_template
-from flask import request
-from flask import session
-from flask import url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 from marshmallow import ValidationError
 
 from app.auth import services
 from app.auth.api import sign_in
-from app.auth.schemas import ChangePasswordIn
-from app.auth.schemas import LoginIn
-from app.auth.schemas import TokenIn
+from app.auth.schemas import ChangePasswordIn, LoginIn, TokenIn
 from app.auth.throttle import login_limits
 from app.core.security import public
-from app.errors import AppError
-from app.errors import flatten_messages
+from app.errors import AppError, flatten_messages
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)

@@ -1,8 +1,6 @@
 """Language and time zone per request: Bahasa Indonesia unless the person or browser says else."""
 
-from flask import current_app
-from flask import has_request_context
-from flask import request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 

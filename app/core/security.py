@@ -7,19 +7,12 @@ Every state-changing request authenticated by the cookie must carry the CSRF tok
 
 from functools import wraps
 
-from flask import current_app
-from flask import g
-from flask import redirect
-from flask import request
-from flask import url_for
+from flask import current_app, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
-from app.auth.services import Unauthorized
-from app.auth.services import person_for_session
-from app.auth.services import person_for_token
-from app.extensions import csrf
-from app.extensions import login_manager
+from app.auth.services import Unauthorized, person_for_session, person_for_token
+from app.extensions import csrf, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 

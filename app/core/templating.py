@@ -1,14 +1,11 @@
 """Template helpers: local dates and times in the person's zone, navigation."""
 
 from flask import request
-from flask_babel import format_date
-from flask_babel import format_time
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.org.models import TIME_ZONES
-from app.org.models import Role
+from app.org.models import TIME_ZONES, Role
 
 #: Bottom navigation on phones, side navigation on wide screens: (endpoint, label, icon).
 NAVIGATION = (

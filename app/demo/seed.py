@@ -3,17 +3,10 @@
 import sqlalchemy as sa
 
 from app.auth.services import hash_password
-from app.demo.data import DEMO_PASSWORD
-from app.demo.data import ORGANISATIONS
-from app.demo.data import PEOPLE
-from app.demo.data import UNITS
-from app.demo.data import demo_nip
+from app.demo.data import DEMO_PASSWORD, ORGANISATIONS, PEOPLE, UNITS, demo_nip
 from app.extensions import db
 from app.org import services
-from app.org.models import Organisation
-from app.org.models import Person
-from app.org.models import Role
-from app.org.models import Unit
+from app.org.models import Organisation, Person, Role, Unit
 from app.org.nip import make_nip
 
 #: The role an account is listed under, most senior first.

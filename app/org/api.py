@@ -7,11 +7,7 @@ from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.org import services
 from app.org.models import Person
-from app.org.schemas import MeOut
-from app.org.schemas import PersonListArgs
-from app.org.schemas import PersonOut
-from app.org.schemas import PreferencesIn
-from app.org.schemas import UnitOut
+from app.org.schemas import MeOut, PersonListArgs, PersonOut, PreferencesIn, UnitOut
 
 blp = Blueprint("org_api", __name__, url_prefix="", description="The caller, people and units")
 

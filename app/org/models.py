@@ -71,7 +71,7 @@ class Unit(TimestampMixin, db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    parent_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
+    parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
     code: so.Mapped[str] = so.mapped_column(sa.String(32))
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: IANA zone; activity dates and reminder times in this unit are local to it.
@@ -109,7 +109,7 @@ class Person(UserMixin, TimestampMixin, db.Model):
     org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
     #: Direct supervisor, the pejabat penilai kinerja. Reporting lines are acyclic.
-    supervisor_id: so.Mapped[Optional[int]] = so.mapped_column(
+    supervisor_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("people.id"), index=True)
     #: National, so unique across organisations; sign-in is by NIP alone.
     nip: so.Mapped[str] = so.mapped_column(sa.String(18), unique=True)
@@ -117,12 +117,12 @@ class Person(UserMixin, TimestampMixin, db.Model):
     jabatan: so.Mapped[str] = so.mapped_column(sa.String(200))
     position_kind: so.Mapped[PositionKind] = so.mapped_column(_enum(PositionKind))
     #: Golongan/ruang, e.g. "III/a" (PNS) or "IX" (PPPK).
-    golongan: so.Mapped[Optional[str]] = so.mapped_column(sa.String(8))
+    golongan: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     active: so.Mapped[bool] = so.mapped_column(default=True)
     #: "id" or "en"; None follows the browser.
-    locale: so.Mapped[Optional[str]] = so.mapped_column(sa.String(8))
-    last_login_at: so.Mapped[Optional[datetime]]
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    last_login_at: so.Mapped[datetime | None]
 
     organisation: so.Mapped[Organisation] = so.relationship()
     unit: so.Mapped[Unit] = so.relationship()
@@ -141,7 +141,7 @@ class Person(UserMixin, TimestampMixin, db.Model):
         return role in self.roles
 
     @property
-    def pangkat(self) -> Optional[str]:
+    def pangkat(self) -> str | None:
         return PANGKAT.get(self.golongan or "")
 
     @property

@@ -8,19 +8,19 @@ import logging
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.errors import NotFound
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.org.models import PANGKAT
-from app.org.models import PPPK_GOLONGAN
-from app.org.models import TIME_ZONES
-from app.org.models import Organisation
-from app.org.models import Person
-from app.org.models import PersonRole
-from app.org.models import Role
-from app.org.models import Unit
-from app.org.nip import InvalidNip
-from app.org.nip import parse_nip
+from app.org.models import (
+    PANGKAT,
+    PPPK_GOLONGAN,
+    TIME_ZONES,
+    Organisation,
+    Person,
+    PersonRole,
+    Role,
+    Unit,
+)
+from app.org.nip import InvalidNip, parse_nip
 
 logger = logging.getLogger(__name__)
 
