@@ -23,11 +23,11 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translations: install
-	@$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+	@$(BIN)/pybabel compile -d app/translations >/dev/null
 
 extract-messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 run: translations
 	$(BIN)/flask db upgrade
