@@ -90,12 +90,14 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.activities.views import bp as activities_bp
     from app.api import register_api
     from app.auth.views import bp as auth_bp
     from app.home.views import bp as home_bp
+    from app.targets.views import bp as targets_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
+    for blueprint in (auth_bp, home_bp, targets_bp, activities_bp):
+        app.register_blueprint(blueprint)
     register_api(app)
 
 
@@ -106,9 +108,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.audit.cli import audit_verify
     from app.demo.cli import seed_demo
 
     app.cli.add_command(seed_demo)
+    app.cli.add_command(audit_verify)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -27,3 +27,9 @@ class Base(so.DeclarativeBase):
 class TimestampMixin:
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def enum_column(kind) -> sa.Enum:
+    """A Python enum stored as its values in a VARCHAR (no native type to migrate)."""
+    return sa.Enum(kind, native_enum=False, length=32,
+                   values_callable=lambda members: [m.value for m in members])

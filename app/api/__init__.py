@@ -39,8 +39,11 @@ def docs_asset(filename):
 
 
 def register_api(app):
+    from app.activities.api import blp as activities_blp
     from app.auth.api import blp as auth_blp
     from app.org.api import blp as org_blp
+    from app.reports.api import blp as reports_blp
+    from app.targets.api import blp as targets_blp
 
     api.init_app(app, spec_kwargs={
         "info": {"description": "Kinerjaku: daily performance log for ASN (PermenPANRB 6/2022)."},
@@ -50,6 +53,6 @@ def register_api(app):
         }},
         "security": [{"session": []}, {"bearer": []}],
     })
-    for blp in (auth_blp, org_blp):
+    for blp in (auth_blp, org_blp, targets_blp, activities_blp, reports_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     app.register_blueprint(docs_bp)

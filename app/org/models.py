@@ -10,6 +10,7 @@ from flask_login import UserMixin
 
 from app.extensions import db
 from app.models import TimestampMixin
+from app.models import enum_column
 
 #: The three Indonesian time zones: WIB, WITA, WIT.
 TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -43,11 +44,6 @@ PANGKAT = {
 #: PPPK grades (Perpres 98/2020) carry no pangkat name.
 PPPK_GOLONGAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
                  "XIII", "XIV", "XV", "XVI", "XVII")
-
-
-def _enum(kind):
-    return sa.Enum(kind, native_enum=False, length=32,
-                   values_callable=lambda members: [m.value for m in members])
 
 
 class Organisation(TimestampMixin, db.Model):
@@ -97,7 +93,7 @@ class PersonRole(db.Model):
     __tablename__ = "person_roles"
 
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"), primary_key=True)
-    role: so.Mapped[Role] = so.mapped_column(_enum(Role), primary_key=True)
+    role: so.Mapped[Role] = so.mapped_column(enum_column(Role), primary_key=True)
 
 
 class Person(UserMixin, TimestampMixin, db.Model):
@@ -115,7 +111,7 @@ class Person(UserMixin, TimestampMixin, db.Model):
     nip: so.Mapped[str] = so.mapped_column(sa.String(18), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     jabatan: so.Mapped[str] = so.mapped_column(sa.String(200))
-    position_kind: so.Mapped[PositionKind] = so.mapped_column(_enum(PositionKind))
+    position_kind: so.Mapped[PositionKind] = so.mapped_column(enum_column(PositionKind))
     #: Golongan/ruang, e.g. "III/a" (PNS) or "IX" (PPPK).
     golongan: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))

@@ -1,0 +1,1 @@
+"""The daily activity log (laporan harian) against the SKP."""

@@ -1,0 +1,36 @@
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models import utcnow
+from app.org.models import Person
+
+
+class AuditEntry(db.Model):
+    """Who did what to which item, and when; chained per organisation by hashes."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        # Two writers can never both extend the chain from the same entry.
+        sa.UniqueConstraint("org_id", "seq"),
+        sa.Index("ix_audit_entries_subject", "subject_type", "subject_id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"))
+    #: Position in the organisation's chain, from 1.
+    seq: so.Mapped[int]
+    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("people.id"))
+    subject_type: so.Mapped[str] = so.mapped_column(sa.String(32))
+    subject_id: so.Mapped[str] = so.mapped_column(sa.String(36))
+    action: so.Mapped[str] = so.mapped_column(sa.String(32))
+    #: {"field": [old, new]} for edits; the new values for creates.
+    changes: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    prev_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+    actor: so.Mapped[Optional[Person]] = so.relationship()

@@ -1,0 +1,1 @@
+"""Progress against targets and recaps, computed in SQL."""

@@ -1,0 +1,5 @@
+"""Target (SKP) pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("targets", __name__)
