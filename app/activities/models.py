@@ -2,19 +2,14 @@
 
 import enum
 import uuid
-from datetime import date
-from datetime import datetime
-from datetime import time
+from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models import TimestampMixin
-from app.models import enum_column
-from app.models import utcnow
+from app.models import TimestampMixin, enum_column, utcnow
 from app.org.models import Person
 from app.targets.models import Indicator
 
@@ -51,31 +46,31 @@ class Activity(TimestampMixin, db.Model):
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
     #: Local date in the person's unit's time zone.
     date: so.Mapped[date]
-    start_time: so.Mapped[Optional[time]]
-    end_time: so.Mapped[Optional[time]]
+    start_time: so.Mapped[time | None]
+    end_time: so.Mapped[time | None]
     #: end - start in minutes, kept so recaps sum a column instead of doing time arithmetic.
     duration_minutes: so.Mapped[int] = so.mapped_column(default=0)
     description: so.Mapped[str] = so.mapped_column(sa.Text)
-    quantity: so.Mapped[Optional[Decimal]] = so.mapped_column(sa.Numeric(14, 2))
-    unit: so.Mapped[Optional[str]] = so.mapped_column(sa.String(40))
+    quantity: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(14, 2))
+    unit: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     #: The indicator (IKI) this serves; None for additional or other work.
-    target_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("indicators.id"))
+    target_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("indicators.id"))
     work_kind: so.Mapped[WorkKind] = so.mapped_column(enum_column(WorkKind),
                                                       default=WorkKind.SKP)
     status: so.Mapped[ActivityStatus] = so.mapped_column(enum_column(ActivityStatus),
                                                          default=ActivityStatus.DRAFT)
-    return_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
-    submitted_at: so.Mapped[Optional[datetime]]
+    return_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    submitted_at: so.Mapped[datetime | None]
     #: Submitted after the organisation's late rule (e.g. after the next working day).
     is_late: so.Mapped[bool] = so.mapped_column(default=False)
-    reviewed_at: so.Mapped[Optional[datetime]]
-    reviewed_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("people.id"))
+    reviewed_at: so.Mapped[datetime | None]
+    reviewed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"))
     #: Bumped on every change; an edit carrying an older version gets 409.
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     person: so.Mapped[Person] = so.relationship(foreign_keys=[person_id])
-    reviewed_by: so.Mapped[Optional[Person]] = so.relationship(foreign_keys=[reviewed_by_id])
-    target: so.Mapped[Optional[Indicator]] = so.relationship()
+    reviewed_by: so.Mapped[Person | None] = so.relationship(foreign_keys=[reviewed_by_id])
+    target: so.Mapped[Indicator | None] = so.relationship()
     attachments: so.Mapped[list["Attachment"]] = so.relationship(
         back_populates="activity", order_by="Attachment.created_at",
         cascade="all, delete-orphan", lazy="selectin")
@@ -95,13 +90,13 @@ class Attachment(db.Model):
     activity_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("activities.id"), index=True)
     kind: so.Mapped[AttachmentKind] = so.mapped_column(enum_column(AttachmentKind))
     #: The name the person's file had (shown, never used as a path).
-    filename: so.Mapped[Optional[str]] = so.mapped_column(sa.String(255))
-    content_type: so.Mapped[Optional[str]] = so.mapped_column(sa.String(100))
-    size: so.Mapped[Optional[int]]
+    filename: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    content_type: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    size: so.Mapped[int | None]
     #: Where the bytes are, relative to the evidence folder; named by the server.
-    storage_key: so.Mapped[Optional[str]] = so.mapped_column(sa.String(255))
-    url: so.Mapped[Optional[str]] = so.mapped_column(sa.String(2000))
-    sha256: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    storage_key: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    url: so.Mapped[str | None] = so.mapped_column(sa.String(2000))
+    sha256: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     activity: so.Mapped[Activity] = so.relationship(back_populates="attachments")
@@ -116,12 +111,12 @@ class ActivityTemplate(TimestampMixin, db.Model):
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"), index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(100))
     description: so.Mapped[str] = so.mapped_column(sa.Text)
-    target_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("indicators.id"))
+    target_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("indicators.id"))
     work_kind: so.Mapped[WorkKind] = so.mapped_column(enum_column(WorkKind),
                                                       default=WorkKind.SKP)
-    quantity: so.Mapped[Optional[Decimal]] = so.mapped_column(sa.Numeric(14, 2))
-    unit: so.Mapped[Optional[str]] = so.mapped_column(sa.String(40))
-    duration_minutes: so.Mapped[Optional[int]]
+    quantity: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(14, 2))
+    unit: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    duration_minutes: so.Mapped[int | None]
 
 
 class DeadlineRule(TimestampMixin, db.Model):

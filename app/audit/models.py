@@ -1,5 +1,4 @@
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -23,7 +22,7 @@ class AuditEntry(db.Model):
     org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"))
     #: Position in the organisation's chain, from 1.
     seq: so.Mapped[int]
-    actor_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("people.id"))
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"))
     subject_type: so.Mapped[str] = so.mapped_column(sa.String(32))
     subject_id: so.Mapped[str] = so.mapped_column(sa.String(36))
     action: so.Mapped[str] = so.mapped_column(sa.String(32))
@@ -33,4 +32,4 @@ class AuditEntry(db.Model):
     prev_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
     hash: so.Mapped[str] = so.mapped_column(sa.String(64))
 
-    actor: so.Mapped[Optional[Person]] = so.relationship()
+    actor: so.Mapped[Person | None] = so.relationship()

@@ -8,9 +8,7 @@ after it, which ``flask audit-verify`` finds.
 import hashlib
 import json
 import logging
-from datetime import date
-from datetime import datetime
-from datetime import time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa

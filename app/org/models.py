@@ -9,8 +9,7 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 
 from app.extensions import db
-from app.models import TimestampMixin
-from app.models import enum_column
+from app.models import TimestampMixin, enum_column
 
 #: The three Indonesian time zones: WIB, WITA, WIT.
 TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}

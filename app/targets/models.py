@@ -14,8 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models import TimestampMixin
-from app.models import enum_column
+from app.models import TimestampMixin, enum_column
 from app.org.models import Person
 
 
@@ -60,7 +59,7 @@ class Skp(TimestampMixin, db.Model):
     org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
     #: The pejabat penilai kinerja when the SKP was made (the supervisor may change later).
-    appraiser_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("people.id"),
+    appraiser_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"),
                                                               index=True)
     year: so.Mapped[int]
     approach: so.Mapped[Approach] = so.mapped_column(enum_column(Approach))
@@ -68,13 +67,13 @@ class Skp(TimestampMixin, db.Model):
     is_jpt: so.Mapped[bool] = so.mapped_column(default=False)
     status: so.Mapped[SkpStatus] = so.mapped_column(enum_column(SkpStatus),
                                                     default=SkpStatus.DRAFT)
-    return_reason: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
-    submitted_at: so.Mapped[Optional[datetime]]
-    approved_at: so.Mapped[Optional[datetime]]
+    return_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    submitted_at: so.Mapped[datetime | None]
+    approved_at: so.Mapped[datetime | None]
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     person: so.Mapped[Person] = so.relationship(foreign_keys=[person_id])
-    appraiser: so.Mapped[Optional[Person]] = so.relationship(foreign_keys=[appraiser_id])
+    appraiser: so.Mapped[Person | None] = so.relationship(foreign_keys=[appraiser_id])
     rhks: so.Mapped[list["Rhk"]] = so.relationship(
         back_populates="skp", order_by="(Rhk.kind, Rhk.position, Rhk.id)",
         cascade="all, delete-orphan")
@@ -89,9 +88,9 @@ class Rhk(db.Model):
     #: Written as an outcome, not an activity.
     description: so.Mapped[str] = so.mapped_column(sa.Text)
     #: The supervisor's RHK this one supports (RHK atasan yang diintervensi).
-    parent_rhk_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("rhks.id"),
+    parent_rhk_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("rhks.id"),
                                                                index=True)
-    perspective: so.Mapped[Optional[Perspective]] = so.mapped_column(enum_column(Perspective))
+    perspective: so.Mapped[Perspective | None] = so.mapped_column(enum_column(Perspective))
     position: so.Mapped[int] = so.mapped_column(default=0)
 
     skp: so.Mapped[Skp] = so.relationship(back_populates="rhks")
@@ -111,15 +110,15 @@ class Indicator(db.Model):
     aspect: so.Mapped[Aspect] = so.mapped_column(enum_column(Aspect))
     description: so.Mapped[str] = so.mapped_column(sa.Text)
     #: Single value: target_min alone. Range: target_min to target_max.
-    target_min: so.Mapped[Optional[Decimal]] = so.mapped_column(sa.Numeric(14, 2))
-    target_max: so.Mapped[Optional[Decimal]] = so.mapped_column(sa.Numeric(14, 2))
+    target_min: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(14, 2))
+    target_max: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(14, 2))
     unit: so.Mapped[str] = so.mapped_column(sa.String(40))
     #: For the kualitatif approach: the expectation as a narrative.
-    target_text: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    target_text: so.Mapped[str | None] = so.mapped_column(sa.Text)
     position: so.Mapped[int] = so.mapped_column(default=0)
 
     rhk: so.Mapped[Rhk] = so.relationship(back_populates="indicators")
 
     @property
-    def target_quantity(self) -> Optional[Decimal]:
+    def target_quantity(self) -> Decimal | None:
         return self.target_max if self.target_max is not None else self.target_min
