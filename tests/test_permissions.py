@@ -8,6 +8,7 @@ import pytest
 PUBLIC_ENDPOINTS = {
     "auth.login": "the sign-in page",
     "auth.language": "choosing the language before signing in",
+    "home.health": "liveness checks by load balancers",
     "auth_api.login": "signing in through the API",
     "static": "static assets",
 }

@@ -6,6 +6,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.auth import services as auth_services
+from app.core.security import public
 from app.extensions import db
 from app.models import utcnow
 from app.org.schemas import PreferencesIn
@@ -37,3 +38,10 @@ def set_language():
     db.session.commit()
     flash(_("Language saved."), "success")
     return redirect(url_for("home.profile"), 303)
+
+
+@bp.get("/healthz")
+@public
+def health():
+    """Liveness for load balancers (no database work; also the benchmark's baseline)."""
+    return {"status": "ok"}
