@@ -94,9 +94,10 @@ def register_blueprints(app: Flask) -> None:
     from app.api import register_api
     from app.auth.views import bp as auth_bp
     from app.home.views import bp as home_bp
+    from app.pwa.views import bp as pwa_bp
     from app.targets.views import bp as targets_bp
 
-    for blueprint in (auth_bp, home_bp, targets_bp, activities_bp):
+    for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 

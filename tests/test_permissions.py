@@ -11,6 +11,9 @@ PUBLIC_ENDPOINTS = {
     "home.health": "liveness checks by load balancers",
     "auth_api.login": "signing in through the API",
     "static": "static assets",
+    "pwa.service_worker": "the service worker must install before signing in",
+    "pwa.manifest": "the web app manifest",
+    "pwa.shell": "the offline shell; it holds no personal data",
 }
 
 #: For every API URL with an id: how to find an id that belongs to the *other* organisation.

@@ -1,0 +1,1 @@
+"""The installable app: service worker, web app manifest, offline shell."""
