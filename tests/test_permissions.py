@@ -22,6 +22,17 @@ CROSS_ORG_URLS = {
     "/api/v1/units/<int:unit_id>": lambda w: {"unit_id": w.two.staff_a1.unit_id},
     # Tokens belong to a person: test_auth_api.test_cannot_revoke_someone_elses_token.
     "/api/v1/auth/tokens/<int:token_id>": None,
+    # SKPs, RHKs and indicators: the second organisation's head's SKP.
+    **{url: (lambda w: __import__("tests.targets.factories",
+                                  fromlist=["other_org_ids"]).other_org_ids(w))
+       for url in ("/api/v1/skps/<int:skp_id>", "/api/v1/skps/<int:skp_id>/history",
+                   "/api/v1/rhks/<int:rhk_id>", "/api/v1/indicators/<int:indicator_id>")},
+    # Writes only (no GET): tests/targets/test_api.py::test_other_organisation_writes_are_404.
+    "/api/v1/skps/<int:skp_id>/rhks": None,
+    "/api/v1/rhks/<int:rhk_id>/indicators": None,
+    "/api/v1/skps/<int:skp_id>/submit": None,
+    "/api/v1/skps/<int:skp_id>/approve": None,
+    "/api/v1/skps/<int:skp_id>/return": None,
 }
 
 

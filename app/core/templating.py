@@ -10,6 +10,7 @@ from app.org.models import TIME_ZONES, Role
 #: Bottom navigation on phones, side navigation on wide screens: (endpoint, label, icon).
 NAVIGATION = (
     ("home.index", _l("Home"), "home"),
+    ("targets.index", _l("Targets"), "target"),
     ("home.profile", _l("Profile"), "person"),
 )
 

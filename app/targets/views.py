@@ -1,5 +1,320 @@
-"""Target (SKP) pages."""
+"""Target (SKP) pages: the year's SKP, its RHK and indicator forms, review by the supervisor."""
 
-from flask import Blueprint
+import marshmallow as ma
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.errors import AppError, Conflict, flatten_messages
+from app.extensions import db
+from app.org.models import Role
+from app.targets import services
+from app.targets.models import Approach, Aspect, Perspective, RhkKind, Skp, SkpStatus
+from app.targets.schemas import (
+    IndicatorIn,
+    ReturnIn,
+    ReviewIn,
+    RhkIn,
+    SkpCreateIn,
+    SkpUpdateIn,
+    VersionIn,
+)
 
 bp = Blueprint("targets", __name__)
+
+#: Status is always shown as text (and colour only as a hint).
+STATUS_LABELS = {
+    SkpStatus.DRAFT: _l("Draft"), SkpStatus.SUBMITTED: _l("Submitted"),
+    SkpStatus.APPROVED: _l("Approved"), SkpStatus.RETURNED: _l("Returned"),
+}
+APPROACH_LABELS = {Approach.KUANTITATIF: _l("Quantitative (kuantitatif)"),
+                   Approach.KUALITATIF: _l("Qualitative (kualitatif)")}
+KIND_LABELS = {RhkKind.UTAMA: _l("Main (utama)"), RhkKind.TAMBAHAN: _l("Additional (tambahan)")}
+ASPECT_LABELS = {Aspect.KUANTITAS: _l("Quantity"), Aspect.KUALITAS: _l("Quality"),
+                 Aspect.WAKTU: _l("Time"), Aspect.BIAYA: _l("Cost")}
+PERSPECTIVE_LABELS = {
+    Perspective.PENERIMA_LAYANAN: _l("Service users"),
+    Perspective.PROSES_BISNIS: _l("Business process"),
+    Perspective.PENGUATAN_INTERNAL: _l("Internal strengthening"),
+    Perspective.ANGGARAN: _l("Budget"),
+}
+ACTION_LABELS = {
+    "create": _l("SKP created"), "update": _l("Approach changed"),
+    "rhk_add": _l("RHK added"), "rhk_update": _l("RHK changed"),
+    "rhk_delete": _l("RHK deleted"), "indicator_add": _l("Indicator added"),
+    "indicator_update": _l("Indicator changed"), "indicator_delete": _l("Indicator deleted"),
+    "submit": _l("Submitted for approval"), "approve": _l("Approved"),
+    "return": _l("Returned for revision"),
+}
+
+
+def labels() -> dict:
+    return {"status_labels": STATUS_LABELS, "approach_labels": APPROACH_LABELS,
+            "kind_labels": KIND_LABELS, "aspect_labels": ASPECT_LABELS,
+            "perspective_labels": PERSPECTIVE_LABELS, "action_labels": ACTION_LABELS,
+            "number": lambda value: format_decimal(value) if value is not None else "",
+            "show_team_link": bool(current_user.roles
+                                   & {Role.ATASAN, Role.ADMIN, Role.PIMPINAN})}
+
+
+def load_form(schema: ma.Schema) -> dict:
+    """Load a posted form with the API's schema: empty means absent, numbers typed as such.
+
+    Whole numbers become ``int`` (the schema is strict, so "3.5" still fails there) and a
+    decimal comma becomes a point ("12,5").
+    """
+    data = {}
+    for name, schema_field in schema.fields.items():
+        if name not in request.form:
+            continue
+        value = request.form[name].strip()
+        if value == "":
+            if schema_field.allow_none:
+                data[name] = None
+            continue
+        if isinstance(schema_field, ma.fields.Integer) and value.isdigit():
+            value = int(value)
+        elif isinstance(schema_field, ma.fields.Decimal):
+            value = value.replace(",", ".")
+        data[name] = value
+    return schema.load(data)
+
+
+def skp_page(skp: Skp, status=200, **context):
+    """The SKP with everything the viewer may do on it."""
+    context.setdefault("errors", {})
+    context.setdefault("form", {})
+    return render_template(
+        "targets/skp.html", skp=skp, history=services.history(skp),
+        can_edit=services.can_edit(current_user, skp),
+        can_review=(skp.status == SkpStatus.SUBMITTED
+                    and services.can_review(current_user, skp)),
+        is_owner=skp.person_id == current_user.id, **labels(), **context), status
+
+
+def back_to(skp: Skp):
+    if skp.person_id == current_user.id:
+        return redirect(url_for("targets.index", year=skp.year), 303)
+    return redirect(url_for("targets.detail", skp_id=skp.id), 303)
+
+
+def conflict(skp: Skp, error: Conflict):
+    """Someone changed the SKP meanwhile, or its state forbids the change: show it as it is."""
+    db.session.rollback()
+    flash(error.message or _("This SKP was changed elsewhere."), "error")
+    return back_to(skp)
+
+
+@bp.get("/target")
+def index():
+    """The signed-in person's SKP of the year (this year by default), or the form to start it."""
+    year = request.args.get("year", type=int) or services.today_for(current_user).year
+    skp = services.skp_of(current_user, year)
+    if skp is None:
+        return render_template("targets/create.html", year=year, form={}, errors={},
+                               **labels())
+    return skp_page(skp)[0]
+
+
+@bp.post("/target")
+def create():
+    form = request.form.to_dict()
+    try:
+        args = load_form(SkpCreateIn())
+        skp = services.create_skp(current_user, args["year"], args["approach"])
+    except ma.ValidationError as error:
+        errors = flatten_messages(error.messages)
+    except AppError as error:
+        errors = error.fields or {"_form": error.message}
+    else:
+        db.session.commit()
+        flash(_("SKP started. Add your planned results (RHK)."), "success")
+        return redirect(url_for("targets.index", year=skp.year), 303)
+    year = form.get("year") or services.today_for(current_user).year
+    return render_template("targets/create.html", year=year, form=form, errors=errors,
+                           **labels()), 422
+
+
+@bp.get("/target/tim")
+def team():
+    """SKPs of the people below the signed-in person (everyone's, for admins and pimpinan)."""
+    year = request.args.get("year", type=int) or services.today_for(current_user).year
+    skps = db.session.scalars(
+        services.skps_visible_to(current_user)
+        .where(Skp.year == year, Skp.person_id != current_user.id,
+               Skp.person_id != (current_user.supervisor_id or 0))
+        .order_by(Skp.status, Skp.id)).all()
+    return render_template("targets/team.html", skps=skps, year=year, **labels())
+
+
+@bp.get("/target/skp/<int:skp_id>")
+def detail(skp_id):
+    return skp_page(services.get_skp(current_user, skp_id))[0]
+
+
+@bp.post("/target/skp/<int:skp_id>/pendekatan")
+def update_approach(skp_id):
+    skp = services.get_skp(current_user, skp_id)
+    try:
+        args = load_form(SkpUpdateIn())
+        services.update_skp(current_user, skp, args["version"], args["approach"])
+    except ma.ValidationError as error:
+        return skp_page(skp, 422, errors=flatten_messages(error.messages))
+    except Conflict as error:
+        return conflict(skp, error)
+    except AppError as error:
+        if error.status != 422:
+            raise
+        return skp_page(skp, 422, errors=error.fields)
+    db.session.commit()
+    flash(_("Approach saved."), "success")
+    return back_to(skp)
+
+
+def _item_form(template: str, skp: Skp, schema: ma.Schema, save, **context):
+    """GET shows the form; POST validates with the API schema, saves, or re-renders (422)."""
+    context.update(skp=skp, parent_choices=services.parent_choices(skp), **labels())
+    if request.method == "GET":
+        return render_template(template, form=context.pop("initial", {}), errors={}, **context)
+    form = request.form.to_dict()
+    try:
+        args = load_form(schema)
+        save(args.pop("version"), args)
+    except ma.ValidationError as error:
+        errors = flatten_messages(error.messages)
+    except Conflict as error:
+        return conflict(skp, error)
+    except AppError as error:
+        if error.status != 422:
+            raise
+        errors = dict(error.fields)
+        if error.message and not errors:
+            errors["_form"] = error.message
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return back_to(skp)
+    context.pop("initial", None)
+    return render_template(template, form=form, errors=errors, **context), 422
+
+
+@bp.route("/target/skp/<int:skp_id>/rhk", methods=["GET", "POST"])
+def add_rhk(skp_id):
+    skp = services.get_skp(current_user, skp_id)
+    return _item_form(
+        "targets/rhk_form.html", skp, RhkIn(),
+        lambda version, args: services.add_rhk(current_user, skp, version, args),
+        rhk=None, initial={"kind": request.args.get("kind", RhkKind.UTAMA.value)})
+
+
+@bp.route("/target/rhk/<int:rhk_id>", methods=["GET", "POST"])
+def edit_rhk(rhk_id):
+    rhk = services.get_rhk(current_user, rhk_id)
+    initial = {"kind": rhk.kind.value, "description": rhk.description,
+               "parent_rhk_id": rhk.parent_rhk_id or "",
+               "perspective": rhk.perspective.value if rhk.perspective else "",
+               "position": rhk.position}
+    return _item_form(
+        "targets/rhk_form.html", rhk.skp, RhkIn(),
+        lambda version, args: services.update_rhk(current_user, rhk, version, args),
+        rhk=rhk, initial=initial)
+
+
+@bp.route("/target/rhk/<int:rhk_id>/indikator", methods=["GET", "POST"])
+def add_indicator(rhk_id):
+    rhk = services.get_rhk(current_user, rhk_id)
+    return _item_form(
+        "targets/indicator_form.html", rhk.skp, IndicatorIn(),
+        lambda version, args: services.add_indicator(current_user, rhk, version, args),
+        rhk=rhk, indicator=None, initial={})
+
+
+@bp.route("/target/indikator/<int:indicator_id>", methods=["GET", "POST"])
+def edit_indicator(indicator_id):
+    indicator = services.get_indicator(current_user, indicator_id)
+    rhk = indicator.rhk
+    number = labels()["number"]
+    initial = {"aspect": indicator.aspect.value, "description": indicator.description,
+               "target_min": number(indicator.target_min),
+               "target_max": number(indicator.target_max), "unit": indicator.unit,
+               "target_text": indicator.target_text or "", "position": indicator.position}
+    return _item_form(
+        "targets/indicator_form.html", rhk.skp, IndicatorIn(),
+        lambda version, args: services.update_indicator(current_user, indicator, version,
+                                                        args),
+        rhk=rhk, indicator=indicator, initial=initial)
+
+
+def _simple_action(skp: Skp, schema: ma.Schema, act, done: str):
+    """Delete, submit, approve: a button; errors come back as a message on the SKP page."""
+    try:
+        args = load_form(schema)
+        act(args)
+    except ma.ValidationError as error:
+        return skp_page(skp, 422, errors=flatten_messages(error.messages))
+    except Conflict as error:
+        return conflict(skp, error)
+    except AppError as error:
+        if error.status != 422:
+            raise
+        return skp_page(skp, 422, errors={"_form": error.message, **error.fields})
+    db.session.commit()
+    flash(done, "success")
+    return back_to(skp)
+
+
+@bp.post("/target/rhk/<int:rhk_id>/hapus")
+def delete_rhk(rhk_id):
+    rhk = services.get_rhk(current_user, rhk_id)
+    return _simple_action(
+        rhk.skp, VersionIn(),
+        lambda args: services.delete_rhk(current_user, rhk, args["version"]),
+        _("RHK deleted."))
+
+
+@bp.post("/target/indikator/<int:indicator_id>/hapus")
+def delete_indicator(indicator_id):
+    indicator = services.get_indicator(current_user, indicator_id)
+    return _simple_action(
+        indicator.rhk.skp, VersionIn(),
+        lambda args: services.delete_indicator(current_user, indicator, args["version"]),
+        _("Indicator deleted."))
+
+
+@bp.post("/target/skp/<int:skp_id>/kirim")
+def submit(skp_id):
+    skp = services.get_skp(current_user, skp_id)
+    return _simple_action(skp, ReviewIn(),
+                          lambda args: services.submit(current_user, skp, args["version"]),
+                          _("SKP submitted to your supervisor."))
+
+
+@bp.post("/target/skp/<int:skp_id>/setujui")
+def approve(skp_id):
+    skp = services.get_skp(current_user, skp_id)
+    return _simple_action(skp, ReviewIn(),
+                          lambda args: services.approve(current_user, skp, args["version"]),
+                          _("SKP approved."))
+
+
+@bp.post("/target/skp/<int:skp_id>/kembalikan")
+def return_skp(skp_id):
+    skp = services.get_skp(current_user, skp_id)
+    form = request.form.to_dict()
+    try:
+        args = load_form(ReturnIn())
+        services.return_skp(current_user, skp, args["reason"], args["version"])
+    except ma.ValidationError as error:
+        return skp_page(skp, 422, errors=flatten_messages(error.messages), form=form)
+    except Conflict as error:
+        return conflict(skp, error)
+    except AppError as error:
+        if error.status != 422:
+            raise
+        return skp_page(skp, 422, errors=error.fields, form=form)
+    db.session.commit()
+    flash(_("SKP returned with your reason."), "success")
+    return back_to(skp)
+
