@@ -39,6 +39,10 @@ run: translations
 test: install-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Figures of issue 3 against GET /healthz, on a throwaway PostgreSQL database (~5 minutes).
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: install-test
 	$(BIN)/ruff check app tests migrations
 

@@ -1,5 +1,54 @@
-"""/api/v1/progress and /api/v1/recaps."""
+"""/api/v1/progress and /api/v1/recaps: progress against targets and monthly recaps."""
 
+from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.core.schemas import ErrorEnvelope
+from app.reports import services
+from app.reports.schemas import (
+    MonthlyArgs,
+    MonthlyRecapOut,
+    ProgressArgs,
+    ProgressOut,
+    TeamMonthlyArgs,
+    TeamRecapOut,
+)
+
 blp = Blueprint("reports_api", __name__, url_prefix="", description="Progress and recaps")
+
+
+@blp.get("/progress")
+@blp.arguments(ProgressArgs, location="query")
+@blp.response(200, ProgressOut)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Person not found or not visible")
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+def progress(args):
+    """Realisation per SKP indicator: approved and, separately, submitted outputs.
+
+    The period defaults to the person's year to date (local time).
+    """
+    return services.progress_report(current_user, args.get("person_id"),
+                                    args.get("from_"), args.get("to"))
+
+
+@blp.get("/recaps/monthly")
+@blp.arguments(MonthlyArgs, location="query")
+@blp.response(200, MonthlyRecapOut)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Person not found or not visible")
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+def monthly_recap(args):
+    """One person's month: days logged, hours, activities by status, outputs per RHK."""
+    person = services.reportable_person(current_user, args.get("person_id"))
+    month = args.get("month") or services.current_month(person)
+    return services.monthly_recap(person, month)
+
+
+@blp.get("/recaps/monthly/team")
+@blp.arguments(TeamMonthlyArgs, location="query")
+@blp.response(200, TeamRecapOut)
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+def team_monthly_recap(args):
+    """The monthly recap of everyone below the caller in their reporting line."""
+    month = args.get("month") or services.current_month(current_user)
+    return {"supervisor": current_user, "month": month.strftime("%Y-%m"),
+            "people": services.team_monthly_recap(current_user, month)}

@@ -1,0 +1,156 @@
+"""Arguments and answers of the progress and recap endpoints.
+
+Quantities, percentages and hours are computed as decimals and answered as JSON numbers, as
+the activity API answers ``quantity`` (12, 7.5): quantities and hours with at most two decimal
+places, percentages with one, not capped at 100.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import marshmallow as ma
+from flask_babel import gettext as _
+
+from app.core.schemas import Schema
+
+
+class Month(ma.fields.Field):
+    """A calendar month written ``YYYY-MM``; loads as the first day of that month."""
+
+    PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%Y-%m")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        match = self.PATTERN.match(value) if isinstance(value, str) else None
+        if match is None or not 1 <= int(match.group(2)) <= 12 \
+                or not 1900 <= int(match.group(1)) <= 2999:
+            raise ma.ValidationError(_("Enter a month as YYYY-MM, for example 2026-03."))
+        return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _month_field(description: str):
+    return Month(metadata={"type": "string", "pattern": r"^\d{4}-\d{2}$",
+                           "example": "2026-03", "description": description})
+
+
+class Number(ma.fields.Decimal):
+    """A rounded Decimal answered as a JSON number: 12 rather than 12.00, 62.5 as is."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        value = Decimal(value)
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _decimal(description: str, **kwargs):
+    return Number(metadata={"description": description, "type": "number"}, **kwargs)
+
+
+class PersonArgs(Schema):
+    # Query strings are text: "3" parses, "3.5" and "2e-42" do not.
+    person_id = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "Default: the caller. Must be the caller or someone in their "
+                                 "line (admins and pimpinan: their organisation)."})
+
+
+class ProgressArgs(PersonArgs):
+    from_ = ma.fields.Date(data_key="from", metadata={
+        "description": "First day (local), inclusive. Default: 1 January of the year."})
+    to = ma.fields.Date(metadata={
+        "description": "Last day (local), inclusive. Default: today in the person's time zone."})
+
+
+class MonthlyArgs(PersonArgs):
+    month = _month_field("Default: the current month in the person's time zone.")
+
+
+class TeamMonthlyArgs(Schema):
+    month = _month_field("Default: the current month in the person's time zone.")
+
+
+class PersonRef(Schema):
+    id = ma.fields.Integer()
+    nip = ma.fields.String()
+    name = ma.fields.String()
+    jabatan = ma.fields.String()
+
+
+class RealisationOut(Schema):
+    quantity = _decimal("Sum of the activities' output quantities")
+    count = ma.fields.Integer(metadata={"description": "Number of activities"})
+    percent = _decimal("Quantity as a percentage of the target, one decimal, not capped; "
+                       "null without a numeric target", allow_none=True)
+    above_target = ma.fields.Boolean(metadata={"description": "Quantity exceeds the target"})
+
+
+class IndicatorProgressOut(Schema):
+    indicator_id = ma.fields.Integer()
+    skp_id = ma.fields.Integer()
+    year = ma.fields.Integer()
+    rhk_id = ma.fields.Integer()
+    rhk_kind = ma.fields.String(metadata={"enum": ["utama", "tambahan"]})
+    rhk_description = ma.fields.String()
+    aspect = ma.fields.String(metadata={"enum": ["kuantitas", "kualitas", "waktu", "biaya"]})
+    description = ma.fields.String()
+    target_quantity = _decimal("Target (upper bound of a range)", allow_none=True)
+    unit = ma.fields.String()
+    approved = ma.fields.Nested(RealisationOut, metadata={
+        "description": "Realisation from approved activities"})
+    submitted = ma.fields.Nested(RealisationOut, metadata={
+        "description": "Submitted activities awaiting review (not included in approved)"})
+
+
+class ProgressOut(Schema):
+    person = ma.fields.Nested(PersonRef)
+    from_ = ma.fields.Date(data_key="from", attribute="from")
+    to = ma.fields.Date()
+    indicators = ma.fields.List(ma.fields.Nested(IndicatorProgressOut))
+
+
+class OutputOut(Schema):
+    rhk_id = ma.fields.Integer()
+    rhk_kind = ma.fields.String()
+    rhk_description = ma.fields.String()
+    indicator_id = ma.fields.Integer()
+    description = ma.fields.String()
+    unit = ma.fields.String()
+    count = ma.fields.Integer()
+    quantity = _decimal("Output logged in the month, every status")
+    approved_quantity = _decimal("Of which approved")
+
+
+class StatusCounts(Schema):
+    draft = ma.fields.Integer()
+    submitted = ma.fields.Integer()
+    approved = ma.fields.Integer()
+    returned = ma.fields.Integer()
+
+
+class WorkKindCounts(Schema):
+    skp = ma.fields.Integer(metadata={"description": "Serving an SKP indicator"})
+    tambahan = ma.fields.Integer(metadata={"description": "Additional duties"})
+    lainnya = ma.fields.Integer(metadata={"description": "Other work"})
+
+
+class MonthlyRecapOut(Schema):
+    person = ma.fields.Nested(PersonRef)
+    month = ma.fields.String(metadata={"example": "2026-03"})
+    days_logged = ma.fields.Integer(metadata={"description": "Distinct dates with activities"})
+    activity_count = ma.fields.Integer()
+    minutes = ma.fields.Integer()
+    hours = _decimal("Minutes / 60, two decimals")
+    by_status = ma.fields.Nested(StatusCounts)
+    by_work_kind = ma.fields.Nested(WorkKindCounts)
+    outputs = ma.fields.List(ma.fields.Nested(OutputOut), metadata={
+        "description": "Quantities per RHK indicator"})
+
+
+class TeamRecapOut(Schema):
+    supervisor = ma.fields.Nested(PersonRef)
+    month = ma.fields.String(metadata={"example": "2026-03"})
+    people = ma.fields.List(ma.fields.Nested(MonthlyRecapOut))

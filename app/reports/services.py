@@ -1,0 +1,325 @@
+"""Progress against targets and monthly recaps, aggregated by the database.
+
+Each report is a fixed number of grouped queries whatever the number of indicators, people or
+activities: no activity is loaded as an object. The filters match the activities indexes:
+``ix_activities_person_date`` (person, date range) and ``ix_activities_target_status_date``.
+"""
+
+import logging
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.activities.models import Activity, ActivityStatus, WorkKind
+from app.errors import NotFound, ValidationFailed
+from app.extensions import db
+from app.org.models import Person, Role
+from app.org.services import line_below
+from app.targets.models import Indicator, Rhk, RhkKind, Skp
+
+logger = logging.getLogger(__name__)
+
+#: Percentages are given to one decimal place ("83.3"), hours to two.
+PERCENT_STEP = Decimal("0.1")
+HOURS_STEP = Decimal("0.01")
+QUANTITY = sa.Numeric(14, 2)
+ZERO = Decimal("0.00")
+
+
+# --- who may see whose reports -----------------------------------------------------------
+
+def reportable_person(actor: Person, person_id: int | None) -> Person:
+    """The person whose reports ``actor`` asks for (themself when ``person_id`` is None).
+
+    Allowed: themself and everyone below them in their line; admins and the head of agency
+    (pimpinan) see their whole organisation. A supervisor's own reports are not theirs to see.
+
+    :raise NotFound: otherwise, including for another organisation.
+    """
+    if person_id is None or person_id == actor.id:
+        return actor
+    query = sa.select(Person).where(Person.id == person_id, Person.org_id == actor.org_id)
+    if not actor.roles & {Role.ADMIN, Role.PIMPINAN}:
+        query = query.where(Person.id.in_(sa.select(line_below(actor.id).c.id)))
+    person = db.session.scalar(query)
+    if person is None:
+        raise NotFound(_("Person not found."))
+    return person
+
+
+def local_today(person: Person) -> date:
+    """Today in the person's unit's time zone."""
+    return datetime.now(ZoneInfo(person.timezone)).date()
+
+
+def year_to_date(person: Person) -> tuple[date, date]:
+    today = local_today(person)
+    return date(today.year, 1, 1), today
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """First day of ``month`` and first day of the next month (half-open range)."""
+    first = month.replace(day=1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+def _decimal(value) -> Decimal:
+    """SQL sums as Decimal with two places (SQLite sums NUMERIC as float)."""
+    if value is None:
+        return ZERO
+    return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def percent_of(quantity: Decimal, target: Decimal | None) -> Decimal | None:
+    """``quantity`` as a percentage of ``target``, one decimal, not capped; None without target."""
+    if target is None or target <= 0:
+        return None
+    return (quantity * 100 / target).quantize(PERCENT_STEP, ROUND_HALF_UP)
+
+
+def hours_of(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(HOURS_STEP, ROUND_HALF_UP)
+
+
+def _realisation(quantity, count, target: Decimal | None) -> dict:
+    quantity = _decimal(quantity)
+    return {
+        "quantity": quantity,
+        "count": int(count or 0),
+        "percent": percent_of(quantity, target),
+        "above_target": target is not None and target > 0 and quantity > target,
+    }
+
+
+#: RHK utama before tambahan (alphabetical order would put tambahan first).
+RHK_ORDER = sa.case((Rhk.kind == RhkKind.UTAMA, 0), else_=1)
+
+
+def _sum_if(condition, value):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+
+# --- progress per indicator --------------------------------------------------------------
+
+def progress_for(person: Person, start: date, end: date) -> list[dict]:
+    """Realisation per indicator of ``person``'s SKP(s) between ``start`` and ``end`` inclusive.
+
+    One query: the person's activities in the period that serve an indicator are summed per
+    indicator (``GROUP BY target_id`` with ``SUM(CASE ...)`` by status) and joined to every
+    indicator of the SKPs whose year falls in the period, so indicators without activities
+    show zero. Drafts and returned activities do not count.
+
+    Returns one dict per indicator, ordered by SKP year, RHK (utama first) and position::
+
+        {"indicator_id": 7, "skp_id": 1, "year": 2026,
+         "rhk_id": 3, "rhk_kind": "utama", "rhk_description": "...",
+         "aspect": "kuantitas", "description": "...",
+         "target_quantity": Decimal("12.00") | None, "unit": "dokumen",
+         "approved":  {"quantity": Decimal("9.00"), "count": 5,
+                       "percent": Decimal("75.0") | None, "above_target": False},
+         "submitted": {"quantity": ..., "count": ..., "percent": ..., "above_target": ...}}
+
+    ``percent`` is None when the indicator has no numeric target (kualitatif); it is not
+    capped at 100, ``above_target`` says when the realisation exceeds the target.
+    """
+    approved = Activity.status == ActivityStatus.APPROVED
+    submitted = Activity.status == ActivityStatus.SUBMITTED
+    quantity = sa.func.coalesce(Activity.quantity, 0)
+    sums = (
+        sa.select(
+            Activity.target_id.label("target_id"),
+            sa.type_coerce(_sum_if(approved, quantity), QUANTITY).label("approved_quantity"),
+            _sum_if(approved, 1).label("approved_count"),
+            sa.type_coerce(_sum_if(submitted, quantity), QUANTITY).label("submitted_quantity"),
+            _sum_if(submitted, 1).label("submitted_count"),
+        )
+        .where(Activity.person_id == person.id,
+               Activity.date >= start, Activity.date <= end,
+               Activity.target_id.is_not(None),
+               Activity.status.in_([ActivityStatus.APPROVED, ActivityStatus.SUBMITTED]))
+        .group_by(Activity.target_id)
+        .subquery("sums")
+    )
+    query = (
+        sa.select(
+            Indicator.id, Indicator.aspect, Indicator.description, Indicator.unit,
+            Indicator.target_min, Indicator.target_max,
+            Rhk.id.label("rhk_id"), Rhk.kind.label("rhk_kind"),
+            Rhk.description.label("rhk_description"),
+            Skp.id.label("skp_id"), Skp.year,
+            sums.c.approved_quantity, sums.c.approved_count,
+            sums.c.submitted_quantity, sums.c.submitted_count,
+        )
+        .join(Rhk, Indicator.rhk_id == Rhk.id)
+        .join(Skp, Rhk.skp_id == Skp.id)
+        .outerjoin(sums, sums.c.target_id == Indicator.id)
+        .where(Skp.person_id == person.id, Skp.year.between(start.year, end.year))
+        .order_by(Skp.year, RHK_ORDER, Rhk.position, Rhk.id, Indicator.position, Indicator.id)
+    )
+    rows = []
+    for row in db.session.execute(query):
+        target = row.target_max if row.target_max is not None else row.target_min
+        rows.append({
+            "indicator_id": row.id,
+            "skp_id": row.skp_id,
+            "year": row.year,
+            "rhk_id": row.rhk_id,
+            "rhk_kind": row.rhk_kind,
+            "rhk_description": row.rhk_description,
+            "aspect": row.aspect,
+            "description": row.description,
+            "target_quantity": target,
+            "unit": row.unit,
+            "approved": _realisation(row.approved_quantity, row.approved_count, target),
+            "submitted": _realisation(row.submitted_quantity, row.submitted_count, target),
+        })
+    return rows
+
+
+def check_period(start: date, end: date) -> None:
+    if start > end:
+        raise ValidationFailed(fields={"to": _("The end date must not be before the start "
+                                               "date.")})
+
+
+def progress_report(actor: Person, person_id: int | None, start: date | None,
+                    end: date | None) -> dict:
+    """The progress API's answer: the period (default: the person's year to date) and rows."""
+    person = reportable_person(actor, person_id)
+    default_start, default_end = year_to_date(person)
+    start = start or (date(end.year, 1, 1) if end else default_start)
+    end = end or (default_end if start.year == default_end.year else date(start.year, 12, 31))
+    check_period(start, end)
+    return {"person": person, "from": start, "to": end,
+            "indicators": progress_for(person, start, end)}
+
+
+# --- monthly recaps ----------------------------------------------------------------------
+
+def _recap_summaries(people: sa.ColumnElement, start: date, end: date):
+    """One grouped query: per person, days, minutes and counts by status and work kind."""
+    in_month = sa.and_(Activity.person_id == Person.id,
+                       Activity.date >= start, Activity.date < end)
+    counts = {f"{status.value}_count": _sum_if(Activity.status == status, 1)
+              for status in ActivityStatus}
+    counts.update({f"{kind.value}_count": _sum_if(Activity.work_kind == kind, 1)
+                   for kind in WorkKind})
+    query = (
+        sa.select(
+            Person.id, Person.nip, Person.name, Person.jabatan,
+            sa.func.count(sa.distinct(Activity.date)).label("days_logged"),
+            sa.func.count(Activity.id).label("activity_count"),
+            sa.func.coalesce(sa.func.sum(Activity.duration_minutes), 0).label("minutes"),
+            *(value.label(name) for name, value in counts.items()),
+        )
+        .select_from(Person)
+        .outerjoin(Activity, in_month)
+        .where(people)
+        .group_by(Person.id, Person.nip, Person.name, Person.jabatan)
+        .order_by(Person.name, Person.id)
+    )
+    return db.session.execute(query).all()
+
+
+def _recap_outputs(person_ids: list[int], start: date, end: date) -> dict[int, list[dict]]:
+    """One grouped query: per person and indicator, the quantities logged in the month."""
+    if not person_ids:
+        return {}
+    quantity = sa.func.coalesce(Activity.quantity, 0)
+    query = (
+        sa.select(
+            Activity.person_id, Indicator.id.label("indicator_id"),
+            Indicator.description, Indicator.unit,
+            Rhk.id.label("rhk_id"), Rhk.kind.label("rhk_kind"),
+            Rhk.description.label("rhk_description"),
+            sa.func.count(Activity.id).label("count"),
+            sa.type_coerce(sa.func.sum(quantity), QUANTITY).label("quantity"),
+            sa.type_coerce(_sum_if(Activity.status == ActivityStatus.APPROVED, quantity),
+                           QUANTITY).label("approved_quantity"),
+        )
+        .join(Indicator, Activity.target_id == Indicator.id)
+        .join(Rhk, Indicator.rhk_id == Rhk.id)
+        .where(Activity.person_id.in_(person_ids),
+               Activity.date >= start, Activity.date < end)
+        .group_by(Activity.person_id, Indicator.id, Indicator.description, Indicator.unit,
+                  Rhk.id, Rhk.kind, Rhk.description)
+        .order_by(Activity.person_id, RHK_ORDER, Rhk.position, Rhk.id, Indicator.position,
+                  Indicator.id)
+    )
+    outputs: dict[int, list[dict]] = {}
+    for row in db.session.execute(query):
+        outputs.setdefault(row.person_id, []).append({
+            "rhk_id": row.rhk_id,
+            "rhk_kind": row.rhk_kind,
+            "rhk_description": row.rhk_description,
+            "indicator_id": row.indicator_id,
+            "description": row.description,
+            "unit": row.unit,
+            "count": row.count,
+            "quantity": _decimal(row.quantity),
+            "approved_quantity": _decimal(row.approved_quantity),
+        })
+    return outputs
+
+
+def _recaps(people: sa.ColumnElement, month: date) -> list[dict]:
+    start, end = month_bounds(month)
+    summaries = _recap_summaries(people, start, end)
+    outputs = _recap_outputs([row.id for row in summaries], start, end)
+    return [{
+        "person": {"id": row.id, "nip": row.nip, "name": row.name, "jabatan": row.jabatan},
+        "month": start.strftime("%Y-%m"),
+        "days_logged": row.days_logged,
+        "activity_count": row.activity_count,
+        "minutes": int(row.minutes),
+        "hours": hours_of(int(row.minutes)),
+        "by_status": {status.value: int(getattr(row, f"{status.value}_count"))
+                      for status in ActivityStatus},
+        "by_work_kind": {kind.value: int(getattr(row, f"{kind.value}_count"))
+                         for kind in WorkKind},
+        "outputs": outputs.get(row.id, []),
+    } for row in summaries]
+
+
+def monthly_recap(person: Person, month: date) -> dict:
+    """One person's month: days logged, hours, activities by status and kind, outputs.
+
+    Every activity of the month counts for days and hours, drafts included; ``by_status``
+    tells them apart. Shape: as one item of :func:`team_monthly_recap`.
+    """
+    return _recaps(Person.id == person.id, month)[0]
+
+
+def team_monthly_recap(supervisor: Person, month: date) -> list[dict]:
+    """:func:`monthly_recap` for everyone below ``supervisor`` in their line, by name.
+
+    Three queries whatever the team size: the line's ids, then two grouped queries, the
+    summaries (people left-joined to their month's activities) and the outputs per person
+    and indicator. Each item::
+
+        {"person": {"id", "nip", "name", "jabatan"}, "month": "2026-03",
+         "days_logged": 18, "activity_count": 40, "minutes": 7200, "hours": Decimal("120.00"),
+         "by_status": {"draft": 2, "submitted": 5, "approved": 30, "returned": 3},
+         "by_work_kind": {"skp": 35, "tambahan": 3, "lainnya": 2},
+         "outputs": [{"rhk_id", "rhk_kind", "rhk_description", "indicator_id", "description",
+                      "unit", "count", "quantity": Decimal, "approved_quantity": Decimal}]}
+    """
+    below = line_below(supervisor.id)
+    # The ids first, as a list: PostgreSQL cannot estimate a recursive CTE's size (it guesses
+    # thousands of rows) and then scans the whole month of activities instead of using
+    # ix_activities_person_date once per person (measured: 88 ms against 3 ms at 1M rows).
+    ids = list(db.session.scalars(sa.select(Person.id).where(
+        Person.org_id == supervisor.org_id, Person.id.in_(sa.select(below.c.id)))))
+    if not ids:
+        return []
+    return _recaps(Person.id.in_(ids), month)
+
+
+def current_month(person: Person) -> date:
+    return local_today(person).replace(day=1)

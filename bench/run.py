@@ -1,0 +1,312 @@
+"""``make bench``: the figures of issue 3, each against GET /healthz in the same run.
+
+1. POST /api/v1/activities on PostgreSQL under gunicorn: requests/s and the ratio to /healthz.
+2. POST /api/v1/activities/batch (100 entries a request): activities/s.
+3. GET /api/v1/recaps/monthly/team for a 50-person team over 1,000,000 activities: median
+   and p95 ms, with /healthz measured the same way as the reference.
+
+It creates ``kinerjaku_bench_<random>`` on the PostgreSQL at 127.0.0.1:5432 (user postgres),
+migrates it with ``flask db upgrade``, bulk-loads it, serves the app with gunicorn on a free
+local port, drives it with wrk (or a Python generator when wrk cannot be had), prints a table,
+writes it to bench-results/, and drops the database.
+"""
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import psycopg
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import loadgen, seed  # noqa: E402
+
+ADMIN_URL = os.environ.get("KINERJAKU_BENCH_POSTGRES_URL",
+                           "postgresql://postgres@127.0.0.1:5432/postgres")
+BIN = Path(sys.executable).parent
+
+
+def options():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=15, help="per measurement")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--team", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=100, help="entries per batch request")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1, help="for --worker-class gthread")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--python-loadgen", action="store_true", help="do not use wrk")
+    return parser.parse_args()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the app; the same settings for every endpoint measured."""
+
+    def __init__(self, env: dict, args):
+        self.port = free_port()
+        self.settings = [f"--workers={args.workers}", f"--worker-class={args.worker_class}"]
+        if args.worker_class == "gthread":
+            self.settings.append(f"--threads={args.threads}")
+        self.command = [str(BIN / "gunicorn"), *self.settings, "--bind",
+                        f"127.0.0.1:{self.port}", "--log-level", "warning",
+                        "--graceful-timeout", "5", "app:create_app()"]
+        self.env = env
+        self.process = None
+
+    def __enter__(self):
+        # The app logs each write at INFO; keep that out of the figures' table.
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.seek(0)
+        errors = [line for line in self.log.read().decode(errors="replace").splitlines()
+                  if " ERROR " in line or "Traceback" in line]
+        self.log.close()
+        if errors:
+            print(f"  gunicorn logged {len(errors)} errors, the first: {errors[0]}")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def route_exists(route: str) -> bool:
+    """Whether the activities API defines ``route`` (it is being built alongside)."""
+    source = (ROOT / "app" / "activities" / "api.py").read_text()
+    return f'"{route}"' in source
+
+
+def round_trips_per_post(app, token: str, target_id: int, day: str) -> dict:
+    """SQL statements and transactions of one POST /api/v1/activities, counted in-process."""
+    from app.extensions import db
+
+    seen = {"statements": [], "transactions": 0}
+    with app.app_context():
+        engine = db.engine
+
+    def statement(conn, cursor, text, *rest):
+        seen["statements"].append(" ".join(text.split())[:90])
+
+    def begin(conn):
+        seen["transactions"] += 1
+
+    client = app.test_client()
+    body = {"date": day, "start_time": "16:00", "end_time": "16:30", "unit": "dokumen",
+            "description": loadgen.DESCRIPTION, "quantity": 1, "target_id": target_id}
+    headers = {"Authorization": f"Bearer {token}"}
+    client.post("/api/v1/activities", json={**body, "id": seed.uuid.uuid4().hex},
+                headers=headers)  # warm: first-request imports and caches
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    sa.event.listen(engine, "begin", begin)
+    try:
+        response = client.post("/api/v1/activities",
+                               json={**body, "id": str(seed.uuid.uuid4())}, headers=headers)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        sa.event.remove(engine, "begin", begin)
+    return {"status": response.status_code, "statements": seen["statements"],
+            "transactions": seen["transactions"]}
+
+
+def main():
+    args = options()
+    started = time.time()
+    wrk = None if args.python_loadgen else loadgen.ensure_wrk()
+    name = f"kinerjaku_bench_{secrets.token_hex(5)}"
+    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    secret = secrets.token_hex(32)
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "FLASK_APP": "app"}
+    env.pop("REDIS_URL", None)
+    results = {"database": "PostgreSQL", "rows": args.rows, "team": args.team,
+               "when": datetime.now().isoformat(timespec="seconds"), "figures": {}}
+    figures = results["figures"]
+    print(f"Benchmark database {name}")
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        today = datetime.now(ZoneInfo(seed.TIMEZONE)).date()
+        recap_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        world = seed.load(url, people=args.people, team=args.team, rows=args.rows,
+                          year_end=today - timedelta(days=today.day))
+        from app import create_app
+
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret})
+        logging.getLogger("app").setLevel(logging.WARNING)  # not a line per token
+        tokens = seed.make_tokens(app, [world.supervisor_id, *world.posters])
+        posters = tuple((tokens[pid], world.indicators[pid][0]) for pid in world.posters)
+        days = tuple((today.replace(day=1) + timedelta(days=n)).isoformat()
+                     for n in range(today.day))
+        has_post, has_batch = route_exists("/activities"), route_exists("/activities/batch")
+        if has_post:
+            results["post_round_trips"] = round_trips_per_post(
+                app, posters[0][0], posters[0][1], today.isoformat())
+        with app.app_context():
+            from app.extensions import db
+            db.engine.dispose()
+
+        server = Server(env, args)
+        results["gunicorn"] = " ".join(server.settings)
+        with server, tempfile.TemporaryDirectory() as workdir:
+            def measure(label, scenario, seconds=args.seconds, connections=args.connections,
+                        warm=3):
+                run = (lambda s, c: loadgen.run_wrk(
+                    wrk, server.base, scenario, seconds=s, connections=c,
+                    threads=min(2, c), workdir=Path(workdir))) if wrk else (
+                    lambda s, c: loadgen.run_python("127.0.0.1", server.port, scenario,
+                                                    seconds=s, connections=c))
+                if warm:
+                    run(warm, min(4, connections))
+                result = run(seconds, connections)
+                figures[label] = {**result.__dict__, "rps": round(result.rps, 1)}
+                print(f"  {label:<34} {result.rps:>9,.1f} req/s  p50 {result.p50_ms:7.1f} ms"
+                      f"  p95 {result.p95_ms:7.1f} ms  non-2xx {result.non2xx}"
+                      f"  socket errors {result.socket_errors}")
+                return result
+
+            health = loadgen.Scenario("get", "/healthz")
+            hello = measure("healthz", health)
+            if has_post:
+                before = seed.count_activities(url)
+                post = measure("post_activity", loadgen.Scenario(
+                    "single", "/api/v1/activities", posters=posters, days=days))
+                figures["post_activity"]["rows_added"] = seed.count_activities(url) - before
+                figures["post_activity"]["ratio_to_healthz"] = round(post.rps / hello.rps, 3)
+            if has_batch:
+                before = seed.count_activities(url)
+                batch = measure("batch_100", loadgen.Scenario(
+                    "batch", "/api/v1/activities/batch", posters=posters, days=days,
+                    batch=args.batch), connections=max(2, args.connections // 2))
+                added = seed.count_activities(url) - before
+                figures["batch_100"].update(
+                    rows_added=added, activities_per_s=round(added / batch.seconds, 1),
+                    ratio_to_healthz=round(added / batch.seconds / hello.rps, 3))
+            team_url = f"/api/v1/recaps/monthly/team?month={recap_month:%Y-%m}"
+            bearer = f"Bearer {tokens[world.supervisor_id]}"
+            check = urllib.request.Request(server.base + team_url,
+                                           headers={"Authorization": bearer})
+            with urllib.request.urlopen(check, timeout=30) as response:
+                people = json.load(response)["people"]
+            results["team_recap_check"] = {
+                "people": len(people),
+                "activities": sum(p["activity_count"] for p in people)}
+            hello1 = measure("healthz_1conn", health, seconds=10, connections=1)
+            recap1 = measure("team_recap_1conn", loadgen.Scenario("get", team_url,
+                                                                  token=bearer),
+                             seconds=10, connections=1)
+            recap = measure("team_recap", loadgen.Scenario("get", team_url, token=bearer),
+                            seconds=10)
+            figures["team_recap_1conn"]["median_ratio_to_healthz"] = round(
+                recap1.p50_ms / hello1.p50_ms, 1) if hello1.p50_ms else None
+            figures["team_recap"]["ratio_to_healthz"] = round(recap.rps / hello.rps, 3)
+        results["load_generator"] = figures["healthz"]["generator"]
+        results["pending"] = [route for route, there in (
+            ("POST /api/v1/activities", has_post),
+            ("POST /api/v1/activities/batch", has_batch)) if not there]
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        print(f"Dropped {name}")
+    results["seconds_total"] = round(time.time() - started)
+    report(results)
+
+
+def report(results: dict) -> None:
+    f = results["figures"]
+    lines = [
+        "",
+        f"Kinerjaku bench, {results['when']}: PostgreSQL, gunicorn {results['gunicorn']}, "
+        f"load from {results['load_generator']}",
+        "",
+        f"{'figure':<46}{'value':>14}{'vs /healthz':>14}",
+        "-" * 74,
+        f"{'GET /healthz (hello world)':<46}{f['healthz']['rps']:>10,.0f} r/s{'100 %':>14}",
+    ]
+    if "post_activity" in f:
+        p = f["post_activity"]
+        lines.append(f"{'POST /api/v1/activities':<46}{p['rps']:>10,.0f} r/s"
+                     f"{p['ratio_to_healthz']:>13.1%}")
+    else:
+        lines.append(f"{'POST /api/v1/activities':<46}{'pending':>14}")
+    if "batch_100" in f:
+        b = f["batch_100"]
+        lines.append(f"{'POST /activities/batch (activities/s)':<46}"
+                     f"{b['activities_per_s']:>10,.0f} a/s{b['ratio_to_healthz']:>13.1%}")
+    else:
+        lines.append(f"{'POST /api/v1/activities/batch':<46}{'pending':>14}")
+    h1, r1, r = f["healthz_1conn"], f["team_recap_1conn"], f["team_recap"]
+    lines += [
+        f"{'team recap, 1 connection: median':<46}{r1['p50_ms']:>11.1f} ms"
+        f"{h1['p50_ms']:>11.2f} ms",
+        f"{'team recap, 1 connection: p95':<46}{r1['p95_ms']:>11.1f} ms"
+        f"{h1['p95_ms']:>11.2f} ms",
+        f"{'team recap, ' + r['generator'].split(' -t')[0] + ' load: throughput':<46}"
+        f"{r['rps']:>10,.0f} r/s{r['ratio_to_healthz']:>13.1%}",
+        f"{'team recap, loaded: median / p95':<46}"
+        f"{r['p50_ms']:>6.0f} /{r['p95_ms']:>4.0f} ms",
+        "",
+        f"Team recap: {results['team']} people, "
+        f"{results['team_recap_check']['activities']:,} activities in the month, over "
+        f"{results['rows']:,} rows.",
+    ]
+    trips = results.get("post_round_trips")
+    if trips:
+        lines.append(f"One POST /api/v1/activities (status {trips['status']}): "
+                     f"{len(trips['statements'])} SQL statements in "
+                     f"{trips['transactions']} transaction(s):")
+        lines += [f"    {s}" for s in trips["statements"]]
+    if results["pending"]:
+        lines.append("Pending (route not built yet): " + ", ".join(results["pending"]))
+    lines.append(f"Whole run: {results['seconds_total']} s.")
+    text = "\n".join(lines)
+    print(text)
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (out / f"bench-{stamp}.txt").write_text(text + "\n")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
+    print(f"Written to bench-results/bench-{stamp}.txt and .json")
+
+
+if __name__ == "__main__":
+    main()
