@@ -33,6 +33,19 @@ CROSS_ORG_URLS = {
     "/api/v1/skps/<int:skp_id>/submit": None,
     "/api/v1/skps/<int:skp_id>/approve": None,
     "/api/v1/skps/<int:skp_id>/return": None,
+    # Activities and evidence: an activity of the second organisation with a link.
+    **{url: (lambda w: __import__("tests.activities.support",
+                                  fromlist=["other_org_ids"]).other_org_ids(w))
+       for url in ("/api/v1/activities/<activity_id>",
+                   "/api/v1/activities/<activity_id>/history",
+                   "/api/v1/activities/<activity_id>/attachments",
+                   "/api/v1/attachments/<attachment_id>")},
+    # Writes only (no GET): tests/activities/test_api.py::test_other_organisation_writes_are_404.
+    "/api/v1/activities/<activity_id>/submit": None,
+    "/api/v1/activities/<activity_id>/approve": None,
+    "/api/v1/activities/<activity_id>/return": None,
+    "/api/v1/activities/<activity_id>/repeat": None,
+    "/api/v1/activity-templates/<int:template_id>": None,
 }
 
 

@@ -1,0 +1,265 @@
+"""Shapes of the activity API: what comes in, what goes out.
+
+Numbers: ``quantity`` is accepted as a JSON number or a numeric string and always answered as a
+JSON number. Times are ``HH:MM`` (``HH:MM:SS`` is accepted; seconds are dropped). Timestamps
+are UTC in ISO 8601 with an offset.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import marshmallow as ma
+
+from app.activities.models import ActivityStatus, WorkKind
+from app.core.schemas import Schema
+
+MAX_DESCRIPTION = 2000
+MAX_QUANTITY = 10**12
+MAX_BATCH = 500
+#: Where the activity blueprint is mounted (the public contract).
+API_PREFIX = "/api/v1"
+
+
+class ClockTime(ma.fields.Time):
+    """A wall-clock time, ``HH:MM`` (or ``HH:MM:SS``), minute precision."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        for pattern in ("%H:%M", "%H:%M:%S"):
+            try:
+                return datetime.strptime(value, pattern).time().replace(second=0)
+            except ValueError:
+                continue
+        raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%H:%M")
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """Stored timestamps are naive UTC; answer them with their offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC).isoformat(timespec="seconds")
+
+
+class Quantity(ma.fields.Decimal):
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        value = Decimal(value)
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _quantity(**kwargs):
+    return Quantity(places=2, allow_nan=False,
+                    validate=ma.validate.Range(min=0, max=MAX_QUANTITY), **kwargs)
+
+
+_kind = ma.validate.OneOf([kind.value for kind in WorkKind])
+
+
+class ActivityFields(Schema):
+    date = ma.fields.Date(metadata={"description": "Local date (the person's unit time zone)"})
+    start_time = ClockTime(metadata={"example": "08:00"})
+    end_time = ClockTime(metadata={"example": "09:30"})
+    description = ma.fields.String(validate=ma.validate.Length(min=1, max=MAX_DESCRIPTION))
+    quantity = _quantity(allow_none=True, metadata={"example": 1})
+    unit = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40),
+                            metadata={"description": "Defaults to the indicator's unit"})
+    target_id = ma.fields.Integer(strict=True, allow_none=True,
+                                  metadata={"description": "The indicator (IKI) it serves"})
+    work_kind = ma.fields.String(validate=_kind, metadata={
+        "description": "skp (needs target_id), tambahan (additional duty) or lainnya"})
+
+
+class ActivityCreateIn(ActivityFields):
+    id = ma.fields.UUID(metadata={"description": "Client-generated; makes the create "
+                                                "idempotent (a repeat answers 200)"})
+    date = ma.fields.Date(required=True)
+    start_time = ClockTime(required=True, metadata={"example": "08:00"})
+    end_time = ClockTime(required=True, metadata={"example": "09:30"})
+    description = ma.fields.String(required=True,
+                                   validate=ma.validate.Length(min=1, max=MAX_DESCRIPTION))
+    status = ma.fields.String(validate=ma.validate.OneOf([ActivityStatus.DRAFT.value,
+                                                          ActivityStatus.SUBMITTED.value]),
+                              metadata={"description": "submitted: save and submit at once"})
+
+
+class ActivityUpdateIn(ActivityFields):
+    version = ma.fields.Integer(strict=True, required=True,
+                                validate=ma.validate.Range(min=1),
+                                metadata={"description": "The version the edit is based on"})
+
+
+class ActivityVersionIn(Schema):
+    version = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1),
+                                metadata={"description": "Optional: refuse if it changed"})
+
+
+class ActivityReturnIn(ActivityVersionIn):
+    reason = ma.fields.String(required=True,
+                              validate=ma.validate.Length(min=1, max=MAX_DESCRIPTION))
+
+
+class ActivityRepeatIn(Schema):
+    id = ma.fields.UUID(metadata={"description": "Client-generated id for the new draft"})
+    date = ma.fields.Date(metadata={"description": "Defaults to today (local)"})
+    start_time = ClockTime()
+    end_time = ClockTime()
+
+
+class AttachmentOut(Schema):
+    id = ma.fields.String()
+    kind = ma.fields.String()
+    filename = ma.fields.String(allow_none=True)
+    content_type = ma.fields.String(allow_none=True)
+    size = ma.fields.Integer(allow_none=True)
+    sha256 = ma.fields.String(allow_none=True)
+    url = ma.fields.Method("dump_url", metadata={
+        "description": "The link, or where to download the file"})
+    created_at = UtcDateTime()
+
+    def dump_url(self, attachment):
+        if attachment.url:
+            return attachment.url
+        return f"{API_PREFIX}/attachments/{attachment.id}"
+
+
+class EvidenceLinkIn(Schema):
+    url = ma.fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
+                        validate=ma.validate.Length(max=2000))
+    filename = ma.fields.String(validate=ma.validate.Length(max=255),
+                                metadata={"description": "A label for the link"})
+
+
+#: The name the pages use.
+LinkIn = EvidenceLinkIn
+
+
+class ActivityOut(Schema):
+    id = ma.fields.String()
+    person_id = ma.fields.Integer()
+    date = ma.fields.Date()
+    start_time = ClockTime()
+    end_time = ClockTime()
+    duration_minutes = ma.fields.Integer()
+    description = ma.fields.String()
+    quantity = Quantity(allow_none=True)
+    unit = ma.fields.String(allow_none=True)
+    target_id = ma.fields.Integer(allow_none=True)
+    work_kind = ma.fields.String()
+    status = ma.fields.String()
+    return_reason = ma.fields.String(allow_none=True)
+    submitted_at = UtcDateTime(allow_none=True)
+    is_late = ma.fields.Boolean()
+    reviewed_at = UtcDateTime(allow_none=True)
+    reviewed_by_id = ma.fields.Integer(allow_none=True)
+    version = ma.fields.Integer()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    attachments = ma.fields.List(ma.fields.Nested(AttachmentOut))
+
+
+class ActivityWithWarnings(ActivityOut):
+    warnings = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Soft problems, e.g. {code: overlap, message, activity_id}"})
+
+
+class ActivityListArgs(Schema):
+    date_from = ma.fields.Date(data_key="from")
+    date_to = ma.fields.Date(data_key="to")
+    status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in ActivityStatus]))
+    person_id = ma.fields.Integer(metadata={"description": "Default: the caller"})
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+
+class ActivityDateArgs(Schema):
+    date = ma.fields.Date(metadata={"description": "Local date; defaults to today"})
+
+
+class ActivityDefaultsOut(Schema):
+    date = ma.fields.Date()
+    start_time = ClockTime(allow_none=True)
+    recent_descriptions = ma.fields.List(ma.fields.String())
+
+
+class ActivityDeadlineOut(Schema):
+    date = ma.fields.Date()
+    timezone = ma.fields.String()
+    late_after = ma.fields.DateTime(metadata={"description": "Submitting from then on is late"})
+    locks_at = ma.fields.DateTime()
+    locked = ma.fields.Boolean()
+    late_if_submitted_now = ma.fields.Boolean()
+    seconds_left = ma.fields.Integer(metadata={"description": "Until the period locks"})
+    working_day = ma.fields.Boolean()
+    holiday = ma.fields.String(allow_none=True)
+
+
+class ActivityHistoryOut(Schema):
+    seq = ma.fields.Integer()
+    action = ma.fields.String()
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor_name = ma.fields.Function(lambda e: e.actor.name if e.actor else None)
+    changes = ma.fields.Dict()
+    created_at = UtcDateTime()
+    hash = ma.fields.String()
+
+
+class ActivityTemplateIn(Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    description = ma.fields.String(required=True,
+                                   validate=ma.validate.Length(min=1, max=MAX_DESCRIPTION))
+    target_id = ma.fields.Integer(strict=True, allow_none=True)
+    work_kind = ma.fields.String(validate=_kind)
+    quantity = _quantity(allow_none=True)
+    unit = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
+    duration_minutes = ma.fields.Integer(strict=True, allow_none=True,
+                                         validate=ma.validate.Range(min=1, max=24 * 60))
+
+
+class ActivityTemplateOut(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    description = ma.fields.String()
+    target_id = ma.fields.Integer(allow_none=True)
+    work_kind = ma.fields.String()
+    quantity = Quantity(allow_none=True)
+    unit = ma.fields.String(allow_none=True)
+    duration_minutes = ma.fields.Integer(allow_none=True)
+    created_at = UtcDateTime()
+
+
+class ActivityBatchIn(Schema):
+    entries = ma.fields.List(ma.fields.Raw(), required=True,
+                             validate=ma.validate.Length(min=1, max=MAX_BATCH), metadata={
+                                 "description": 'Each {"op": "create"|"update"|"submit", '
+                                                '"id": uuid, "version"?: n, "data"?: {...}}; '
+                                                "each entry is checked on its own"})
+
+
+class ActivityBatchEntryIn(Schema):
+    op = ma.fields.String(required=True,
+                          validate=ma.validate.OneOf(["create", "update", "submit"]))
+    id = ma.fields.UUID(required=True)
+    version = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1))
+    data = ma.fields.Dict(load_default=dict)
+
+
+class ActivityBatchResultOut(Schema):
+    id = ma.fields.Raw()
+    result = ma.fields.String(metadata={
+        "description": "created, existing, updated, submitted, conflict, invalid, locked, "
+                       "not_found, forbidden"})
+    status = ma.fields.Integer(metadata={"description": "The status a single request gets"})
+    activity = ma.fields.Raw(allow_none=True, metadata={
+        "description": "The activity as GET /activities/{id} answers it, with warnings"})
+    error = ma.fields.Dict(allow_none=True)
+
+
+class ActivityBatchOut(Schema):
+    results = ma.fields.List(ma.fields.Nested(ActivityBatchResultOut))

@@ -1,0 +1,709 @@
+"""Rules of the daily log: who may log, change, submit and review an activity, and when.
+
+Services take the acting person explicitly, flush and never commit: the request, command or
+job calling them commits once. Every create, edit and state change is appended to the
+organisation's audit chain after it is flushed.
+
+Offline replay safety (the outbox of the PWA replays queued writes, possibly twice):
+
+* A create may carry a client-generated UUID. Replaying it answers the stored activity with
+  ``created=False`` (HTTP 200) and never a duplicate, also when two identical requests race:
+  the row is written with ``INSERT ... ON CONFLICT (id) DO NOTHING``. The same id owned by
+  someone else is a 409 ``id_in_use`` that reveals nothing about that activity.
+* An edit names the ``version`` it is based on. The version is compared *before* anything else
+  (status, lock), so an edit that was applied and is then replayed with the old version gets
+  409 ``conflict`` whose ``current`` copy carries exactly the values the client sent: the client
+  can compare and treat the entry as done.
+* A submit of an activity that is already submitted or approved answers it unchanged.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import g, has_app_context
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.activities import deadlines
+from app.activities.models import (
+    Activity,
+    ActivityStatus,
+    ActivityTemplate,
+    WorkKind,
+)
+from app.activities.schemas import (
+    ActivityBatchEntryIn,
+    ActivityCreateIn,
+    ActivityOut,
+    ActivityUpdateIn,
+)
+from app.audit import services as audit
+from app.errors import (
+    AppError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    flatten_messages,
+)
+from app.extensions import db
+from app.models import utcnow
+from app.org.models import Person, Role
+from app.org.services import is_in_line, line_below
+from app.targets.models import Indicator, Rhk, Skp
+
+logger = logging.getLogger(__name__)
+
+EDITABLE = frozenset({ActivityStatus.DRAFT, ActivityStatus.RETURNED})
+#: The fields an owner sets; everything else is kept by the server.
+CONTENT_FIELDS = ("date", "start_time", "end_time", "description", "quantity", "unit",
+                  "target_id", "work_kind")
+OVERSEERS = frozenset({Role.ADMIN, Role.PIMPINAN})
+
+
+class PeriodLocked(AppError):
+    """The activity's month is closed by the organisation's deadline rule."""
+
+    status, code = 422, "period_locked"
+
+
+@dataclass
+class Saved:
+    """A write's outcome: the activity, whether it is new, and soft warnings (overlaps)."""
+
+    activity: Activity
+    created: bool = False
+    warnings: list[dict] = field(default_factory=list)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def normalise_id(value) -> str | None:
+    """The canonical text of a UUID, or None when ``value`` is not one."""
+    try:
+        return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def activities_visible_to(actor: Person) -> sa.Select:
+    """Activities ``actor`` may see: their own and their whole line's below them.
+
+    Admins and the head of agency (pimpinan) see their organisation's.
+    """
+    query = sa.select(Activity).where(Activity.org_id == actor.org_id)
+    if actor.roles & OVERSEERS:
+        return query
+    below = line_below(actor.id)
+    return query.where(sa.or_(Activity.person_id == actor.id,
+                              Activity.person_id.in_(sa.select(below.c.id))))
+
+
+def may_see_person(actor: Person, person: Person | int) -> bool:
+    """Whether ``actor`` may see the activities of ``person`` (same organisation assumed)."""
+    person_id = person if isinstance(person, int) else person.id
+    if person_id == actor.id or actor.roles & OVERSEERS:
+        return True
+    return is_in_line(actor, person_id)
+
+
+def get_activity(actor: Person, activity_id) -> Activity:
+    """:raise NotFound: unless ``actor`` may see the activity."""
+    key = normalise_id(activity_id)
+    activity = key and db.session.scalar(activities_visible_to(actor).where(Activity.id == key))
+    if not activity:
+        raise NotFound(_("Activity not found."))
+    return activity
+
+
+def _load_for_change(actor: Person, activity_id) -> Activity:
+    """The activity, row-locked on PostgreSQL; 404 unless in ``actor``'s organisation."""
+    key = normalise_id(activity_id)
+    activity = key and db.session.scalar(
+        sa.select(Activity).where(Activity.id == key, Activity.org_id == actor.org_id)
+        .with_for_update().execution_options(populate_existing=True))
+    if not activity:
+        raise NotFound(_("Activity not found."))
+    return activity
+
+
+def get_own_activity(actor: Person, activity_id, *, for_update: bool = True) -> Activity:
+    """An activity only its owner may change.
+
+    :raise NotFound: if ``actor`` may not see it; :raise Forbidden: if they may but it is not
+        theirs.
+    """
+    activity = (_load_for_change(actor, activity_id) if for_update
+                else get_activity(actor, activity_id))
+    if activity.person_id != actor.id:
+        if may_see_person(actor, activity.person_id):
+            raise Forbidden(_("Only the owner can change this activity."))
+        raise NotFound(_("Activity not found."))
+    return activity
+
+
+def current_copy(activity: Activity) -> dict:
+    """The activity as the API answers it (the ``current`` of a 409)."""
+    return ActivityOut().dump(activity)
+
+
+def list_activities(actor: Person, *, person_id: int | None = None,
+                    date_from: date | None = None, date_to: date | None = None,
+                    status: str | None = None) -> sa.Select:
+    """A select of one person's activities, newest first, for the caller to paginate.
+
+    :raise NotFound: if ``person_id`` is not the caller and not in their line (or, for
+        admins and pimpinan, not in their organisation).
+    """
+    person_id = actor.id if person_id is None else person_id
+    if person_id != actor.id:
+        person = db.session.get(Person, person_id)
+        if person is None or person.org_id != actor.org_id or not may_see_person(actor, person):
+            raise NotFound(_("Person not found."))
+    query = sa.select(Activity).where(Activity.org_id == actor.org_id,
+                                      Activity.person_id == person_id)
+    if date_from is not None:
+        query = query.where(Activity.date >= date_from)
+    if date_to is not None:
+        query = query.where(Activity.date <= date_to)
+    if status is not None:
+        query = query.where(Activity.status == ActivityStatus(status))
+    return query.order_by(Activity.date.desc(), Activity.start_time.desc(), Activity.id)
+
+
+def form_defaults(actor: Person, *, on_date: date | None = None,
+                  now: datetime | None = None, recent: int = 10) -> dict:
+    """What the activity form starts with: the start time (end of the day's last activity)
+    and the person's most recent distinct descriptions."""
+    on_date = on_date or deadlines.local_today(actor, now or utcnow())
+    return {"date": on_date, "start_time": day_end(actor, on_date),
+            "recent_descriptions": recent_descriptions(actor, limit=recent)}
+
+
+def day_end(person: Person, on_date: date) -> time | None:
+    """When the person's last activity of ``on_date`` ended, or None."""
+    return db.session.scalar(sa.select(sa.func.max(Activity.end_time)).where(
+        Activity.person_id == person.id, Activity.date == on_date))
+
+
+def recent_descriptions(person: Person, *, limit: int = 10) -> list[str]:
+    latest = sa.func.max(Activity.created_at)
+    return list(db.session.scalars(
+        sa.select(Activity.description).where(Activity.person_id == person.id)
+        .group_by(Activity.description).order_by(latest.desc()).limit(limit)))
+
+
+def history(actor: Person, activity_id) -> list:
+    """The activity's audit entries, oldest first. :raise NotFound: unless visible."""
+    activity = get_activity(actor, activity_id)
+    return audit.history("activity", activity.id)
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+def indicator_for(person: Person, target_id: int, on_date: date | None = None) -> Indicator:
+    """The indicator, if it belongs to ``person``'s SKP (of ``on_date``'s year, when given).
+
+    :raise ValidationFailed: on ``target_id`` otherwise.
+    """
+    query = (sa.select(Indicator).join(Rhk, Indicator.rhk_id == Rhk.id)
+             .join(Skp, Rhk.skp_id == Skp.id)
+             .where(Indicator.id == target_id, Skp.person_id == person.id,
+                    Skp.org_id == person.org_id))
+    if on_date is not None:
+        query = query.where(Skp.year == on_date.year)
+    cache = g.setdefault("_indicators_checked", {}) if has_app_context() else {}
+    cache_key = (person.id, target_id, on_date.year if on_date else None)
+    indicator = cache.get(cache_key) or db.session.scalar(query)
+    cache[cache_key] = indicator
+    if indicator is None:
+        raise ValidationFailed(fields={"target_id": _(
+            "Choose one of your own SKP targets for this year.")})
+    return indicator
+
+
+def _resolve_kind(target_id, work_kind) -> WorkKind:
+    """Check that a target and a work kind go together; returns the kind."""
+    if work_kind is None:
+        if target_id is None:
+            raise ValidationFailed(fields={"target_id": _(
+                "Choose a target, or mark the activity as additional or other work.")})
+        return WorkKind.SKP
+    kind = WorkKind(work_kind)
+    if kind is WorkKind.SKP and target_id is None:
+        raise ValidationFailed(fields={"target_id": _(
+            "Choose a target, or mark the activity as additional or other work.")})
+    if kind is not WorkKind.SKP and target_id is not None:
+        raise ValidationFailed(fields={"work_kind": _(
+            "Additional or other work is not logged against an SKP target.")})
+    return kind
+
+
+def minutes_between(start: time, end: time) -> int:
+    """Minutes from ``start`` to ``end``. :raise ValidationFailed: unless end is after start."""
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    if minutes <= 0:
+        raise ValidationFailed(fields={"end_time": _("The end time must be after the start.")})
+    return minutes
+
+
+def check_open(person: Person, on_date: date, now: datetime) -> None:
+    """:raise PeriodLocked: if ``on_date``'s month is closed for ``person``."""
+    if deadlines.is_locked(person, on_date, now):
+        locks_at = deadlines.lock_moment(person.org_id, on_date, person.timezone)
+        raise PeriodLocked(_(
+            "The period is locked: activities of %(month)s could be changed until %(moment)s.",
+            month=on_date.strftime("%m/%Y"), moment=locks_at.strftime("%d/%m/%Y %H:%M")),
+            extra={"locked_at": locks_at.isoformat()})
+
+
+def check_date(person: Person, on_date: date, now: datetime) -> None:
+    """A log is for today or earlier (local), in an open period."""
+    if on_date > deadlines.local_today(person, now):
+        raise ValidationFailed(fields={"date": _("Activities cannot be logged ahead.")})
+    check_open(person, on_date, now)
+
+
+def overlap_warnings(person: Person, on_date: date, start: time | None, end: time | None,
+                     exclude_id: str | None = None) -> list[dict]:
+    """Warnings for the person's other activities of the day whose times overlap."""
+    if start is None or end is None:
+        return []
+    query = sa.select(Activity.id, Activity.start_time, Activity.end_time).where(
+        Activity.person_id == person.id, Activity.date == on_date,
+        Activity.start_time < end, Activity.end_time > start)
+    if exclude_id is not None:
+        query = query.where(Activity.id != exclude_id)
+    return [{"code": "overlap", "activity_id": row.id,
+             "message": _("This overlaps another activity from %(start)s to %(end)s.",
+                          start=row.start_time.strftime("%H:%M"),
+                          end=row.end_time.strftime("%H:%M"))}
+            for row in db.session.execute(query.order_by(Activity.start_time))]
+
+
+def _record(actor: Person, activity: Activity, action: str, changes: dict) -> None:
+    audit.record(activity.org_id, actor.id, "activity", activity.id, action, changes)
+
+
+# --- create ----------------------------------------------------------------------------------
+
+def _insert(values: dict) -> Activity | None:
+    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING: None if the id exists already."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the two supported databases are above
+        raise RuntimeError(f"Unsupported database {dialect}")
+    # lazyload: a new activity has no attachments; the caller sets the empty list.
+    statement = (insert(Activity).values(**values)
+                 .on_conflict_do_nothing(index_elements=["id"]).returning(Activity)
+                 .options(so.lazyload(Activity.attachments)))
+    return db.session.scalars(statement).first()
+
+
+def _existing(actor: Person, key: str) -> Activity | None:
+    """The stored activity under a client's id; 409 if it is someone else's."""
+    activity = db.session.get(Activity, key, populate_existing=True)
+    if activity is not None and activity.person_id != actor.id:
+        raise Conflict(_("This identifier is already in use; create the activity with a new "
+                         "one."), code="id_in_use")
+    return activity
+
+
+def create_activity(actor: Person, *, date: date, start_time: time, end_time: time,
+                    description: str, quantity=None, unit: str | None = None,
+                    target_id: int | None = None, work_kind: str | None = None,
+                    id=None, status: str | None = None,
+                    now: datetime | None = None) -> Saved:
+    """Log an activity for ``actor`` (only ever for themself).
+
+    ``id`` (a client UUID) makes it idempotent: when it exists already the stored activity is
+    answered with ``created=False``. ``status="submitted"`` saves and submits at once.
+    """
+    now = now or utcnow()
+    key = normalise_id(id) if id is not None else str(uuid.uuid4())
+    if key is None:
+        raise ValidationFailed(fields={"id": _("Enter a valid identifier (UUID).")})
+    try:
+        values = _new_values(actor, key, date=date, start_time=start_time, end_time=end_time,
+                             description=description, quantity=quantity, unit=unit,
+                             target_id=target_id, work_kind=work_kind, now=now)
+    except AppError:
+        # A replay of a create that was stored must not fail on a rule checked later
+        # (the period may have locked meanwhile): answer what is stored.
+        existing = _existing(actor, key) if id is not None else None
+        if existing is None:
+            raise
+        return Saved(existing)
+    warnings = overlap_warnings(actor, date, values["start_time"], values["end_time"])
+    activity = _insert(values)
+    if activity is None:
+        existing = _existing(actor, key)
+        if existing is None:  # pragma: no cover - deleted between the two statements
+            raise Conflict(code="conflict")
+        return Saved(existing)
+    set_committed_value(activity, "attachments", [])
+    _record(actor, activity, "create", {name: values[name] for name in CONTENT_FIELDS})
+    logger.info("Activity %s created by %s", activity.id, actor.id)
+    if status == ActivityStatus.SUBMITTED:
+        _submit(actor, activity, now)
+    return Saved(activity, created=True, warnings=warnings)
+
+
+def _new_values(actor: Person, key: str, *, date, start_time, end_time, description,
+                quantity, unit, target_id, work_kind, now) -> dict:
+    errors = {}
+    for check in (lambda: check_date(actor, date, now),
+                  lambda: minutes_between(start_time, end_time),
+                  lambda: _resolve_kind(target_id, work_kind)):
+        try:
+            check()
+        except ValidationFailed as error:
+            errors.update(error.fields)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    kind = _resolve_kind(target_id, work_kind)
+    if target_id is not None:
+        indicator = indicator_for(actor, target_id, date)
+        if unit is None:
+            unit = indicator.unit
+    stamp = utcnow()
+    return {
+        "id": key, "org_id": actor.org_id, "person_id": actor.id, "date": date,
+        "start_time": start_time, "end_time": end_time,
+        "duration_minutes": minutes_between(start_time, end_time),
+        "description": description, "quantity": quantity, "unit": unit or None,
+        "target_id": target_id, "work_kind": kind, "status": ActivityStatus.DRAFT,
+        "version": 1, "is_late": False, "created_at": stamp, "updated_at": stamp,
+    }
+
+
+# --- edit ------------------------------------------------------------------------------------
+
+def check_version(activity: Activity, version: int | None) -> None:
+    """:raise Conflict: with the server's copy when ``version`` is not the current one."""
+    if version is not None and version != activity.version:
+        raise Conflict(_("This activity was changed elsewhere; here is the latest version."),
+                       extra={"current": current_copy(activity)})
+
+
+def check_editable(activity: Activity) -> None:
+    if activity.status in EDITABLE:
+        return
+    if activity.status is ActivityStatus.APPROVED:
+        message = _("Approved activities cannot be changed.")
+    else:
+        message = _("This activity is waiting for review; it can be changed if it is returned.")
+    raise Conflict(message, code="not_editable", extra={"current": current_copy(activity)})
+
+
+def update_activity(actor: Person, activity_id, *, version: int,
+                    now: datetime | None = None, **changes) -> Saved:
+    """Edit a draft or returned activity of ``actor``'s, based on ``version``.
+
+    ``changes`` are any of CONTENT_FIELDS. The version is checked first: see the module
+    docstring for why a replayed edit gets a 409 whose ``current`` equals what it sent.
+    """
+    unknown = set(changes) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: _("This field is not expected here.")
+                                       for name in unknown})
+    now = now or utcnow()
+    activity = get_own_activity(actor, activity_id)
+    check_version(activity, version)
+    check_editable(activity)
+    check_open(actor, activity.date, now)
+    values = _merged_values(actor, activity, changes, now)
+    changed = audit.diff(activity, values)
+    if not changed:
+        return Saved(activity)
+    for name, value in values.items():
+        setattr(activity, name, value)
+    activity.version += 1
+    db.session.flush()
+    _record(actor, activity, "update", changed)
+    warnings = overlap_warnings(actor, activity.date, activity.start_time, activity.end_time,
+                                exclude_id=activity.id)
+    return Saved(activity, warnings=warnings)
+
+
+def _merged_values(actor: Person, activity: Activity, changes: dict, now: datetime) -> dict:
+    merged = {name: getattr(activity, name) for name in CONTENT_FIELDS}
+    merged.update(changes)
+    if changes.get("target_id") is not None and "work_kind" not in changes:
+        merged["work_kind"] = WorkKind.SKP
+    if changes.get("work_kind") not in (None, WorkKind.SKP) and "target_id" not in changes:
+        merged["target_id"] = None
+    for required in ("date", "start_time", "end_time", "description"):
+        if merged[required] is None:
+            raise ValidationFailed(fields={required: _("This field is required.")})
+    errors = {}
+    checks = [lambda: minutes_between(merged["start_time"], merged["end_time"]),
+              lambda: _resolve_kind(merged["target_id"], merged["work_kind"])]
+    if merged["date"] != activity.date:
+        checks.insert(0, lambda: check_date(actor, merged["date"], now))
+    for check in checks:
+        try:
+            check()
+        except ValidationFailed as error:
+            errors.update(error.fields)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    merged["work_kind"] = _resolve_kind(merged["target_id"], merged["work_kind"])
+    if merged["target_id"] is not None and (
+            merged["target_id"] != activity.target_id or merged["date"] != activity.date):
+        indicator = indicator_for(actor, merged["target_id"], merged["date"])
+        if merged["unit"] is None:
+            merged["unit"] = indicator.unit
+    merged["unit"] = merged["unit"] or None
+    merged["duration_minutes"] = minutes_between(merged["start_time"], merged["end_time"])
+    return merged
+
+
+# --- states ----------------------------------------------------------------------------------
+
+def submit_activity(actor: Person, activity_id, *, version: int | None = None,
+                    now: datetime | None = None) -> Activity:
+    """Send a draft or returned activity to the supervisor; computes whether it is late.
+
+    Submitting one that is already submitted or approved answers it unchanged (a replay).
+    """
+    activity = get_own_activity(actor, activity_id)
+    if activity.status in (ActivityStatus.SUBMITTED, ActivityStatus.APPROVED):
+        return activity
+    check_version(activity, version)
+    _submit(actor, activity, now or utcnow())
+    return activity
+
+
+def _submit(actor: Person, activity: Activity, now: datetime) -> None:
+    check_editable(activity)
+    check_open(actor, activity.date, now)
+    old = activity.status
+    activity.status = ActivityStatus.SUBMITTED
+    if old is ActivityStatus.DRAFT:
+        # Lateness is judged on the first submission; a resubmission after a return keeps it.
+        activity.is_late = deadlines.is_late(actor, activity.date, now)
+    activity.submitted_at = _utc(now)
+    activity.version += 1
+    db.session.flush()
+    _record(actor, activity, "submit", {"status": [old.value, activity.status.value],
+                                        "is_late": activity.is_late})
+
+
+def _load_for_review(actor: Person, activity_id) -> Activity:
+    """An activity ``actor`` may review: someone's below them in the reporting line."""
+    activity = _load_for_change(actor, activity_id)
+    if activity.person_id == actor.id:
+        raise Forbidden(_("You cannot review your own activity."))
+    if not is_in_line(actor, activity.person_id):
+        if actor.roles & OVERSEERS:
+            raise Forbidden(_("Only a supervisor in the person's reporting line can review."))
+        raise NotFound(_("Activity not found."))
+    return activity
+
+
+def _review(actor: Person, activity: Activity, status: ActivityStatus, now: datetime,
+            reason: str | None = None) -> None:
+    if activity.status is not ActivityStatus.SUBMITTED:
+        raise Conflict(_("Only submitted activities can be approved or returned."),
+                       code="not_submitted", extra={"current": current_copy(activity)})
+    old = activity.status
+    activity.status = status
+    activity.reviewed_at = _utc(now)
+    activity.reviewed_by_id = actor.id
+    changes = {"status": [old.value, status.value]}
+    if reason is not None:
+        changes["return_reason"] = [activity.return_reason, reason]
+        activity.return_reason = reason
+    activity.version += 1
+    db.session.flush()
+    _record(actor, activity, "approve" if status is ActivityStatus.APPROVED else "return",
+            changes)
+
+
+def approve_activity(actor: Person, activity_id, *, version: int | None = None,
+                     now: datetime | None = None) -> Activity:
+    """Approve a submitted activity of someone in ``actor``'s line; approving twice is a no-op."""
+    activity = _load_for_review(actor, activity_id)
+    if activity.status is ActivityStatus.APPROVED:
+        return activity
+    check_version(activity, version)
+    _review(actor, activity, ActivityStatus.APPROVED, _utc(now))
+    return activity
+
+
+def return_activity(actor: Person, activity_id, *, reason: str, version: int | None = None,
+                    now: datetime | None = None) -> Activity:
+    """Return a submitted activity for revision, with a reason the owner sees."""
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": _("Say why the activity is returned.")})
+    activity = _load_for_review(actor, activity_id)
+    if activity.status is ActivityStatus.RETURNED and activity.return_reason == reason:
+        return activity
+    check_version(activity, version)
+    _review(actor, activity, ActivityStatus.RETURNED, _utc(now), reason=reason.strip())
+    return activity
+
+
+def _utc(now: datetime | None) -> datetime:
+    """Naive UTC, as stored."""
+    if now is None:
+        return utcnow()
+    if now.tzinfo is None:
+        return now
+    return now.astimezone(UTC).replace(tzinfo=None)
+
+
+# --- repeat and templates --------------------------------------------------------------------
+
+def repeat_activity(actor: Person, activity_id, *, on_date: date | None = None,
+                    start_time: time | None = None, end_time: time | None = None,
+                    new_id=None, now: datetime | None = None) -> Saved:
+    """A new draft copying an earlier activity of ``actor``'s (description, target, quantity,
+    unit) on ``on_date`` (default: today, local).
+
+    The start defaults to the end of that day's last activity (else the original start), the
+    end to the start plus the original duration.
+    """
+    now = now or utcnow()
+    source = get_own_activity(actor, activity_id, for_update=False)
+    on_date = on_date or deadlines.local_today(actor, now)
+    start_time = start_time or day_end(actor, on_date) or source.start_time or time(8, 0)
+    if end_time is None:
+        minutes = start_time.hour * 60 + start_time.minute + (source.duration_minutes or 60)
+        end_time = time(23, 59) if minutes >= 24 * 60 else time(minutes // 60, minutes % 60)
+    return create_activity(
+        actor, id=new_id, date=on_date, start_time=start_time, end_time=end_time,
+        description=source.description, quantity=source.quantity, unit=source.unit,
+        target_id=source.target_id, work_kind=source.work_kind.value, now=now)
+
+
+def list_templates(actor: Person) -> list[ActivityTemplate]:
+    return list(db.session.scalars(
+        sa.select(ActivityTemplate).where(ActivityTemplate.person_id == actor.id)
+        .order_by(ActivityTemplate.name, ActivityTemplate.id)))
+
+
+def create_template(actor: Person, *, name: str, description: str,
+                    target_id: int | None = None, work_kind: str | None = None,
+                    quantity=None, unit: str | None = None,
+                    duration_minutes: int | None = None) -> ActivityTemplate:
+    """Save a frequent activity of ``actor``'s; the target must be one of their own."""
+    if work_kind is None and target_id is None:
+        work_kind = WorkKind.LAINNYA
+    kind = _resolve_kind(target_id, work_kind)
+    if target_id is not None:
+        indicator = indicator_for(actor, target_id)
+        unit = unit or indicator.unit
+    template = ActivityTemplate(person_id=actor.id, name=name, description=description,
+                                target_id=target_id, work_kind=kind, quantity=quantity,
+                                unit=unit or None, duration_minutes=duration_minutes)
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+def delete_template(actor: Person, template_id: int) -> None:
+    """:raise NotFound: unless the template is ``actor``'s."""
+    template = db.session.scalar(sa.select(ActivityTemplate).where(
+        ActivityTemplate.id == template_id, ActivityTemplate.person_id == actor.id))
+    if template is None:
+        raise NotFound(_("Template not found."))
+    db.session.delete(template)
+    db.session.flush()
+
+
+# --- batch -----------------------------------------------------------------------------------
+
+BATCH_RESULTS = {
+    # error code -> (result, status)
+    "conflict": ("conflict", 409), "id_in_use": ("conflict", 409),
+    "not_editable": ("conflict", 409), "not_submitted": ("conflict", 409),
+    "invalid": ("invalid", 422), "period_locked": ("locked", 422),
+    "not_found": ("not_found", 404), "forbidden": ("forbidden", 403),
+}
+
+
+def _begin_batch_transaction() -> None:
+    """Make the batch one transaction on SQLite too.
+
+    Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE; a SAVEPOINT sent
+    first would open one itself, and its RELEASE would then commit. Begin explicitly (and
+    take the write lock at once, which also spares SQLite a lock upgrade mid-batch).
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def apply_batch(actor: Person, entries: list, *, now: datetime | None = None) -> list[dict]:
+    """Apply queued writes in order, each in its own savepoint, in the caller's transaction.
+
+    Each entry is ``{"op": "create"|"update"|"submit", "id": uuid, "version"?: n,
+    "data"?: {...}}``; each answer is ``{"id", "result", "status", "activity", "error"}``.
+    A bad entry is answered and rolled back alone; the others stand.
+    """
+    now = now or utcnow()
+    _begin_batch_transaction()
+    results = []
+    for raw in entries:
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        try:
+            entry = ActivityBatchEntryIn().load(raw)
+            key = str(entry["id"])
+            data = dict(entry["data"])
+            if entry["op"] == "create":
+                if "id" in data and normalise_id(data["id"]) != key:
+                    raise ValidationFailed(fields={"data.id": _("The id differs from the "
+                                                                "entry's id.")})
+                data["id"] = key
+                args = ActivityCreateIn().load(data)
+            elif entry["op"] == "update":
+                args = ActivityUpdateIn().load({**data, "version": entry.get("version")})
+        except ValidationError as error:
+            results.append(_batch_error(raw_id, ValidationFailed(
+                _("Some fields need attention."), fields=flatten_messages(error.messages))))
+            continue
+        except AppError as error:
+            results.append(_batch_error(raw_id, error))
+            continue
+        try:
+            with db.session.begin_nested():
+                if entry["op"] == "create":
+                    saved = create_activity(actor, now=now, **args)
+                    result = ("created", 201) if saved.created else ("existing", 200)
+                elif entry["op"] == "update":
+                    version = args.pop("version")
+                    saved = update_activity(actor, key, version=version, now=now, **args)
+                    result = ("updated", 200)
+                else:
+                    saved = Saved(submit_activity(actor, key, version=entry.get("version"),
+                                                  now=now))
+                    result = ("submitted", 200)
+        except AppError as error:
+            results.append(_batch_error(key, error))
+            continue
+        results.append({"id": saved.activity.id, "result": result[0], "status": result[1],
+                        "activity": {**current_copy(saved.activity),
+                                     "warnings": saved.warnings},
+                        "error": None})
+    return results
+
+
+def _batch_error(entry_id, error: AppError) -> dict:
+    result, status = BATCH_RESULTS.get(error.code, ("invalid", error.status))
+    body = {"code": error.code, "message": str(error.message or _("Some fields need "
+                                                                  "attention.")),
+            "fields": error.fields, **error.extra}
+    return {"id": entry_id, "result": result, "status": status, "activity": None,
+            "error": body}

@@ -1,0 +1,179 @@
+"""Offline replay: the batch endpoint, and two identical creates racing on the real database."""
+
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from app.activities.models import Activity
+from app.audit.models import AuditEntry
+from tests.activities.test_api import entry
+from tests.support import ApiClient
+
+BATCH = "/api/v1/activities/batch"
+
+
+def data(**values):
+    body = entry(**values)
+    body.pop("id", None)
+    return body
+
+
+@pytest.fixture
+def staff(api, world):
+    return api.login(world.one.staff_a1)
+
+
+def test_batch_answers_each_entry_in_order(staff, count):
+    existing = staff.post("/api/v1/activities", json=entry()).get_json()
+    edited = str(uuid.uuid4())
+    staff.post("/api/v1/activities", json=entry(id=edited, start_time="13:00",
+                                                end_time="14:00"))
+    new_ids = [str(uuid.uuid4()) for _ in range(3)]
+    entries = [
+        {"op": "create", "id": new_ids[0], "data": data(description="Satu")},
+        {"op": "create", "id": existing["id"], "data": data()},
+        {"op": "create", "id": new_ids[1], "data": data(end_time="07:00")},
+        {"op": "update", "id": edited, "version": 1, "data": {"description": "Dua"}},
+        {"op": "update", "id": edited, "version": 1, "data": {"description": "Tiga"}},
+        {"op": "submit", "id": new_ids[0]},
+        {"op": "update", "id": str(uuid.uuid4()), "version": 1, "data": {"description": "X"}},
+        {"op": "create", "id": new_ids[2], "data": data(date="2026-02-27")},  # locked
+        {"op": "delete", "id": new_ids[2]},
+        "not an object",
+    ]
+    response = staff.post(BATCH, json={"entries": entries})
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [(r["result"], r["status"]) for r in results] == [
+        ("created", 201), ("existing", 200), ("invalid", 422), ("updated", 200),
+        ("conflict", 409), ("submitted", 200), ("not_found", 404), ("locked", 422),
+        ("invalid", 422), ("invalid", 422)]
+    assert results[0]["activity"]["description"] == "Satu"
+    assert results[2]["error"]["fields"] == {"end_time": results[2]["error"]["fields"]
+                                             ["end_time"]}
+    assert results[2]["activity"] is None
+    assert results[4]["error"]["current"]["description"] == "Dua"
+    assert results[5]["activity"]["status"] == "submitted"
+    assert [r["id"] for r in results[:2]] == [new_ids[0], existing["id"]]
+    assert count(Activity) == 3  # two before, one created; the refused ones left nothing
+
+
+def test_batch_replayed_whole_changes_nothing(staff, count):
+    entries = [{"op": "create", "id": str(uuid.uuid4()), "data": data(start_time=f"0{h}:00",
+                                                                      end_time=f"0{h}:30")}
+               for h in range(1, 6)]
+    first = staff.post(BATCH, json={"entries": entries}).get_json()["results"]
+    second = staff.post(BATCH, json={"entries": entries}).get_json()["results"]
+    assert {r["result"] for r in first} == {"created"}
+    assert {r["result"] for r in second} == {"existing"}
+    assert count(Activity) == 5
+    assert count(AuditEntry) == 5
+
+
+def test_batch_is_one_transaction(staff, count, monkeypatch):
+    """A failure the entries cannot absorb rolls back every entry of the batch."""
+    from app.activities import services
+
+    real = services.create_activity
+    calls = []
+
+    def failing_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk on fire")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "create_activity", failing_third)
+    entries = [{"op": "create", "id": str(uuid.uuid4()), "data": data()} for _ in range(3)]
+    response = staff.post(BATCH, json={"entries": entries})
+    assert response.status_code == 500
+    assert count(Activity) == 0
+
+
+def test_batch_limits_and_shape(staff):
+    assert staff.post(BATCH, json={"entries": []}).status_code == 422
+    too_many = [{"op": "submit", "id": str(uuid.uuid4())}] * 501
+    assert staff.post(BATCH, json={"entries": too_many}).status_code == 422
+    assert staff.post(BATCH, json={"entries": "x"}).status_code == 422
+    mismatched = staff.post(BATCH, json={"entries": [
+        {"op": "create", "id": str(uuid.uuid4()), "data": {**data(), "id": str(uuid.uuid4())}}]})
+    assert mismatched.get_json()["results"][0]["result"] == "invalid"
+
+
+def test_batch_of_a_locked_period_says_locked(staff, clock):
+    clock.move_to("2026-04-05T23:58:00+07:00")
+    staff.login(staff.person)
+    entries = [{"op": "create", "id": str(uuid.uuid4()), "data": data(date="2026-03-31")}]
+    assert staff.post(BATCH, json={"entries": entries}).get_json()["results"][0]["result"] \
+        == "created"
+    clock.move_to("2026-04-06T00:00:00+07:00")
+    entries[0]["id"] = str(uuid.uuid4())
+    result = staff.post(BATCH, json={"entries": entries}).get_json()["results"][0]
+    assert (result["result"], result["status"]) == ("locked", 422)
+    assert result["error"]["code"] == "period_locked"
+
+
+def test_batch_keeps_round_trips_low(app, staff):
+    """Statements per created entry stay bounded (no per-entry N+1)."""
+    statements = []
+
+    def count_statement(*args):
+        statements.append(args[2])
+
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+    sa.event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        entries = [{"op": "create", "id": str(uuid.uuid4()), "data": data()}
+                   for _ in range(50)]
+        staff.post(BATCH, json={"entries": entries})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count_statement)
+    assert len(statements) / 50 <= 10, len(statements)
+
+
+def test_two_identical_creates_racing_make_one_activity(app, world, count):
+    """Two phones (or a phone and its retry) post the same UUID at the same moment."""
+    clients = [ApiClient(app).login(world.one.staff_a1) for _ in range(2)]
+    for attempt in range(3):
+        client_id = str(uuid.uuid4())
+        barrier = threading.Barrier(2)
+        statuses = []
+
+        def post(client, client_id=client_id, barrier=barrier, statuses=statuses):
+            barrier.wait()
+            response = client.post("/api/v1/activities", json=entry(id=client_id))
+            statuses.append((response.status_code, response.get_json()["id"]))
+
+        threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(s for s, _ in statuses) == [200, 201], (attempt, statuses)
+        assert {i for _, i in statuses} == {client_id}
+    assert count(Activity) == 3
+    assert count(AuditEntry) == 3
+
+
+def test_two_identical_batches_racing_make_one_of_each(app, world, count):
+    clients = [ApiClient(app).login(world.one.staff_a1) for _ in range(2)]
+    entries = [{"op": "create", "id": str(uuid.uuid4()), "data": data()} for _ in range(20)]
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def post(client):
+        barrier.wait()
+        answers.append(client.post(BATCH, json={"entries": entries}).get_json()["results"])
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(answers) == 2
+    for position in range(20):
+        assert sorted(a[position]["result"] for a in answers) == ["created", "existing"]
+    assert count(Activity) == 20
