@@ -1,7 +1,16 @@
 """Template helpers: local dates and times in the person's zone, navigation."""
 
+from datetime import UTC
+
 from flask import request
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    ngettext,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +23,29 @@ NAVIGATION = (
     ("home.profile", _l("Profile"), "person"),
 )
 
+
+#: "Senin, 23 November 2026": the day without a leading zero, in every language.
+LONG_DATE = "EEEE, d MMMM y"
+
+#: Activity states in the words of UX.md.
+STATUS_LABELS = {
+    "draft": _l("draft"),
+    "submitted": _l("waiting for approval"),
+    "approved": _l("approved"),
+    "returned": _l("returned"),
+}
+#: Work that serves no SKP indicator.
+WORK_KIND_LABELS = {
+    "skp": _l("SKP target"),
+    "tambahan": _l("Additional task"),
+    "lainnya": _l("Other work"),
+}
+#: Audit actions as the history shows them.
+ACTION_LABELS = {
+    "create": _l("created"), "update": _l("edited"), "submit": _l("submitted"),
+    "approve": _l("approved"), "return": _l("returned"), "attach": _l("added evidence"),
+    "detach": _l("removed evidence"),
+}
 
 #: Role names as the UI shows them.
 ROLE_LABELS = {
@@ -31,18 +63,56 @@ def zone_label(timezone: str | None) -> str:
 def init_templating(app):
     @app.context_processor
     def inject():
+        today = None
+        if current_user.is_authenticated:
+            from app.activities.deadlines import local_today
+            from app.models import utcnow
+
+            today = local_today(current_user, utcnow()).isoformat()
         return {
+            "local_today": today,
             "navigation": NAVIGATION,
             "current_locale": str(get_locale()),
             "active_endpoint": request.endpoint,
             "zone_label": zone_label,
             "role_labels": ROLE_LABELS,
+            "status_labels": STATUS_LABELS,
+            "work_kind_labels": WORK_KIND_LABELS,
+            "action_labels": ACTION_LABELS,
         }
 
     @app.template_filter("longdate")
     def longdate(value):
         """"Senin, 23 November 2026" (in the UI language, the person's zone)."""
-        return format_date(value, format="full") if value else ""
+        return format_date(value, format=LONG_DATE) if value else ""
+
+    @app.template_filter("number")
+    def number(value):
+        """"1.250" and "85,5" in Bahasa Indonesia, "1,250" and "85.5" in English."""
+        return "" if value is None else format_decimal(value, format="#,##0.##")
+
+    @app.template_filter("datetime_short")
+    def datetime_short(value):
+        """A stored (naive UTC) timestamp in the person's zone: "23 Nov 2026 15.30"."""
+        return format_datetime(value.replace(tzinfo=UTC), format="d MMM y HH.mm") if value else ""
+
+    @app.template_filter("longdatetime")
+    def longdatetime(value):
+        """"Sabtu, 5 Desember 2026 23.59 WIB" for an aware datetime, in its own zone."""
+        if not value:
+            return ""
+        zone = str(value.tzinfo)
+        return f"{format_date(value, format=LONG_DATE)} {value:%H.%M} {zone_label(zone)}".strip()
+
+    @app.template_filter("duration_left")
+    def duration_left(seconds):
+        """"12 days left", "5 hours left", "40 minutes left"."""
+        seconds = max(0, int(seconds or 0))
+        if seconds >= 2 * 86400:
+            return ngettext("%(num)d day left", "%(num)d days left", seconds // 86400)
+        if seconds >= 3600:
+            return ngettext("%(num)d hour left", "%(num)d hours left", seconds // 3600)
+        return ngettext("%(num)d minute left", "%(num)d minutes left", seconds // 60)
 
     @app.template_filter("shorttime")
     def shorttime(value):

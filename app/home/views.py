@@ -1,23 +1,46 @@
 """Home (Beranda) and profile (Profil) pages."""
 
+from datetime import date, timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from app.activities import deadlines
+from app.activities import services as activity_services
+from app.activities.models import Activity
 from app.auth import services as auth_services
 from app.core.security import public
 from app.extensions import db
 from app.models import utcnow
 from app.org.schemas import PreferencesIn
+from app.reports.services import progress_for
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
-    """Today: the signed-in person and their place in the organisation."""
-    return render_template("home/index.html", person=current_user, now=utcnow())
+    """Beranda: the day's activities, the deadline, templates and this month's progress."""
+    now = utcnow()
+    today = deadlines.local_today(current_user, now)
+    try:
+        day = date.fromisoformat(request.args["tanggal"]) if "tanggal" in request.args \
+            else today
+    except ValueError:
+        day = today
+    activities = db.session.scalars(activity_services.list_activities(
+        current_user, date_from=day, date_to=day).order_by(None).order_by(
+        Activity.start_time, Activity.created_at)).all()
+    month_start = day.replace(day=1)
+    return render_template(
+        "home/index.html", person=current_user, now=now, day=day, today=today,
+        activities=activities, previous_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1) if day < today else None,
+        deadline=deadlines.summary(current_user, day, now),
+        templates=activity_services.list_templates(current_user)[:6],
+        progress=progress_for(current_user, month_start, day))
 
 
 @bp.get("/profil")

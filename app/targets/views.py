@@ -1,5 +1,7 @@
 """Target (SKP) pages: the year's SKP, its RHK and indicator forms, review by the supervisor."""
 
+from datetime import date
+
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
@@ -10,6 +12,7 @@ from flask_login import current_user
 from app.errors import AppError, Conflict, flatten_messages
 from app.extensions import db
 from app.org.models import Role
+from app.reports.services import progress_for
 from app.targets import services
 from app.targets.models import Approach, Aspect, Perspective, RhkKind, Skp, SkpStatus
 from app.targets.schemas import (
@@ -86,8 +89,13 @@ def skp_page(skp: Skp, status=200, **context):
     """The SKP with everything the viewer may do on it."""
     context.setdefault("errors", {})
     context.setdefault("form", {})
+    # Realisation so far this year, one aggregate query for every indicator of the SKP.
+    year_start = date(skp.year, 1, 1)
+    until = min(services.today_for(skp.person), date(skp.year, 12, 31))
+    progress = {row["indicator_id"]: row
+                for row in progress_for(skp.person, year_start, max(until, year_start))}
     return render_template(
-        "targets/skp.html", skp=skp, history=services.history(skp),
+        "targets/skp.html", skp=skp, history=services.history(skp), progress=progress,
         can_edit=services.can_edit(current_user, skp),
         can_review=(skp.status == SkpStatus.SUBMITTED
                     and services.can_review(current_user, skp)),

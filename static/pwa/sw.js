@@ -3,6 +3,9 @@
 // first and fall back to the cached shell; static assets are served cache-first; /api is never
 // cached here (the pages keep their own working set in IndexedDB).
 
+// The outbox code the pages use, so Background Sync can send what waits with no page open.
+importScripts("/static/pwa/js/vendor/idb-8.0.4.umd.js", "/static/pwa/js/store.js");
+
 const PREFIX = "kinerjaku-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const STATIC_CACHE = `${PREFIX}static-${VERSION}`;
@@ -68,4 +71,15 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(request));
   }
+});
+
+async function tellClients(message) {
+  const clients = await self.clients.matchAll({ includeUncontrolled: true, type: "window" });
+  clients.forEach((client) => client.postMessage(message));
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  // A rejection (network down, server busy) makes the browser try this sync again later.
+  event.waitUntil(self.Kinerjaku.flush().then(() => tellClients({ type: "outbox" })));
 });

@@ -1,48 +1,277 @@
-// Kinerjaku page script: registers the service worker, offers updates, shows connectivity.
-// Pages work without it; this only adds what needs a script.
+/* Kinerjaku on every page: the service worker and its update prompt, the offline banner, the
+ * outbox (badge, replay with backoff, Background Sync, decisions after a 409 or 4xx), the
+ * working set kept for offline use, and a clean phone after signing out.
+ * Pages work without it; this adds what needs a script. Needs store.js loaded first. */
+(function () {
+  "use strict";
 
-const banner = () => document.getElementById("connection-banner");
+  const K = self.Kinerjaku;
+  const i18nElement = document.getElementById("kinerjaku-i18n");
+  const i18n = i18nElement ? JSON.parse(i18nElement.textContent) : {};
+  const personMeta = document.querySelector('meta[name="kinerjaku-person"]');
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  // The offline shell carries no person; the store remembers who last signed in here.
+  const signedIn = Boolean(personMeta && personMeta.content)
+    || Boolean(document.querySelector("[data-offline-view]"));
 
-function showConnectivity() {
-  const element = banner();
-  if (element) element.hidden = navigator.onLine;
-}
+  /** A message from the page's catalogue, with %(name)s placeholders filled in. */
+  function t(key, values) {
+    return (i18n[key] || key).replace(/%\((\w+)\)[sd]/g, (_, name) => String(values?.[name] ?? ""));
+  }
 
-function offerUpdate(registration) {
-  const prompt = document.getElementById("update-prompt");
-  if (!prompt || !registration.waiting) return;
-  prompt.hidden = false;
-  prompt.querySelector("button").addEventListener("click", () => {
-    // Forms keep their drafts as they are typed, so reloading loses nothing.
-    document.dispatchEvent(new CustomEvent("kinerjaku:before-update"));
-    registration.waiting.postMessage({ type: "SKIP_WAITING" });
-  }, { once: true });
-}
+  /* ---- connectivity and updates ---------------------------------------------------------- */
 
-async function registerWorker() {
-  if (!("serviceWorker" in navigator)) return;
-  const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
-  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration);
-  registration.addEventListener("updatefound", () => {
-    const worker = registration.installing;
-    worker?.addEventListener("statechange", () => {
-      if (worker.state === "installed" && navigator.serviceWorker.controller) {
-        offerUpdate(registration);
-      }
+  function showConnectivity() {
+    const banner = document.getElementById("connection-banner");
+    if (banner) banner.hidden = navigator.onLine;
+  }
+
+  function offerUpdate(registration) {
+    const prompt = document.getElementById("update-prompt");
+    if (!prompt || !registration.waiting) return;
+    prompt.hidden = false;
+    prompt.querySelector("button").addEventListener("click", () => {
+      // Open forms keep their drafts as they are typed, so the reload loses nothing.
+      document.dispatchEvent(new CustomEvent("kinerjaku:before-update"));
+      document.documentElement.dataset.updateAccepted = "1";
+      registration.waiting.postMessage({ type: "SKIP_WAITING" });
+    }, { once: true });
+  }
+
+  async function registerWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+    if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration);
+    registration.addEventListener("updatefound", () => {
+      const worker = registration.installing;
+      if (!worker) return;
+      worker.addEventListener("statechange", () => {
+        if (worker.state === "installed" && navigator.serviceWorker.controller) {
+          offerUpdate(registration);
+        }
+      });
     });
-  });
-  let reloading = false;
-  navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (reloading || !document.documentElement.dataset.updateAccepted) return;
-    reloading = true;
-    window.location.reload();
-  });
-  document.addEventListener("kinerjaku:before-update", () => {
-    document.documentElement.dataset.updateAccepted = "1";
-  });
-}
+    let reloading = false;
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      if (reloading || !document.documentElement.dataset.updateAccepted) return;
+      reloading = true;
+      window.location.reload();
+    });
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "outbox") renderOutbox();
+    });
+  }
 
-window.addEventListener("online", showConnectivity);
-window.addEventListener("offline", showConnectivity);
-showConnectivity();
-registerWorker().catch((error) => console.warn("Service worker not registered:", error));
+  /* ---- the outbox ------------------------------------------------------------------------ */
+
+  const RETRY_MAX = 5 * 60 * 1000;
+  let retryDelay = 0;
+  let retryTimer = null;
+  let flushing = null;
+
+  function scheduleRetry() {
+    retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, RETRY_MAX);
+    clearTimeout(retryTimer);
+    // Jitter keeps a whole office coming back online from hitting the server at once.
+    retryTimer = setTimeout(flush, retryDelay * (0.75 + Math.random() / 2));
+  }
+
+  async function requestBackgroundSync() {
+    try {
+      const registration = await navigator.serviceWorker?.ready;
+      await registration?.sync?.register("outbox");
+    } catch (error) {
+      // No Background Sync (Safari, Firefox): the online event, app start and the timer do it.
+    }
+  }
+
+  function flush() {
+    if (!signedIn || !K) return Promise.resolve(null);
+    if (flushing) return flushing;
+    flushing = K.flush().then((result) => {
+      retryDelay = 0;
+      clearTimeout(retryTimer);
+      return result;
+    }).catch((error) => {
+      if (error instanceof K.RetryLater) {
+        scheduleRetry();
+        requestBackgroundSync();
+      } else {
+        console.warn("Outbox:", error);
+      }
+      return null;
+    }).finally(() => {
+      flushing = null;
+      renderOutbox();
+    });
+    return flushing;
+  }
+
+  async function renderOutbox() {
+    if (!K || !signedIn) return;
+    const entries = await K.entries();
+    const badge = document.getElementById("outbox-badge");
+    if (badge) {
+      // Count what the person saved (an activity and its photo are one), not requests.
+      const items = new Set(entries.map((e) => e.activityId || e.id)).size;
+      badge.hidden = items === 0;
+      badge.textContent = t("%(n)s waiting to sync", { n: items });
+    }
+    renderAttention(entries.filter((e) => e.state === "attention"));
+    markPending();
+    document.dispatchEvent(new CustomEvent("kinerjaku:outbox", { detail: entries }));
+  }
+
+  function describe(entry) {
+    const error = entry.error || {};
+    if (entry.result === "conflict") return t("Changed elsewhere meanwhile.");
+    const fields = Object.values(error.fields || {});
+    return [error.message, ...fields].filter(Boolean).join(" ");
+  }
+
+  function renderAttention(entries) {
+    const panel = document.getElementById("outbox-attention");
+    if (!panel) return;
+    panel.hidden = entries.length === 0;
+    const list = panel.querySelector("ul");
+    list.replaceChildren(...entries.map((entry) => {
+      const item = document.createElement("li");
+      item.className = "attention-item";
+      item.dataset.seq = entry.seq;
+      const text = document.createElement("p");
+      const what = entry.data?.description || entry.server?.description || entry.filename || "";
+      text.textContent = `${what} — ${describe(entry)}`;
+      item.append(text);
+      if (entry.result === "conflict" && entry.op === "update" && entry.server) {
+        const server = document.createElement("p");
+        server.className = "muted";
+        server.textContent = t("On the server: %(text)s", { text: entry.server.description });
+        item.append(server, button(t("Keep my version"), () => K.resolve(entry.seq, "mine")
+          .then(flush)));
+      }
+      item.append(button(entry.result === "conflict" ? t("Use the server's version")
+        : t("Discard this change"), () => K.resolve(entry.seq, "server").then(renderOutbox)));
+      return item;
+    }));
+  }
+
+  function button(label, onClick) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.className = "button small";
+    element.textContent = label;
+    element.addEventListener("click", onClick);
+    return element;
+  }
+
+  /** On a day list: add activities saved on this phone that the page does not show yet, and
+   * mark every card that waits with "waiting to sync". */
+  async function markPending() {
+    const list = document.getElementById("activity-list");
+    if (!list || !list.dataset.day || !K) return;
+    const local = await K.activitiesOn(list.dataset.day);
+    const template = document.getElementById("tpl-activity-card");
+    for (const activity of local) {
+      let card = list.querySelector(`[data-activity-id="${activity.id}"]`);
+      // Saved on this phone: waiting, or sent after the server drew this page.
+      if (!card && template) {
+        card = renderCard(template, activity);
+        list.append(card);
+        document.getElementById("activity-list-empty")?.remove();
+      }
+      const mark = card?.querySelector(".sync-mark");
+      if (mark) mark.hidden = !activity._sync;
+    }
+  }
+
+  function renderCard(template, activity) {
+    const card = template.content.firstElementChild.cloneNode(true);
+    card.dataset.activityId = activity.id;
+    const range = activity.start_time ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
+    card.querySelector(".activity-time").textContent = range;
+    card.querySelector(".activity-description").textContent = activity.description;
+    const unit = activity.unit ? ` ${activity.unit}` : "";
+    card.querySelector(".activity-meta").textContent = activity.quantity !== null
+      && activity.quantity !== undefined && activity.quantity !== ""
+      ? `${activity.quantity}${unit}` : "";
+    const status = card.querySelector(".status");
+    status.className = `status status-${activity.status}`;
+    status.textContent = t(`status:${activity.status}`);
+    return card;
+  }
+
+  /* ---- the working set ------------------------------------------------------------------- */
+
+  async function refreshWorkingSet() {
+    const last = await K.getMeta("refreshed_at");
+    // Once a few minutes is plenty; Beranda asks for it on every visit.
+    if (last && Date.now() - Date.parse(last) < 3 * 60 * 1000 && !document.getElementById("activity-list")) return;
+    try {
+      await K.refresh();
+    } catch (error) {
+      // Offline or signed out: the copy from last time stays.
+    }
+  }
+
+  async function persistStorage() {
+    // iOS and some Android browsers evict storage of unused sites; ask to keep ours.
+    if (navigator.storage && navigator.storage.persist) {
+      try {
+        if (!(await navigator.storage.persisted())) await navigator.storage.persist();
+      } catch (error) {
+        // Not granted: the outbox still works, it is just not protected from eviction.
+      }
+    }
+  }
+
+  async function start() {
+    if (!K || !signedIn) return;
+    if (personMeta && personMeta.content) {
+      await K.adopt(Number(personMeta.content), csrfMeta ? csrfMeta.content : null);
+      await K.setMeta("today", document.documentElement.dataset.today || null);
+    }
+    persistStorage();
+    K.onChange(renderOutbox);
+    await renderOutbox();
+    // Replay at app start: iOS has no Background Sync at all.
+    if (navigator.onLine) await flush();
+    if (navigator.onLine) refreshWorkingSet().then(renderOutbox);
+  }
+
+  /* ---- signing out ----------------------------------------------------------------------- */
+
+  function guardSignOut() {
+    for (const form of document.querySelectorAll('form[data-sign-out]')) {
+      form.addEventListener("submit", async (event) => {
+        if (!K || form.dataset.cleared) return;
+        event.preventDefault();
+        const waiting = await K.pendingCount();
+        if (waiting && !window.confirm(t("%(n)s items have not been sent yet. Signing out deletes them from this phone.", { n: waiting }))) {
+          return;
+        }
+        // Personal data leaves the phone with the person (the outbox too, once confirmed).
+        await K.clear();
+        form.dataset.cleared = "1";
+        form.submit();
+      });
+    }
+  }
+
+  self.KinerjakuApp = { t, flush, renderOutbox, requestBackgroundSync, renderCard };
+
+  window.addEventListener("online", () => { showConnectivity(); flush(); });
+  window.addEventListener("offline", showConnectivity);
+  showConnectivity();
+  guardSignOut();
+  registerWorker().catch((error) => console.warn("Service worker not registered:", error));
+  start().catch((error) => console.warn("Offline store unavailable:", error));
+
+  // A page that reports a saved form clears the draft that form kept while it was typed.
+  for (const element of document.querySelectorAll("[data-clear-draft]")) {
+    try {
+      localStorage.removeItem(`kinerjaku:${element.dataset.clearDraft}`);
+    } catch (error) {
+      // Nothing to clear.
+    }
+  }
+}());

@@ -1,0 +1,139 @@
+/* The offline shell: when the network is gone, the service worker answers every page with
+ * /shell, and this script draws the screen that was asked for from the data kept on the
+ * phone: Beranda (the day's activities and progress), the activity form, and the targets.
+ * Needs store.js, app.js and activity-form.js. */
+(function () {
+  "use strict";
+
+  const K = self.Kinerjaku;
+  const view = document.getElementById("offline-view");
+  if (!view || !K) return;
+  const t = (key, values) => self.KinerjakuApp.t(key, values);
+  const locale = t("locale") === "en" ? "en-GB" : "id-ID";
+  const DEFAULT_START = "07:30";
+
+  function clone(id) {
+    return document.getElementById(id).content.cloneNode(true);
+  }
+
+  function slot(root, name) {
+    return root.querySelector(`[data-slot="${name}"]`);
+  }
+
+  /** Today's date where the person works (their unit's zone), as YYYY-MM-DD. */
+  function localToday(timezone) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric",
+        month: "2-digit", day: "2-digit" }).format(new Date());
+    } catch (error) {
+      return K.isoDate(new Date());
+    }
+  }
+
+  function longDate(day) {
+    const [year, month, date] = day.split("-").map(Number);
+    return new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long",
+      year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(year, month - 1, date)));
+  }
+
+  function number(value) {
+    return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(Number(value));
+  }
+
+  async function today() {
+    const params = new URLSearchParams(window.location.search);
+    const me = (await K.getMeta("me")) || {};
+    const day = params.get("tanggal") || localToday(me.timezone);
+    const screen = clone("tpl-today");
+    slot(screen, "greeting").textContent = me.name || "";
+    slot(screen, "date").textContent = longDate(day);
+    slot(screen, "log").href = `/aktivitas/baru?tanggal=${day}`;
+    const list = screen.querySelector("#activity-list");
+    list.dataset.day = day;
+    const activities = await K.activitiesOn(day);
+    const card = document.getElementById("tpl-activity-card");
+    for (const activity of activities) {
+      const element = self.KinerjakuApp.renderCard(card, activity);
+      element.querySelector(".sync-mark").hidden = !activity._sync;
+      list.append(element);
+    }
+    slot(screen, "empty").hidden = activities.length > 0;
+    await progress(slot(screen, "progress"), slot(screen, "progress-section"));
+    view.replaceChildren(screen);
+  }
+
+  async function progress(list, section) {
+    const db = await K.open();
+    const rows = await db.getAll("progress");
+    const targets = new Map((await db.getAll("targets")).map((target) => [target.id, target]));
+    const item = document.getElementById("tpl-progress-item");
+    for (const row of rows) {
+      const target = Number(row.target_quantity || targets.get(row.indicator_id)?.target_quantity);
+      const done = Number(row.approved?.quantity || 0);
+      const element = item.content.firstElementChild.cloneNode(true);
+      element.dataset.indicatorId = row.indicator_id;
+      element.querySelector(".progress-label").textContent = row.description || "";
+      const bar = element.querySelector("progress");
+      bar.max = target || 1;
+      bar.value = Math.min(done, target || 0);
+      element.querySelector(".progress-percent").textContent =
+        `${number(target ? (done / target) * 100 : 0)} %`;
+      element.querySelector(".progress-text").textContent =
+        target ? `${number(done)} / ${number(target)} ${row.unit || ""}` : "";
+      list.append(element);
+    }
+    section.hidden = rows.length === 0;
+  }
+
+  async function form() {
+    const params = new URLSearchParams(window.location.search);
+    const me = (await K.getMeta("me")) || {};
+    const day = params.get("tanggal") || localToday(me.timezone);
+    const screen = clone("tpl-form");
+    const element = screen.querySelector("#activity-form");
+    element.elements.id.value = K.uuid();
+    element.elements.date.value = day;
+    // Start where the day's last activity ended, as online.
+    const ends = (await K.activitiesOn(day)).map((a) => a.end_time).filter(Boolean).sort();
+    const start = ends.length ? ends[ends.length - 1].slice(0, 5) : DEFAULT_START;
+    element.elements.start_time.value = start;
+    const [hours, minutes] = start.split(":").map(Number);
+    const end = Math.min(hours * 60 + minutes + 60, 23 * 60 + 59);
+    element.elements.end_time.value =
+      `${String(Math.floor(end / 60)).padStart(2, "0")}:${String(end % 60).padStart(2, "0")}`;
+    // The targets as last seen online, most used first.
+    const db = await K.open();
+    const targets = (await db.getAll("targets")).sort((a, b) => (b.usage || 0) - (a.usage || 0));
+    const select = element.elements.target;
+    const firstOther = select.querySelector('option[value="tambahan"]');
+    for (const target of targets) {
+      const option = document.createElement("option");
+      option.value = String(target.id);
+      option.dataset.unit = target.unit || "";
+      option.textContent = `${target.indicator} — ${target.rhk}`;
+      select.insertBefore(option, firstOther);
+    }
+    select.selectedIndex = 0;
+    view.replaceChildren(screen);
+    self.KinerjakuForm.init(document.getElementById("activity-form"));
+  }
+
+  async function targets() {
+    const screen = clone("tpl-today");
+    const section = slot(screen, "progress-section");
+    await progress(slot(screen, "progress"), section);
+    section.hidden = false;
+    view.replaceChildren(section);
+  }
+
+  const routes = { "/": today, "/aktivitas/baru": form, "/target": targets };
+  const render = routes[window.location.pathname]
+    || (() => view.replaceChildren(clone("tpl-unavailable")));
+  Promise.resolve(render()).catch((error) => {
+    console.warn("Offline screen:", error);
+    view.replaceChildren(clone("tpl-unavailable"));
+  });
+  document.addEventListener("kinerjaku:outbox", () => {
+    if (window.location.pathname === "/" && !document.getElementById("activity-form")) today();
+  });
+}());
