@@ -210,7 +210,10 @@ def list_attachments(activity_id):
 @blp.alt_response(415, schema=ErrorEnvelope, description="Not a JPEG, PNG, WebP or PDF")
 @blp.doc(requestBody={"content": {
     "multipart/form-data": {"schema": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}}}},
+        "file": {"type": "string", "format": "binary"},
+        "id": {"type": "string", "format": "uuid",
+               "description": "Client-generated; a repeated upload answers 200 with the "
+                              "stored evidence instead of storing it twice"}}}},
     "application/json": {"schema": {"type": "object", "required": ["url"], "properties": {
         "url": {"type": "string", "format": "uri"}, "filename": {"type": "string"}}}}}})
 def add_attachment(activity_id):
@@ -219,7 +222,10 @@ def add_attachment(activity_id):
     upload = request.files.get("file")
     if upload is not None:
         attachment = evidence.add_file(current_user, activity_id, stream=upload.stream,
-                                       filename=upload.filename)
+                                       filename=upload.filename,
+                                       attachment_id=request.form.get("id") or None)
+        if getattr(attachment, "replayed", False):
+            return attachment, 200
     elif request.is_json:
         args = EvidenceLinkIn().load(request.get_json())
         attachment = evidence.add_link(current_user, activity_id, **args)

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from app.activities import services
 from app.activities.models import ActivityStatus, Attachment, AttachmentKind
 from app.audit import services as audit
-from app.errors import AppError, Conflict, NotFound
+from app.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import Person
@@ -73,13 +73,38 @@ def _attachable(actor: Person, activity_id, *, now=None):
     return activity
 
 
+def existing_attachment(actor: Person, activity_id, attachment_id) -> Attachment | None:
+    """The stored attachment a client's id names, for a replayed upload.
+
+    :raise Conflict: when the id is taken by evidence of another activity.
+    """
+    key = services.normalise_id(attachment_id)
+    if key is None:
+        raise ValidationFailed(fields={"id": _("Enter a valid identifier (UUID).")})
+    attachment = db.session.get(Attachment, key)
+    if attachment is None:
+        return None
+    activity = services.get_own_activity(actor, activity_id, for_update=False)
+    if attachment.activity_id != activity.id:
+        raise Conflict(_("This identifier is already in use."), code="id_in_use")
+    return attachment
+
+
 def add_file(actor: Person, activity_id, *, stream, filename: str | None,
-             now=None) -> Attachment:
+             now=None, attachment_id: str | None = None) -> Attachment:
     """Store an uploaded photo or PDF for an activity of ``actor``'s.
+
+    ``attachment_id`` (a client UUID) makes the upload idempotent, as activity ids make
+    creates: the phone's outbox may send the same photo again after a lost answer.
 
     :raise TooLarge: beyond ``EVIDENCE_MAX_BYTES``; :raise UnsupportedType: unless the
         bytes are JPEG, PNG, WebP or PDF, whatever the name or the declared type say.
     """
+    if attachment_id is not None:
+        replayed = existing_attachment(actor, activity_id, attachment_id)
+        if replayed is not None:
+            replayed.replayed = True
+            return replayed
     activity = _attachable(actor, activity_id, now=now)
     limit = max_bytes()
     data = stream.read(limit + 1)
@@ -89,7 +114,7 @@ def add_file(actor: Person, activity_id, *, stream, filename: str | None,
     kind = filetype.guess(data[:8192]) if data else None
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise UnsupportedType(_("Upload a photo (JPEG, PNG, WebP) or a PDF."))
-    attachment_id = str(uuid.uuid4())
+    attachment_id = services.normalise_id(attachment_id) or str(uuid.uuid4())
     key = f"{attachment_id[:2]}/{attachment_id}.{ALLOWED_TYPES[kind.mime]}"
     _write(evidence_folder() / key, data)
     attachment = Attachment(

@@ -8,10 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint
-from flask import current_app
-from flask import render_template
-from flask import url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from app.core.security import public

@@ -5,8 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.activities.models import Activity
-from app.activities.models import ActivityStatus
+from app.activities.models import Activity, ActivityStatus
 from app.targets.models import SkpStatus
 from tests.activities.support import make_activity
 from tests.factories import PASSWORD
@@ -201,3 +200,23 @@ def test_owner_only_edits_and_stale_version_keeps_input(client, world, db):
     boss = client.application.test_client()
     sign_in(boss, world.one.sup_a)
     assert boss.get(f"/aktivitas/{activity.id}/ubah").status_code == 403
+
+
+def test_replayed_photo_upload_is_stored_once(api, world, db, evidence_folder):
+    """The outbox may send a photo again after a lost answer: same client id, one file."""
+    from io import BytesIO
+
+    activity = make_activity(world.one.staff_a1)
+    api.login(world.one.staff_a1)
+    client_id = "0b6f3c7e-6a43-4d77-9a52-0f0f7a0b1c2d"
+    first = api.post(f"/api/v1/activities/{activity.id}/attachments",
+                     data={"id": client_id, "file": (BytesIO(PNG), "foto.png")})
+    again = api.post(f"/api/v1/activities/{activity.id}/attachments",
+                     data={"id": client_id, "file": (BytesIO(PNG), "foto.png")})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"] == client_id
+    assert len(list(evidence_folder.rglob("*.png"))) == 1
+    other = make_activity(world.one.staff_a1, description="Lain")
+    clash = api.post(f"/api/v1/activities/{other.id}/attachments",
+                     data={"id": client_id, "file": (BytesIO(PNG), "foto.png")})
+    assert clash.status_code == 409
