@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test install install-test translations extract-messages bench lint clean
+.PHONY: run test install install-test translations extract-messages bench lighthouse lint clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kinerjaku needs Python 3.11 or newer")'
@@ -40,11 +40,15 @@ test: install-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Figures of issue 3 against GET /healthz, on a throwaway PostgreSQL database (~5 minutes).
-bench: install
+bench: install translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/lighthouse.py
+
+lighthouse: install translations
+	$(BIN)/python bench/lighthouse.py
 
 lint: install-test
 	$(BIN)/ruff check app tests migrations
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -52,10 +52,13 @@ def configure(app: Flask, overrides: dict) -> None:
 
 def register_extensions(app: Flask) -> None:
     # Import every domain's models so metadata (and Alembic) sees all tables.
+    from app.activities import models as _activities_models  # noqa: F401
+    from app.audit import models as _audit_models  # noqa: F401
     from app.auth import models as _auth_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from app.org import models as _org_models  # noqa: F401
+    from app.targets import models as _targets_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
@@ -63,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(ROOT / "app" / "translations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -60,6 +60,14 @@ class Defaults:
     ARGON2_MEMORY_COST = 19456
     ARGON2_PARALLELISM = 1
 
+    #: Phones on 3G: every text answer goes out compressed (brotli where the browser takes it).
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "application/json", "application/manifest+json", "image/svg+xml"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+    #: Streams (the live event stream) must flush as they go, never buffered for compression.
+    COMPRESS_STREAMS = False
+
     API_TITLE = "Kinerjaku API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound to an app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,5 +16,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
 #: Retry-After is set by our own error handler, so the extension adds no headers.
 limiter = Limiter(key_func=get_remote_address, headers_enabled=False)

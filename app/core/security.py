@@ -103,12 +103,23 @@ def security_headers(response):
     return response
 
 
+def buffer_static(response):
+    """Hand our small static files to the compressor as bytes (it skips file streams)."""
+    if request.endpoint == "static" and response.status_code == 200 \
+            and response.direct_passthrough:
+        response.direct_passthrough = False
+        response.set_data(response.get_data())
+    return response
+
+
 def init_security(app):
     app.session_interface = SessionInterface()
     login_manager.user_loader(load_user)
     login_manager.login_view = None  # handled in authenticate_request
     app.before_request(authenticate_request)
     app.after_request(security_headers)
+    # After-request hooks run last-registered first: this one runs before the compressor's.
+    app.after_request(buffer_static)
 
 
 def requires_role(*roles):
