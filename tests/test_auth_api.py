@@ -195,3 +195,35 @@ def test_expired_token_is_refused(api, world, db):
     response = api.app.test_client().get("/api/v1/me",
                                          headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
+
+
+def test_bearer_auth_is_one_statement_and_records_last_use(app, api, world, db):
+    """Token, person, roles and unit come in one SELECT; the last-used time is written at
+    most once a minute and needs no commit of its own on a read."""
+    api.login(world.one.sup_a)
+    token = api.post("/api/v1/auth/tokens", json={"name": "hemat"}).get_json()["token"]
+    bearer = api.app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    statements = []
+
+    def count(conn, cursor, text, *rest):
+        statements.append(text)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        first = bearer.get("/api/v1/me", headers=headers)
+        touched = len(statements)
+        statements.clear()
+        second = bearer.get("/api/v1/me", headers=headers)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert first.status_code == second.status_code == 200
+    assert set(first.get_json()["roles"]) == set(second.get_json()["roles"]) >= {"atasan"}
+    auth = [s for s in statements if "personal_access_tokens" in s]
+    assert len(auth) == 1 and "people" in auth[0] and "person_roles" in auth[0]
+    assert not any(s.lstrip().upper().startswith("UPDATE") for s in statements)
+    assert touched > len(statements)  # the first request wrote the last-used time
+    db.session.rollback()
+    stored = db.session.scalar(sa.select(PersonalAccessToken))
+    assert stored.last_used_at is not None

@@ -9,16 +9,17 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 
 from app.auth.models import LoginSession, PersonalAccessToken
 from app.errors import AppError, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
-from app.org.models import Person
+from app.org.models import Person, PersonRole
 from app.org.nip import normalise
 
 logger = logging.getLogger(__name__)
@@ -88,13 +89,51 @@ def start_session(person: Person, user_agent: str = "") -> LoginSession:
     return login
 
 
+#: Last-used and last-seen times are written at most this often (seconds).
+TOUCH_INTERVAL = 60
+
+
+def _with_person(query: sa.Select, model) -> sa.Select:
+    """``query`` for ``model`` (a token or login session) with its person, the person's unit
+    and roles loaded by the same statement: authentication is one round trip."""
+    return (query.join(model.person).join(Person.unit)
+            .outerjoin(PersonRole, PersonRole.person_id == Person.id)
+            .options(so.contains_eager(model.person).options(
+                so.contains_eager(Person.unit), so.contains_eager(Person.role_rows))))
+
+
+def _touch(record, attribute: str, now: datetime) -> None:
+    """Note the time of use at most once a minute, without a round trip of its own.
+
+    The change rides along with the request's own commit; :func:`persist_touch` commits it
+    after a request that wrote nothing else (a GET).
+    """
+    last = getattr(record, attribute)
+    if last is None or (now - last).total_seconds() > TOUCH_INTERVAL:
+        setattr(record, attribute, now)
+        if has_request_context():
+            g.auth_touched = True
+        else:
+            db.session.flush()
+
+
+def persist_touch(response):
+    """after_request: commit a pending last-used time the view left uncommitted."""
+    if g.pop("auth_touched", False) and response.status_code < 400:
+        session = db.session()
+        if session.in_transaction():
+            session.commit()
+    return response
+
+
 def person_for_session(token: str) -> Person | None:
     """The person behind a live login session token, touching its last-seen time."""
     if not token:
         return None
-    login = db.session.scalar(
+    login = db.session.execute(_with_person(
         sa.select(LoginSession).where(LoginSession.token_hash == digest(token),
-                                      LoginSession.revoked_at.is_(None)))
+                                      LoginSession.revoked_at.is_(None)),
+        LoginSession)).unique().scalar_one_or_none()
     if login is None or not login.person.active:
         return None
     now = utcnow()
@@ -102,10 +141,7 @@ def person_for_session(token: str) -> Person | None:
         return None
     if now - login.created_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
         return None
-    # Write the last-seen time at most once a minute: a write per request is wasted work.
-    if (now - login.last_seen_at).total_seconds() > 60:
-        login.last_seen_at = now
-        db.session.commit()
+    _touch(login, "last_seen_at", now)
     login.token = token
     login.person.current_auth = login
     return login.person
@@ -185,17 +221,18 @@ def revoke_token(person: Person, token_id: int) -> None:
 
 
 def person_for_token(token: str) -> Person | None:
+    """The person behind a live access token, with roles and unit, in one statement."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    pat = db.session.scalar(sa.select(PersonalAccessToken).where(
-        PersonalAccessToken.token_hash == digest(token),
-        PersonalAccessToken.revoked_at.is_(None)))
+    pat = db.session.execute(_with_person(
+        sa.select(PersonalAccessToken).where(
+            PersonalAccessToken.token_hash == digest(token),
+            PersonalAccessToken.revoked_at.is_(None)),
+        PersonalAccessToken)).unique().scalar_one_or_none()
     now = utcnow()
     if pat is None or not pat.person.active or (pat.expires_at and pat.expires_at <= now):
         return None
-    if pat.last_used_at is None or (now - pat.last_used_at).total_seconds() > 60:
-        pat.last_used_at = now
-        db.session.commit()
+    _touch(pat, "last_used_at", now)
     pat.token = token
     pat.person.current_auth = pat
     return pat.person

@@ -11,7 +11,12 @@ from flask import current_app, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
-from app.auth.services import Unauthorized, person_for_session, person_for_token
+from app.auth.services import (
+    Unauthorized,
+    persist_touch,
+    person_for_session,
+    person_for_token,
+)
 from app.extensions import csrf, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -118,6 +123,7 @@ def init_security(app):
     login_manager.login_view = None  # handled in authenticate_request
     app.before_request(authenticate_request)
     app.after_request(security_headers)
+    app.after_request(persist_touch)
     # After-request hooks run last-registered first: this one runs before the compressor's.
     app.after_request(buffer_static)
 
