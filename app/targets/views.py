@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from app.errors import AppError, Conflict, flatten_messages
@@ -35,8 +36,12 @@ STATUS_LABELS = {
 APPROACH_LABELS = {Approach.KUANTITATIF: _l("Quantitative (kuantitatif)"),
                    Approach.KUALITATIF: _l("Qualitative (kualitatif)")}
 KIND_LABELS = {RhkKind.UTAMA: _l("Main (utama)"), RhkKind.TAMBAHAN: _l("Additional (tambahan)")}
-ASPECT_LABELS = {Aspect.KUANTITAS: _l("Quantity"), Aspect.KUALITAS: _l("Quality"),
-                 Aspect.WAKTU: _l("Time"), Aspect.BIAYA: _l("Cost")}
+#: The SKP's aspects (Kuantitas, Kualitas, Waktu, Biaya): "aspect" tells them apart from the
+#: same English words used elsewhere (the activity's quantity, its time).
+ASPECT_LABELS = {Aspect.KUANTITAS: lazy_pgettext("aspect", "Quantity"),
+                 Aspect.KUALITAS: lazy_pgettext("aspect", "Quality"),
+                 Aspect.WAKTU: lazy_pgettext("aspect", "Time"),
+                 Aspect.BIAYA: lazy_pgettext("aspect", "Cost")}
 PERSPECTIVE_LABELS = {
     Perspective.PENERIMA_LAYANAN: _l("Service users"),
     Perspective.PROSES_BISNIS: _l("Business process"),
