@@ -123,8 +123,8 @@ def add_file(actor: Person, activity_id, *, stream, filename: str | None,
         size=len(data), storage_key=key, sha256=hashlib.sha256(data).hexdigest())
     db.session.add(attachment)
     db.session.flush()
-    audit.record(activity.org_id, actor.id, "activity", activity.id, "attach",
-                 {"attachment_id": attachment.id, "filename": attachment.filename,
+    audit.record(activity.org_id, activity.person_id, actor.id, "activity", activity.id,
+                 "attach", {"attachment_id": attachment.id, "filename": attachment.filename,
                   "sha256": attachment.sha256})
     logger.info("Evidence %s added to activity %s", attachment.id, activity.id)
     return attachment
@@ -138,8 +138,8 @@ def add_link(actor: Person, activity_id, *, url: str, filename: str | None = Non
                             filename=filename or None)
     db.session.add(attachment)
     db.session.flush()
-    audit.record(activity.org_id, actor.id, "activity", activity.id, "attach",
-                 {"attachment_id": attachment.id, "url": url})
+    audit.record(activity.org_id, activity.person_id, actor.id, "activity", activity.id,
+                 "attach", {"attachment_id": attachment.id, "url": url})
     return attachment
 
 
@@ -188,8 +188,8 @@ def delete_attachment(actor: Person, attachment_id, *, now=None) -> str | None:
     key = attachment.storage_key
     activity.attachments.remove(attachment)
     db.session.flush()
-    audit.record(activity.org_id, actor.id, "activity", activity.id, "detach",
-                 {"attachment_id": attachment.id})
+    audit.record(activity.org_id, activity.person_id, actor.id, "activity", activity.id,
+                 "detach", {"attachment_id": attachment.id})
     return key
 
 

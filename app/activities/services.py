@@ -287,7 +287,8 @@ def overlap_warnings(person: Person, on_date: date, start: time | None, end: tim
 
 
 def _record(actor: Person, activity: Activity, action: str, changes: dict) -> None:
-    audit.record(activity.org_id, actor.id, "activity", activity.id, action, changes)
+    audit.record(activity.org_id, activity.person_id, actor.id, "activity", activity.id, action,
+                 changes)
 
 
 # --- create ----------------------------------------------------------------------------------

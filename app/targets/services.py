@@ -168,7 +168,7 @@ def _bump(skp: Skp) -> list[int]:
 
 def _record(actor: Person, skp: Skp, action: str, changes: dict) -> None:
     db.session.flush()
-    audit.record(skp.org_id, actor.id, SUBJECT, skp.id, action, changes)
+    audit.record(skp.org_id, skp.person_id, actor.id, SUBJECT, skp.id, action, changes)
 
 
 def create_skp(actor: Person, year: int, approach=Approach.KUANTITATIF) -> Skp:

@@ -1,8 +1,8 @@
 """SKP, RHK, indicators, activities, evidence, templates, deadlines, audit trail
 
-Revision ID: e94bd21e9bdd
+Revision ID: 1afdd79f491d
 Revises: 81f048cc4412
-Create Date: 2026-11-23 18:29:09.222634
+Create Date: 2026-11-23 18:48:28.248381
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e94bd21e9bdd'
+revision = '1afdd79f491d'
 down_revision = '81f048cc4412'
 branch_labels = None
 depends_on = None
@@ -33,6 +33,7 @@ def upgrade():
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('subject_type', sa.String(length=32), nullable=False),
@@ -44,10 +45,12 @@ def upgrade():
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['people.id'], name=op.f('fk_audit_entries_actor_id_people')),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_audit_entries_org_id_organisations')),
+    sa.ForeignKeyConstraint(['owner_id'], ['people.id'], name=op.f('fk_audit_entries_owner_id_people')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries')),
-    sa.UniqueConstraint('org_id', 'seq', name=op.f('uq_audit_entries_org_id_seq'))
+    sa.UniqueConstraint('owner_id', 'seq', name=op.f('uq_audit_entries_owner_id_seq'))
     )
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entries_org_id'), ['org_id'], unique=False)
         batch_op.create_index('ix_audit_entries_subject', ['subject_type', 'subject_id'], unique=False)
 
     op.create_table('skps',
@@ -211,6 +214,7 @@ def downgrade():
     op.drop_table('skps')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entries_subject')
+        batch_op.drop_index(batch_op.f('ix_audit_entries_org_id'))
 
     op.drop_table('audit_entries')
     op.drop_table('deadline_rules')

@@ -1,0 +1,122 @@
+"""One audit chain per person: writers for different people never wait for each other, and
+``flask audit-verify`` still catches altered, missing and reordered entries in every chain."""
+
+import threading
+
+import sqlalchemy as sa
+
+from app.audit import services as audit
+from app.audit.cli import audit_verify
+from app.audit.models import AuditEntry
+
+
+def _write(app, owner, *, hold: threading.Event | None = None, done: threading.Event,
+           errors: list):
+    """Append one entry to ``owner``'s chain in its own app context and transaction,
+    optionally keeping the transaction (and the owner's lock) open until ``hold`` is set."""
+    try:
+        with app.app_context():
+            from app.extensions import db
+
+            audit.record(owner.org_id, owner.id, owner.id, "activity", f"t-{owner.id}",
+                         "create", {"description": "uji"})
+            db.session.flush()
+            done.set()
+            if hold is not None:
+                hold.wait(20)
+            db.session.commit()
+    except Exception as error:  # pragma: no cover - reported by the test
+        errors.append(error)
+        done.set()
+
+
+def test_writers_for_different_people_do_not_wait_for_each_other(app, world, db):
+    a1, a2 = world.one.staff_a1, world.one.staff_a2
+    postgres = db.engine.dialect.name == "postgresql"
+    release, errors = threading.Event(), []
+    first_done, other_done, same_done = (threading.Event() for _ in range(3))
+    first = threading.Thread(target=_write, args=(app, a1),
+                             kwargs={"hold": release, "done": first_done, "errors": errors})
+    first.start()
+    assert first_done.wait(20)  # a1's transaction is open and holds a1's chain lock
+    other = threading.Thread(target=_write, args=(app, a2),
+                             kwargs={"done": other_done, "errors": errors})
+    same = threading.Thread(target=_write, args=(app, a1),
+                            kwargs={"done": same_done, "errors": errors})
+    if postgres:  # SQLite lets one writer at a time into the whole database anyway
+        other.start()
+        assert other_done.wait(10), "a2's chain waited for a1's open transaction"
+        other.join(10)
+        assert not other.is_alive()
+        same.start()
+        assert not same_done.wait(0.5), "a1's chain was extended while a1's lock was held"
+    release.set()
+    first.join(20)
+    if postgres:
+        same.join(20)
+    assert not errors, errors
+
+    db.session.rollback()
+    rows = db.session.execute(sa.select(AuditEntry.owner_id, AuditEntry.seq)
+                              .order_by(AuditEntry.owner_id, AuditEntry.seq)).all()
+    expected = [(a1.id, 1), (a1.id, 2), (a2.id, 1)] if postgres else [(a1.id, 1)]
+    assert [tuple(r) for r in rows] == expected
+    assert audit.verify_chain(world.one.org.id) == (len(expected), [])
+
+
+def _chain_of_three(app, db, owner, other):
+    with app.app_context():
+        for n in range(3):
+            audit.record(owner.org_id, owner.id, other.id, "activity", "x", "update",
+                         {"n": [n, n + 1]})
+        audit.record(other.org_id, other.id, other.id, "activity", "y", "create", {})
+        db.session.commit()
+
+
+def test_tampering_is_caught_in_each_persons_chain(app, world, db):
+    a1, a2 = world.one.staff_a1, world.one.staff_a2
+    _chain_of_three(app, db, a1, a2)
+    runner = app.test_cli_runner()
+    result = runner.invoke(audit_verify)
+    assert result.exit_code == 0, result.output
+    assert "kota-satu: 4 entries, OK (2 people's chains)" in result.output
+
+    def tamper(*statements):
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(statement)
+        return runner.invoke(audit_verify)
+
+    where = (AuditEntry.owner_id == a1.id)
+    # Altered content.
+    result = tamper(sa.update(AuditEntry).where(where, AuditEntry.seq == 2)
+                    .values(changes={"n": [1, 99]}))
+    assert result.exit_code == 1
+    assert f"person {a1.id}: entry 2 was altered" in result.output
+    tamper(sa.update(AuditEntry).where(where, AuditEntry.seq == 2)
+           .values(changes={"n": [1, 2]}))
+    assert runner.invoke(audit_verify).exit_code == 0
+    # Moved into someone else's chain.
+    result = tamper(sa.update(AuditEntry).where(where, AuditEntry.seq == 3)
+                    .values(owner_id=a2.id, seq=2))
+    assert result.exit_code == 1
+    assert f"person {a2.id}: entry 2 was altered" in result.output
+    tamper(sa.update(AuditEntry).where(AuditEntry.owner_id == a2.id, AuditEntry.seq == 2)
+           .values(owner_id=a1.id, seq=3))
+    # Reordered: swap entries 1 and 2 (through a free position).
+    result = tamper(
+        sa.update(AuditEntry).where(where, AuditEntry.seq == 1).values(seq=100),
+        sa.update(AuditEntry).where(where, AuditEntry.seq == 2).values(seq=1),
+        sa.update(AuditEntry).where(where, AuditEntry.seq == 100).values(seq=2))
+    assert result.exit_code == 1
+    assert f"person {a1.id}: entry 1 does not follow entry 0" in result.output
+    tamper(
+        sa.update(AuditEntry).where(where, AuditEntry.seq == 1).values(seq=100),
+        sa.update(AuditEntry).where(where, AuditEntry.seq == 2).values(seq=1),
+        sa.update(AuditEntry).where(where, AuditEntry.seq == 100).values(seq=2))
+    # Deleted.
+    result = tamper(sa.delete(AuditEntry).where(where, AuditEntry.seq == 2))
+    assert result.exit_code == 1
+    assert f"person {a1.id}: entry 2 is missing (found 3)" in result.output
+    assert "kota-satu: 3 entries, BROKEN" in result.output
