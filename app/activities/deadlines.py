@@ -9,6 +9,7 @@ the *cuti bersama* days (the ``holidays`` package, categories public and governm
 
 import calendar
 import functools
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,14 +56,40 @@ def working_day_after(day: date, count: int = 1) -> date:
     return day
 
 
-def rule_for(org_id: int) -> DeadlineRule:
-    """The organisation's rule, or an unsaved one holding the defaults (cached per request)."""
+@dataclass(frozen=True)
+class Rule:
+    """The figures of an organisation's :class:`DeadlineRule` (or the defaults)."""
+
+    org_id: int
+    lock_day: int = DEFAULT_LOCK_DAY
+    lock_time: time = DEFAULT_LOCK_TIME
+    late_after_working_days: int = DEFAULT_LATE_AFTER_WORKING_DAYS
+
+
+def rule_columns(org_id: int):
+    """(table to outer-join, its columns) so another statement can bring the rule along;
+    hand the values to :func:`remember`."""
+    table = DeadlineRule.__table__
+    on = table.c.org_id == org_id
+    return table, on, (table.c.lock_day, table.c.lock_time, table.c.late_after_working_days)
+
+
+def remember(org_id: int, lock_day, lock_time, late_after_working_days) -> Rule:
+    """Keep a rule read along with another statement for the rest of the request."""
+    rule = Rule(org_id) if lock_day is None else Rule(
+        org_id, lock_day, lock_time, late_after_working_days)
+    if has_app_context():
+        g.setdefault("_deadline_rules", {})[org_id] = rule
+    return rule
+
+
+def rule_for(org_id: int) -> Rule:
+    """The organisation's rule, or the defaults (read once per request)."""
     cache = g.setdefault("_deadline_rules", {}) if has_app_context() else {}
     if org_id not in cache:
-        rule = db.session.scalar(sa.select(DeadlineRule).where(DeadlineRule.org_id == org_id))
-        cache[org_id] = rule or DeadlineRule(
-            org_id=org_id, lock_day=DEFAULT_LOCK_DAY, lock_time=DEFAULT_LOCK_TIME,
-            late_after_working_days=DEFAULT_LATE_AFTER_WORKING_DAYS)
+        table, on, columns = rule_columns(org_id)
+        row = db.session.execute(sa.select(*columns).where(on)).first()
+        cache[org_id] = remember(org_id, *(row or (None, None, None)))
     return cache[org_id]
 
 

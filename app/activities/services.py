@@ -17,6 +17,7 @@ Offline replay safety (the outbox of the PWA replays queued writes, possibly twi
 * A submit of an activity that is already submitted or approved answers it unchanged.
 """
 
+import functools
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -269,21 +270,43 @@ def check_date(person: Person, on_date: date, now: datetime) -> None:
     check_open(person, on_date, now)
 
 
-def overlap_warnings(person: Person, on_date: date, start: time | None, end: time | None,
-                     exclude_id: str | None = None) -> list[dict]:
-    """Warnings for the person's other activities of the day whose times overlap."""
-    if start is None or end is None:
-        return []
-    query = sa.select(Activity.id, Activity.start_time, Activity.end_time).where(
-        Activity.person_id == person.id, Activity.date == on_date,
+def _overlap_query(person_id: int, on_date: date, start: time, end: time,
+                   exclude_id: str | None = None) -> sa.Select:
+    """The first of the person's other activities of the day overlapping start-end, and how
+    many there are (``n``)."""
+    query = sa.select(Activity.id, Activity.start_time, Activity.end_time,
+                      sa.func.count().over().label("n")).where(
+        Activity.person_id == person_id, Activity.date == on_date,
         Activity.start_time < end, Activity.end_time > start)
     if exclude_id is not None:
         query = query.where(Activity.id != exclude_id)
-    return [{"code": "overlap", "activity_id": row.id,
-             "message": _("This overlaps another activity from %(start)s to %(end)s.",
-                          start=row.start_time.strftime("%H:%M"),
-                          end=row.end_time.strftime("%H:%M"))}
-            for row in db.session.execute(query.order_by(Activity.start_time))]
+    return query.order_by(Activity.start_time, Activity.id).limit(1)
+
+
+def _overlap_warning(first_id, first_start: time | None, first_end: time | None,
+                     count: int | None) -> list[dict]:
+    """One warning naming the first overlapping activity and how many overlap in all (the
+    message is built once, however many there are)."""
+    if first_id is None:
+        return []
+    start, end = first_start.strftime("%H:%M"), first_end.strftime("%H:%M")
+    if count == 1:
+        message = _("This overlaps another activity from %(start)s to %(end)s.",
+                    start=start, end=end)
+    else:
+        message = _("This overlaps %(count)d other activities, the first from %(start)s to "
+                    "%(end)s.", count=count, start=start, end=end)
+    return [{"code": "overlap", "activity_id": first_id, "count": count, "message": message}]
+
+
+def overlap_warnings(person: Person, on_date: date, start: time | None, end: time | None,
+                     exclude_id: str | None = None) -> list[dict]:
+    """A warning when the person's other activities of the day overlap these times."""
+    if start is None or end is None:
+        return []
+    row = db.session.execute(_overlap_query(person.id, on_date, start, end,
+                                            exclude_id)).first()
+    return _overlap_warning(*row) if row else []
 
 
 def _record(actor: Person, activity: Activity, action: str, changes: dict) -> None:
@@ -294,19 +317,46 @@ def _record(actor: Person, activity: Activity, action: str, changes: dict) -> No
 # --- create ----------------------------------------------------------------------------------
 
 def _insert(values: dict) -> Activity | None:
-    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING: None if the id exists already."""
+    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id: None if the id exists already.
+
+    The answer is built from ``values`` (what was written), without reading the row back.
+    """
     dialect = db.session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - the two supported
+        raise RuntimeError(f"Unsupported database {dialect}")
+    if db.session.execute(_insert_statement(dialect), values).first() is None:
+        return None
+    return _as_loaded(values)
+
+
+@functools.cache
+def _insert_statement(dialect: str):
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
+    else:
         from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the two supported databases are above
-        raise RuntimeError(f"Unsupported database {dialect}")
-    # lazyload: a new activity has no attachments; the caller sets the empty list.
-    statement = (insert(Activity).values(**values)
-                 .on_conflict_do_nothing(index_elements=["id"]).returning(Activity)
-                 .options(so.lazyload(Activity.attachments)))
-    return db.session.scalars(statement).first()
+    table = Activity.__table__
+    return (insert(table).on_conflict_do_nothing(index_elements=["id"])
+            .returning(table.c.id))
+
+
+#: Columns a new activity has empty; set so that reading them needs no query.
+_UNSET_ON_CREATE = {"return_reason": None, "submitted_at": None, "reviewed_at": None,
+                    "reviewed_by_id": None}
+
+
+def _as_loaded(values: dict) -> Activity:
+    """A persistent Activity holding the row just inserted, as if loaded (no SELECT)."""
+    session = db.session()
+    activity = Activity(**values, **_UNSET_ON_CREATE)
+    so.make_transient_to_detached(activity)
+    stale = session.identity_map.get(so.object_mapper(activity).identity_key_from_instance(
+        activity))
+    if stale is not None:  # left from a savepoint that was rolled back
+        session.expunge(stale)
+    session.add(activity)
+    set_committed_value(activity, "attachments", [])
+    return activity
 
 
 def _existing(actor: Person, key: str) -> Activity | None:
@@ -343,23 +393,73 @@ def create_activity(actor: Person, *, date: date, start_time: time, end_time: ti
         if existing is None:
             raise
         return Saved(existing)
-    warnings = overlap_warnings(actor, date, values["start_time"], values["end_time"])
+    warnings = values.pop("_warnings")
     activity = _insert(values)
     if activity is None:
         existing = _existing(actor, key)
         if existing is None:  # pragma: no cover - deleted between the two statements
             raise Conflict(code="conflict")
         return Saved(existing)
-    set_committed_value(activity, "attachments", [])
     _record(actor, activity, "create", {name: values[name] for name in CONTENT_FIELDS})
-    logger.info("Activity %s created by %s", activity.id, actor.id)
+    logger.info("Activity %s created by %s", key, actor.id)
     if status == ActivityStatus.SUBMITTED:
         _submit(actor, activity, now)
     return Saved(activity, created=True, warnings=warnings)
 
 
+@functools.cache
+def _checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
+    """Built once per shape; see :func:`_create_checks`."""
+    person_id = sa.bindparam("person_id", type_=sa.Integer)
+    dual = sa.select(sa.literal(1).label("one")).subquery("dual")
+    rule, rule_on, rule_columns = deadlines.rule_columns(sa.bindparam("org_id"))
+    joined = dual.outerjoin(rule, rule_on)
+    columns = [*rule_columns]
+    if with_target:
+        indicator = (sa.select(Indicator.id, Indicator.unit)
+                     .join(Rhk, Indicator.rhk_id == Rhk.id).join(Skp, Rhk.skp_id == Skp.id)
+                     .where(Indicator.id == sa.bindparam("target_id"),
+                            Skp.person_id == person_id, Skp.org_id == sa.bindparam("org_id"),
+                            Skp.year == sa.bindparam("year"))
+                     .subquery("indicator"))
+        joined = joined.outerjoin(indicator, sa.true())
+        columns += [indicator.c.id, indicator.c.unit]
+    else:
+        columns += [sa.null(), sa.null()]
+    overlap = _overlap_query(person_id, sa.bindparam("on_date"), sa.bindparam("start"),
+                             sa.bindparam("end")).subquery("overlap")
+    joined = joined.outerjoin(overlap, sa.true())
+    columns += [overlap.c.id, overlap.c.start_time, overlap.c.end_time, overlap.c.n]
+    if with_lock:
+        columns.append(audit.lock_column(person_id))
+    return sa.select(*columns).select_from(joined)
+
+
+def _create_checks(actor: Person, on_date: date, start: time, end: time,
+                   target_id: int | None):
+    """One statement for what a create needs from the database: the organisation's deadline
+    rule, the indicator (if it is one of the actor's own SKP targets of that year), the first
+    overlapping activity with the count of overlaps, and (PostgreSQL) the actor's audit chain
+    lock, which the insert that follows needs anyway.
+
+    Returns ((indicator id, its unit), overlap warnings).
+    """
+    with_lock = audit.lock_needed(actor.id)
+    row = db.session.execute(_checks_statement(target_id is not None, with_lock), {
+        "person_id": actor.id, "org_id": actor.org_id, "target_id": target_id,
+        "year": on_date.year, "on_date": on_date, "start": start, "end": end}).one()
+    if with_lock:
+        audit.locked(actor.id)
+    deadlines.remember(actor.org_id, *row[:3])
+    return (row[3], row[4]), _overlap_warning(*row[5:9])
+
+
 def _new_values(actor: Person, key: str, *, date, start_time, end_time, description,
                 quantity, unit, target_id, work_kind, now) -> dict:
+    """The row of a new activity, after every rule; its overlap warnings under
+    ``"_warnings"``."""
+    (indicator_id, indicator_unit), warnings = _create_checks(
+        actor, date, start_time, end_time, target_id)
     errors = {}
     for check in (lambda: check_date(actor, date, now),
                   lambda: minutes_between(start_time, end_time),
@@ -372,9 +472,11 @@ def _new_values(actor: Person, key: str, *, date, start_time, end_time, descript
         raise ValidationFailed(fields=errors)
     kind = _resolve_kind(target_id, work_kind)
     if target_id is not None:
-        indicator = indicator_for(actor, target_id, date)
+        if indicator_id is None:
+            raise ValidationFailed(fields={"target_id": _(
+                "Choose one of your own SKP targets for this year.")})
         if unit is None:
-            unit = indicator.unit
+            unit = indicator_unit
     stamp = utcnow()
     return {
         "id": key, "org_id": actor.org_id, "person_id": actor.id, "date": date,
@@ -383,6 +485,7 @@ def _new_values(actor: Person, key: str, *, date, start_time, end_time, descript
         "description": description, "quantity": quantity, "unit": unit or None,
         "target_id": target_id, "work_kind": kind, "status": ActivityStatus.DRAFT,
         "version": 1, "is_late": False, "created_at": stamp, "updated_at": stamp,
+        "_warnings": warnings,
     }
 
 

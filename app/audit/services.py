@@ -12,6 +12,7 @@ memory (a batch of a hundred entries reads it once); it is forgotten when the tr
 or a savepoint ends in a rollback, and on commit (which releases the lock).
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -78,17 +79,20 @@ def _is_postgresql(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def lock_column(owner_id: int):
-    """A column expression taking ``owner_id``'s chain lock, to ride along in a statement the
-    caller sends anyway (then call :func:`locked`); None when no lock is needed (SQLite, or
-    already held in this transaction).
+def lock_needed(owner_id: int) -> bool:
+    """Whether this transaction must still take ``owner_id``'s chain lock (PostgreSQL)."""
+    session = db.session()
+    return _is_postgresql(session) and owner_id not in _state(session)[1]
+
+
+def lock_column(owner_id):
+    """A column expression taking the chain lock of ``owner_id`` (a value or a bind
+    parameter), to ride along in a statement the caller sends anyway when
+    :func:`lock_needed` (then call :func:`locked`).
 
     The chain head must be read by a *later* statement: a statement's snapshot is taken
     before the lock is granted.
     """
-    session = db.session()
-    if not _is_postgresql(session) or owner_id in _state(session)[1]:
-        return None
     return sa.func.pg_advisory_xact_lock(_LOCK_NAMESPACE, owner_id).label("audit_lock")
 
 
@@ -99,10 +103,21 @@ def locked(owner_id: int) -> None:
 
 def lock(owner_id: int) -> None:
     """Take ``owner_id``'s chain lock until the end of the transaction (PostgreSQL)."""
-    column = lock_column(owner_id)
-    if column is not None:
-        db.session.execute(sa.select(column))
+    if lock_needed(owner_id):
+        db.session.execute(sa.select(lock_column(owner_id)))
         locked(owner_id)
+
+
+@functools.cache
+def _head_query() -> sa.Select:
+    return (sa.select(AuditEntry.seq, AuditEntry.hash)
+            .where(AuditEntry.owner_id == sa.bindparam("owner_id"))
+            .order_by(AuditEntry.seq.desc()).limit(1))
+
+
+@functools.cache
+def _insert_statement():
+    return sa.insert(AuditEntry.__table__)
 
 
 def _head(owner_id: int) -> tuple[int, str]:
@@ -111,9 +126,7 @@ def _head(owner_id: int) -> tuple[int, str]:
     heads = _state(session)[0]
     head = heads.get(owner_id)
     if head is None:
-        row = session.execute(
-            sa.select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.owner_id == owner_id)
-            .order_by(AuditEntry.seq.desc()).limit(1)).first()
+        row = session.execute(_head_query(), {"owner_id": owner_id}).first()
         head = heads[owner_id] = (row.seq, row.hash) if row else (0, GENESIS)
     return head
 
@@ -142,20 +155,18 @@ class _Row:
 
 
 def insert(rows: list[dict]) -> None:
-    """Insert rows made by :func:`entries` in one statement."""
+    """Insert rows made by :func:`entries` in one statement (Core: no ORM flush work)."""
     if rows:
-        db.session.execute(sa.insert(AuditEntry), rows)
+        db.session.execute(_insert_statement(), rows)
 
 
 def record(org_id: int, owner_id: int, actor_id: int | None, subject_type: str, subject_id,
-           action: str, changes: dict) -> AuditEntry:
+           action: str, changes: dict) -> dict:
     """Append an entry to the chain of ``owner_id`` (whose item it is), after the change is
-    flushed: the lock is taken as late as possible."""
-    row = entries(org_id, owner_id, actor_id,
-                  [(subject_type, subject_id, action, changes)])[0]
-    entry = AuditEntry(**row)
-    db.session.add(entry)
-    return entry
+    flushed: the lock is taken as late as possible. Returns the row written."""
+    rows = entries(org_id, owner_id, actor_id, [(subject_type, subject_id, action, changes)])
+    insert(rows)
+    return rows[0]
 
 
 def _plain_change(value):

@@ -3,6 +3,7 @@
 Services flush, never commit: the request, command or job that calls them commits once.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -130,10 +131,8 @@ def person_for_session(token: str) -> Person | None:
     """The person behind a live login session token, touching its last-seen time."""
     if not token:
         return None
-    login = db.session.execute(_with_person(
-        sa.select(LoginSession).where(LoginSession.token_hash == digest(token),
-                                      LoginSession.revoked_at.is_(None)),
-        LoginSession)).unique().scalar_one_or_none()
+    login = db.session.execute(_session_query(), {"token_hash": digest(token)}
+                               ).unique().scalar_one_or_none()
     if login is None or not login.person.active:
         return None
     now = utcnow()
@@ -220,15 +219,27 @@ def revoke_token(person: Person, token_id: int) -> None:
     pat.revoked_at = utcnow()
 
 
+@functools.cache
+def _token_query() -> sa.Select:
+    """Built once: constructing an eager-loading select costs more than running it."""
+    return _with_person(sa.select(PersonalAccessToken).where(
+        PersonalAccessToken.token_hash == sa.bindparam("token_hash"),
+        PersonalAccessToken.revoked_at.is_(None)), PersonalAccessToken)
+
+
+@functools.cache
+def _session_query() -> sa.Select:
+    return _with_person(sa.select(LoginSession).where(
+        LoginSession.token_hash == sa.bindparam("token_hash"),
+        LoginSession.revoked_at.is_(None)), LoginSession)
+
+
 def person_for_token(token: str) -> Person | None:
     """The person behind a live access token, with roles and unit, in one statement."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    pat = db.session.execute(_with_person(
-        sa.select(PersonalAccessToken).where(
-            PersonalAccessToken.token_hash == digest(token),
-            PersonalAccessToken.revoked_at.is_(None)),
-        PersonalAccessToken)).unique().scalar_one_or_none()
+    pat = db.session.execute(_token_query(), {"token_hash": digest(token)}
+                             ).unique().scalar_one_or_none()
     now = utcnow()
     if pat is None or not pat.person.active or (pat.expires_at and pat.expires_at <= now):
         return None

@@ -103,6 +103,41 @@ def test_overlap_is_warned_not_refused(staff):
     assert [w["activity_id"] for w in touching.get_json()["warnings"]] == [second.get_json()["id"]]
 
 
+def test_many_overlaps_give_one_warning_with_the_count(staff):
+    ids = [create(staff, start_time=f"0{h}:00", end_time=f"0{h + 1}:00")["id"]
+           for h in (6, 7, 8)]
+    warnings = staff.post(URL, json=entry(start_time="06:30", end_time="09:30")
+                          ).get_json()["warnings"]
+    assert [(w["code"], w["activity_id"], w["count"]) for w in warnings] == [
+        ("overlap", ids[0], 3)]
+    assert "06:00" in warnings[0]["message"] and "07:00" in warnings[0]["message"]
+
+
+def test_create_is_few_round_trips(app, db, world, staff):
+    """Checks (deadline rule, target, overlap, audit lock) go in one statement; the row and its
+    audit entry follow; nothing is read back."""
+    import sqlalchemy as sa
+
+    indicator = make_indicator(world.one.staff_a1)
+    create(staff, start_time="06:00", end_time="06:30")
+    statements = []
+
+    def count(conn, cursor, text, *rest):
+        statements.append(text)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        body = create(staff, work_kind=None, target_id=indicator.id)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert body["unit"] == indicator.unit and body["attachments"] == []
+    writes = [s for s in statements if "INSERT" in s or "UPDATE" in s]
+    assert len(writes) == 2, statements  # the activity and its audit entry
+    # Cookie auth (session, then CSRF), one check, two inserts, one audit chain head.
+    assert len(statements) <= 6, statements
+
+
 @pytest.mark.parametrize(("values", "field"), [
     ({"end_time": "08:00"}, "end_time"),
     ({"end_time": "07:00"}, "end_time"),
