@@ -73,23 +73,51 @@ def test_batch_replayed_whole_changes_nothing(staff, count):
 
 
 def test_batch_is_one_transaction(staff, count, monkeypatch):
-    """A failure the entries cannot absorb rolls back every entry of the batch."""
+    """A failure the entries cannot absorb rolls back every entry of the batch, also the
+    creates applied before it."""
     from app.activities import services
 
-    real = services.create_activity
-    calls = []
+    def disk_on_fire(*args, **kwargs):
+        raise RuntimeError("disk on fire")
 
-    def failing_third(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk on fire")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(services, "create_activity", failing_third)
-    entries = [{"op": "create", "id": str(uuid.uuid4()), "data": data()} for _ in range(3)]
+    monkeypatch.setattr(services, "update_activity", disk_on_fire)
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    entries = [{"op": "create", "id": ids[0], "data": data()},
+               {"op": "create", "id": ids[1], "data": data()},
+               {"op": "update", "id": ids[0], "version": 1, "data": {"description": "X"}},
+               {"op": "create", "id": ids[2], "data": data()}]
     response = staff.post(BATCH, json={"entries": entries})
     assert response.status_code == 500
     assert count(Activity) == 0
+    assert count(AuditEntry) == 0
+
+
+def test_batch_creates_answer_as_single_creates_do(staff, count):
+    """Creates applied together answer what one by one would: overlaps with stored and
+    earlier entries, a repeated id, someone else's id, a foreign target, a replay."""
+    stored = staff.post("/api/v1/activities", json=entry(start_time="06:00",
+                                                         end_time="07:00")).get_json()
+    new = [str(uuid.uuid4()) for _ in range(3)]
+    entries = [
+        {"op": "create", "id": new[0], "data": data(start_time="06:30", end_time="07:30")},
+        {"op": "create", "id": new[1], "data": data(start_time="06:45", end_time="08:00")},
+        {"op": "create", "id": new[0], "data": data()},
+        {"op": "create", "id": stored["id"], "data": data(end_time="01:00")},
+        {"op": "create", "id": new[2], "data": data(work_kind=None, target_id=999999)},
+    ]
+    results = staff.post(BATCH, json={"entries": entries}).get_json()["results"]
+    assert [r["result"] for r in results] == ["created", "created", "existing", "existing",
+                                              "invalid"]
+    assert [(w["activity_id"], w["count"]) for w in results[0]["activity"]["warnings"]] == [
+        (stored["id"], 1)]
+    assert [(w["activity_id"], w["count"]) for w in results[1]["activity"]["warnings"]] == [
+        (stored["id"], 2)]
+    assert results[3]["activity"]["id"] == stored["id"]
+    assert list(results[4]["error"]["fields"]) == ["target_id"]
+    single = staff.get(f"/api/v1/activities/{new[0]}").get_json()
+    assert {k: v for k, v in results[0]["activity"].items() if k != "warnings"} == single
+    assert count(Activity) == 3
+    assert count(AuditEntry) == 3
 
 
 def test_batch_limits_and_shape(staff):
