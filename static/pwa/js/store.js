@@ -23,6 +23,8 @@
   const STORES = ["meta", "activities", "targets", "templates", "progress", "notifications",
     "comments", "outbox"];
   const BATCH_SIZE = 100;
+  /** The version of an edit queued behind other writes of the same activity. */
+  const FOLLOW = "follow";
   const CONTENT_FIELDS = ["date", "start_time", "end_time", "description", "quantity", "unit",
     "target_id", "work_kind"];
 
@@ -173,13 +175,18 @@
     return local;
   }
 
-  /** Queue an edit of an activity based on the version this phone last saw. */
+  /** Queue an edit of an activity. The first edit is based on the version this phone last
+   * saw from the server (that is what makes a 409 mean "changed elsewhere"); edits queued
+   * behind other writes of the same activity follow them ("follow": the version is taken when
+   * it is sent, after the writes before it were answered). */
   async function updateActivity(id, changes, version, { submit = false } = {}) {
     const db = await open();
     const current = (await db.get("activities", id)) || { id };
+    const queued = (await db.getAll("outbox")).some((e) => (e.activityId || e.id) === id);
     const local = { ...current, ...changes, _sync: "pending" };
     if (submit) local.status = "submitted";
-    const entries = [{ kind: "activity", op: "update", id, version, data: changes }];
+    const base = queued ? FOLLOW : (version ?? current.version);
+    const entries = [{ kind: "activity", op: "update", id, version: base, data: changes }];
     if (submit) entries.push({ kind: "activity", op: "submit", id });
     await enqueue(entries, [local]);
     return local;
@@ -364,9 +371,19 @@
           sent += 1;
         } else {
           const run = [];
+          const inRun = new Set();
           for (const entry of ready) {
             if (entry.kind !== "activity" || run.length >= BATCH_SIZE) break;
-            run.push(entry);
+            if (entry.version === FOLLOW) {
+              // Its base is the answer to the writes before it: wait for them, then take the
+              // version they left on the local copy.
+              if (inRun.has(entry.id)) break;
+              const local = await db.get("activities", entry.id);
+              run.push({ ...entry, version: local ? local.version : null });
+            } else {
+              run.push(entry);
+            }
+            inRun.add(entry.id);
           }
           blocked = await sendBatch(fetchImpl, db, run, token);
           sent += run.length;
