@@ -14,6 +14,7 @@ def test_sign_in_on_a_phone_shows_home(phone, world):
     phone.get_by_label("Kata sandi").fill(PASSWORD)
     phone.get_by_role("button", name="Masuk").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text(person.name)
+    phone.get_by_text("Posisi Anda dalam organisasi").click()
     expect(phone.get_by_text("Seksi A1")).to_be_visible()
     expect(phone.get_by_text("WITA (Asia/Makassar)")).to_be_visible()
     nav = phone.get_by_role("navigation", name="Navigasi utama")
