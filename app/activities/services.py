@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import g, has_app_context
+from flask_babel import format_date
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -54,7 +55,7 @@ from app.errors import (
 )
 from app.extensions import db
 from app.models import utcnow
-from app.org.models import Person, Role
+from app.org.models import TIME_ZONES, Person, Role
 from app.org.services import is_in_line, line_below
 from app.targets.models import Indicator, Rhk, Skp
 
@@ -259,7 +260,9 @@ def check_open(person: Person, on_date: date, now: datetime) -> None:
         locks_at = deadlines.lock_moment(person.org_id, on_date, person.timezone)
         raise PeriodLocked(_(
             "The period is locked: activities of %(month)s could be changed until %(moment)s.",
-            month=on_date.strftime("%m/%Y"), moment=locks_at.strftime("%d/%m/%Y %H:%M")),
+            month=format_date(on_date, "MMMM y"),
+            moment=(f"{format_date(locks_at.date(), 'd MMMM y')} {locks_at:%H.%M} "
+                    f"{TIME_ZONES.get(person.timezone, person.timezone)}")),
             extra={"locked_at": locks_at.isoformat()})
 
 
@@ -289,7 +292,7 @@ def _overlap_warning(first_id, first_start: time | None, first_end: time | None,
     message is built once, however many there are)."""
     if first_id is None:
         return []
-    start, end = first_start.strftime("%H:%M"), first_end.strftime("%H:%M")
+    start, end = first_start.strftime("%H.%M"), first_end.strftime("%H.%M")
     if count == 1:
         message = _("This overlaps another activity from %(start)s to %(end)s.",
                     start=start, end=end)

@@ -110,7 +110,7 @@ def test_many_overlaps_give_one_warning_with_the_count(staff):
                           ).get_json()["warnings"]
     assert [(w["code"], w["activity_id"], w["count"]) for w in warnings] == [
         ("overlap", ids[0], 3)]
-    assert "06:00" in warnings[0]["message"] and "07:00" in warnings[0]["message"]
+    assert "06.00" in warnings[0]["message"] and "07.00" in warnings[0]["message"]
 
 
 def test_create_is_few_round_trips(app, db, world, staff):
@@ -288,7 +288,8 @@ def test_draft_submitted_returned_edited_resubmitted_approved(api, app, world):
     assert approved["status"] == "approved" and approved["reviewed_by_id"] == world.one.sup_a.id
     frozen = staff.patch(url, json={"version": approved["version"], "description": "Ubah"})
     assert frozen.status_code == 409
-    assert "Approved" in frozen.get_json()["error"]["message"]
+    assert frozen.get_json()["error"]["code"] == "not_editable"
+    assert "disetujui" in frozen.get_json()["error"]["message"]
     assert staff.post(f"{url}/submit", json={}).get_json()["status"] == "approved"
 
 

@@ -98,7 +98,7 @@ def test_locked_period_refuses_create_edit_and_submit(api, world, clock):
         assert response.status_code == 422
         error = response.get_json()["error"]
         assert error["code"] == "period_locked"
-        assert "locked" in error["message"]
+        assert "dikunci" in error["message"]
     assert staff.post(URL, json=entry(date="2026-04-01")).status_code == 201
 
 
