@@ -4,10 +4,9 @@ from datetime import date
 
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from app.errors import AppError, Conflict, flatten_messages
