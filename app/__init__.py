@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth import models as _auth_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from app.notifications import models as _notifications_models  # noqa: F401
     from app.org import models as _org_models  # noqa: F401
     from app.targets import models as _targets_models  # noqa: F401
 

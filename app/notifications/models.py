@@ -1,0 +1,42 @@
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.models import enum_column, utcnow
+
+
+class NotificationKind(enum.StrEnum):
+    COMMENT = "comment"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    FEEDBACK = "feedback"
+    REMINDER = "reminder"
+    DIGEST = "digest"
+
+
+class Notification(db.Model):
+    """Something a person should see: kept here, then streamed (SSE) and pushed.
+
+    The id is the SSE event id; a reconnect with Last-Event-ID replays what was missed.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_person_id_id", "person_id", "id"),)
+
+    id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+                                          primary_key=True)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"))
+    #: The recipient.
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
+    kind: so.Mapped[NotificationKind] = so.mapped_column(enum_column(NotificationKind))
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: Where a tap leads (a path inside the app).
+    url: so.Mapped[str] = so.mapped_column(sa.String(300), default="/")
+    #: What the open page needs to update itself (activity id, new status, comment...).
+    data: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    read_at: so.Mapped[datetime | None]
