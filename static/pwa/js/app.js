@@ -34,7 +34,10 @@
       // Open forms keep their drafts as they are typed, so the reload loses nothing.
       document.dispatchEvent(new CustomEvent("kinerjaku:before-update"));
       document.documentElement.dataset.updateAccepted = "1";
-      registration.waiting.postMessage({ type: "SKIP_WAITING" });
+      // Another tab may have let the new worker in already: then there is nothing left to
+      // wait for, and a plain reload brings this page under it.
+      if (registration.waiting) registration.waiting.postMessage({ type: "SKIP_WAITING" });
+      else window.location.reload();
     }, { once: true });
   }
 
@@ -164,8 +167,9 @@
     return element;
   }
 
-  /** On a day list: add activities saved on this phone that the page does not show yet, and
-   * mark every card that waits with "waiting to sync". */
+  /** On a day list: add activities saved on this phone that the page does not show yet, bring
+   * cards up to date with the phone's copy, and mark every card that waits with "waiting to
+   * sync". */
   async function markPending() {
     const list = document.getElementById("activity-list");
     if (!list || !list.dataset.day || !K) return;
@@ -178,6 +182,11 @@
         card = renderCard(template, activity);
         list.append(card);
         document.getElementById("activity-list-empty")?.remove();
+      } else if (card && (activity._sync
+          || Number(card.dataset.version || 0) < Number(activity.version || 0))) {
+        // The page was drawn before an edit waiting here, or before a sync or a decision on
+        // a conflict changed it: show what the phone now holds.
+        fillCard(card, activity);
       }
       const mark = card?.querySelector(".sync-mark");
       if (mark) mark.hidden = !activity._sync;
@@ -187,17 +196,23 @@
   function renderCard(template, activity) {
     const card = template.content.firstElementChild.cloneNode(true);
     card.dataset.activityId = activity.id;
-    const range = activity.start_time ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
-    card.querySelector(".activity-time").textContent = range;
-    card.querySelector(".activity-description").textContent = activity.description;
+    fillCard(card, activity);
     const unit = activity.unit ? ` ${activity.unit}` : "";
     card.querySelector(".activity-meta").textContent = activity.quantity !== null
       && activity.quantity !== undefined && activity.quantity !== ""
       ? `${activity.quantity}${unit}` : "";
+    return card;
+  }
+
+  /** Time, description and status of a card (one the server drew, or a blank one). */
+  function fillCard(card, activity) {
+    card.dataset.version = activity.version || "";
+    const range = activity.start_time ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
+    card.querySelector(".activity-time").textContent = range;
+    card.querySelector(".activity-description").textContent = activity.description;
     const status = card.querySelector(".status");
     status.className = `status status-${activity.status}`;
     status.textContent = t(`status:${activity.status}`);
-    return card;
   }
 
   /* ---- the working set ------------------------------------------------------------------- */
