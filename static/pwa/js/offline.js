@@ -85,10 +85,10 @@
     section.hidden = rows.length === 0;
   }
 
-  async function form() {
+  async function form(existing) {
     const params = new URLSearchParams(window.location.search);
     const me = (await K.getMeta("me")) || {};
-    const day = params.get("tanggal") || localToday(me.timezone);
+    const day = existing ? existing.date : params.get("tanggal") || localToday(me.timezone);
     const screen = clone("tpl-form");
     const element = screen.querySelector("#activity-form");
     element.elements.id.value = K.uuid();
@@ -114,8 +114,58 @@
       select.insertBefore(option, firstOther);
     }
     select.selectedIndex = 0;
+    if (existing) fillFrom(element, existing, screen);
     view.replaceChildren(screen);
     self.KinerjakuForm.init(document.getElementById("activity-form"));
+  }
+
+  /** The edit form: the phone's copy of the activity, edited against the version it holds. */
+  function fillFrom(element, activity, screen) {
+    screen.querySelector("h1").textContent = t("Edit activity");
+    element.dataset.activityId = activity.id;
+    element.dataset.draftKey = `activity-form:${activity.id}`;
+    element.elements.id.remove();
+    const version = document.createElement("input");
+    version.type = "hidden";
+    version.name = "version";
+    version.value = activity.version || 1;
+    element.prepend(version);
+    for (const name of ["description", "start_time", "end_time", "unit", "date"]) {
+      if (element.elements[name] && activity[name]) element.elements[name].value = activity[name];
+    }
+    if (activity.quantity !== null && activity.quantity !== undefined) {
+      element.elements.quantity.value = activity.quantity;
+    }
+    element.elements.target.value = activity.target_id ? String(activity.target_id)
+      : (activity.work_kind || "lainnya");
+    element.querySelector('[name="evidence"]')?.closest(".field")?.remove();
+  }
+
+  /** An activity as kept on the phone, with what can be done to it offline. */
+  async function detail(id, editing) {
+    const activity = await (await K.open()).get("activities", id);
+    if (!activity) {
+      view.replaceChildren(clone("tpl-unavailable"));
+      return;
+    }
+    if (editing) {
+      if (["draft", "returned"].includes(activity.status)) await form(activity);
+      else view.replaceChildren(clone("tpl-unavailable"));
+      return;
+    }
+    const screen = clone("tpl-detail");
+    slot(screen, "description").textContent = activity.description;
+    slot(screen, "date").textContent = longDate(activity.date);
+    slot(screen, "time").textContent = activity.start_time
+      ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
+    const status = slot(screen, "status");
+    status.className = `status status-${activity.status}`;
+    status.textContent = t(`status:${activity.status}`);
+    slot(screen, "sync").hidden = !activity._sync;
+    const edit = slot(screen, "edit");
+    if (["draft", "returned"].includes(activity.status)) edit.href = `/aktivitas/${id}/ubah`;
+    else edit.remove();
+    view.replaceChildren(screen);
   }
 
   async function targets() {
@@ -126,8 +176,10 @@
     view.replaceChildren(section);
   }
 
-  const routes = { "/": today, "/aktivitas/baru": form, "/target": targets };
+  const routes = { "/": today, "/aktivitas/baru": () => form(), "/target": targets };
+  const activityPath = window.location.pathname.match(/^\/aktivitas\/([0-9a-f-]{36})(\/ubah)?$/);
   const render = routes[window.location.pathname]
+    || (activityPath && (() => detail(activityPath[1], Boolean(activityPath[2]))))
     || (() => view.replaceChildren(clone("tpl-unavailable")));
   Promise.resolve(render()).catch((error) => {
     console.warn("Offline screen:", error);
