@@ -19,6 +19,8 @@ ENV_SETTINGS = {
     "MAX_CONTENT_LENGTH": int,
     "LOGIN_LIMIT_PER_NIP": str,
     "LOGIN_LIMIT_PER_IP": str,
+    "EVIDENCE_FOLDER": str,
+    "EVIDENCE_MAX_BYTES": int,
 }
 
 
