@@ -23,6 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_notifications(app)
     return app
 
 
@@ -57,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth import models as _auth_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from app.feedback import models as _feedback_models  # noqa: F401
     from app.notifications import models as _notifications_models  # noqa: F401
     from app.org import models as _org_models  # noqa: F401
     from app.targets import models as _targets_models  # noqa: F401
@@ -98,11 +100,14 @@ def register_blueprints(app: Flask) -> None:
     from app.activities.views import bp as activities_bp
     from app.api import register_api
     from app.auth.views import bp as auth_bp
+    from app.feedback.views import bp as feedback_bp
     from app.home.views import bp as home_bp
+    from app.notifications.views import bp as notifications_bp
     from app.pwa.views import bp as pwa_bp
     from app.targets.views import bp as targets_bp
 
-    for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp):
+    for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp, feedback_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 
@@ -119,6 +124,15 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(audit_verify)
+
+
+def register_notifications(app: Flask) -> None:
+    """The live-event broker (in-process, or Redis with REDIS_URL) and the badge helper."""
+    from app.notifications.broker import init_notifications
+    from app.notifications.views import inject_notification_summary
+
+    init_notifications(app)
+    app.context_processor(inject_notification_summary)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -606,11 +606,14 @@ def _submit(actor: Person, activity: Activity, now: datetime) -> None:
 
 
 def _load_for_review(actor: Person, activity_id) -> Activity:
-    """An activity ``actor`` may review: someone's below them in the reporting line."""
+    """An activity ``actor`` may review: someone's below them in the reporting line, or in
+    the line of a supervisor ``actor`` acts for (Plt/Plh) today."""
     activity = _load_for_change(actor, activity_id)
     if activity.person_id == actor.id:
         raise Forbidden(_("You cannot review your own activity."))
-    if not is_in_line(actor, activity.person_id):
+    from app.feedback.services import may_supervise
+
+    if not may_supervise(actor, activity.person_id):
         if actor.roles & OVERSEERS:
             raise Forbidden(_("Only a supervisor in the person's reporting line can review."))
         raise NotFound(_("Activity not found."))
@@ -637,14 +640,26 @@ def _review(actor: Person, activity: Activity, status: ActivityStatus, now: date
 
 
 def approve_activity(actor: Person, activity_id, *, version: int | None = None,
-                     now: datetime | None = None) -> Activity:
-    """Approve a submitted activity of someone in ``actor``'s line; approving twice is a no-op."""
+                     now: datetime | None = None, notify_owner: bool = True) -> Activity:
+    """Approve a submitted activity of someone in ``actor``'s line; approving twice is a no-op.
+
+    The owner is notified in the same transaction, unless ``notify_owner`` is false (the
+    caller tells them once for many).
+    """
     activity = _load_for_review(actor, activity_id)
     if activity.status is ActivityStatus.APPROVED:
         return activity
     check_version(activity, version)
     _review(actor, activity, ActivityStatus.APPROVED, _utc(now))
+    if notify_owner:
+        _reviewed(actor, activity)
     return activity
+
+
+def _reviewed(actor: Person, activity: Activity) -> None:
+    from app.feedback.services import activity_reviewed
+
+    activity_reviewed(actor, activity)
 
 
 def return_activity(actor: Person, activity_id, *, reason: str, version: int | None = None,
@@ -657,6 +672,7 @@ def return_activity(actor: Person, activity_id, *, reason: str, version: int | N
         return activity
     check_version(activity, version)
     _review(actor, activity, ActivityStatus.RETURNED, _utc(now), reason=reason.strip())
+    _reviewed(actor, activity)
     return activity
 
 

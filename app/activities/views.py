@@ -15,10 +15,10 @@ from marshmallow import ValidationError
 from app.activities import deadlines, evidence, services
 from app.activities.models import ActivityStatus, WorkKind
 from app.activities.schemas import ActivityCreateIn, ActivityUpdateIn, LinkIn
+from app.audit import services as audit
 from app.errors import AppError, flatten_messages
 from app.extensions import db
 from app.models import utcnow
-from app.org.services import is_in_line
 from app.targets.services import targets_for_picker
 
 bp = Blueprint("activities", __name__)
@@ -156,15 +156,28 @@ def create():
 
 @bp.get("/aktivitas/<activity_id>")
 def detail(activity_id):
-    activity = services.get_activity(current_user, activity_id)
+    return render_detail(activity_id)
+
+
+def render_detail(activity_id, *, comment: str = "", comment_error: str | None = None,
+                  status: int = 200):
+    """The activity with its history and comment thread (``comment``: the reply being typed,
+    kept when it could not be saved)."""
+    from app.feedback import services as feedback
+
+    try:
+        activity = services.get_activity(current_user, activity_id)
+    except AppError:
+        activity = feedback.activity_for_thread(current_user, activity_id)  # acting (Plt/Plh)
+    reviewer = feedback.may_supervise(current_user, activity.person_id)
     return render_template(
         "activities/detail.html", activity=activity,
-        history=services.history(current_user, activity_id),
+        history=audit.history("activity", activity.id),
         is_owner=activity.person_id == current_user.id,
-        can_review=activity.person_id != current_user.id
-        and activity.status == ActivityStatus.SUBMITTED
-        and is_in_line(current_user, activity.person_id),
-        deadline=deadlines.summary(activity.person, activity.date, utcnow()))
+        can_review=reviewer and activity.status == ActivityStatus.SUBMITTED,
+        in_thread=reviewer or activity.person_id == current_user.id,
+        comments=feedback.thread(activity), comment=comment, comment_error=comment_error,
+        deadline=deadlines.summary(activity.person, activity.date, utcnow())), status
 
 
 @bp.get("/aktivitas/<activity_id>/ubah")
