@@ -21,6 +21,7 @@ ENV_SETTINGS = {
     "LOGIN_LIMIT_PER_IP": str,
     "EVIDENCE_FOLDER": str,
     "EVIDENCE_MAX_BYTES": int,
+    "SSE_HEARTBEAT": float,
 }
 
 
@@ -70,6 +71,22 @@ class Defaults:
     #: Streams (the live event stream) must flush as they go, never buffered for compression.
     COMPRESS_STREAMS = False
 
+    #: Live stream (GET /api/v1/stream): seconds between keepalive comments, which keep
+    #: proxies from closing an idle stream and notice clients that went away.
+    SSE_HEARTBEAT = 15
+    #: Milliseconds a browser waits before reconnecting (the stream's ``retry:`` line).
+    SSE_RETRY_MS = 3000
+    #: Seconds a transaction raising notifications may stay open. A resume replays every row
+    #: created up to this long before the client's last event, so a row whose id is older
+    #: but which committed later is not lost (the cursor trap, DESIGN.md).
+    NOTIFY_REPLAY_HORIZON = 300
+    #: At most this many notifications are replayed on a reconnect (the newest).
+    NOTIFY_REPLAY_LIMIT = 200
+    #: Events queued for one stream before it is told to resync from the database.
+    NOTIFY_QUEUE_SIZE = 256
+    #: Redis pub/sub channel per person: <prefix><person id>.
+    NOTIFY_CHANNEL_PREFIX = "kinerjaku:notify:"
+
     API_TITLE = "Kinerjaku API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -88,6 +105,8 @@ def from_environment(environ=os.environ) -> dict:
             values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
         elif kind is int:
             values[name] = int(raw)
+        elif kind is float:
+            values[name] = float(raw)
         else:
             values[name] = raw
     return values

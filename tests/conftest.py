@@ -55,9 +55,11 @@ def backend(request, tmp_path_factory):
         unavailable(f"PostgreSQL is not reachable at {support.POSTGRES_URL}")
     if not support.redis_available():
         unavailable(f"Redis is not reachable at {support.REDIS_URL}")
+    prefix = f"kinerjaku-test-{uuid.uuid4().hex[:8]}"
     with support.temporary_postgres_database() as url:
+        # Own Redis keys and pub/sub channels: other runs may share this Redis.
         yield {"name": "postgresql", "DATABASE_URL": url, "REDIS_URL": support.REDIS_URL,
-               "RATELIMIT_KEY_PREFIX": f"kinerjaku-test-{uuid.uuid4().hex[:8]}"}
+               "RATELIMIT_KEY_PREFIX": prefix, "NOTIFY_CHANNEL_PREFIX": f"{prefix}:notify:"}
 
 
 class IsolatedClient(FlaskClient):

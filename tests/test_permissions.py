@@ -46,6 +46,9 @@ CROSS_ORG_URLS = {
     "/api/v1/activities/<activity_id>/return": None,
     "/api/v1/activities/<activity_id>/repeat": None,
     "/api/v1/activity-templates/<int:template_id>": None,
+    # Notifications are the recipient's alone (a write only, no GET):
+    # tests/notifications/test_centre.py::test_someone_elses_notification_is_404.
+    "/api/v1/notifications/<int:notification_id>/read": None,
     # Comment threads: the second organisation's activity.
     "/api/v1/activities/<activity_id>/comments": (lambda w: __import__(
         "tests.activities.support", fromlist=["other_org_ids"]).other_org_ids(w)),

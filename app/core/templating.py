@@ -20,6 +20,7 @@ from app.org.models import TIME_ZONES, Role
 NAVIGATION = (
     ("home.index", _l("Home"), "home"),
     ("targets.index", _l("Targets"), "target"),
+    ("notifications.index", _l("Notifications"), "bell"),
     ("home.profile", _l("Profile"), "person"),
 )
 
