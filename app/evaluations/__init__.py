@@ -1,0 +1,1 @@
+"""Period evaluation: ratings, the predikat matrix and the organisation's distribution."""
