@@ -22,6 +22,7 @@ ENV_SETTINGS = {
     "EVIDENCE_FOLDER": str,
     "EVIDENCE_MAX_BYTES": int,
     "SSE_HEARTBEAT": float,
+    "NOTIFY_CHANNEL_PREFIX": str,
 }
 
 

@@ -113,6 +113,8 @@ class RedisBroker(InProcessBroker):
         self.url = url
         self.prefix = prefix
         self.ready_timeout = ready_timeout
+        #: Names this process's pub/sub connection in CLIENT LIST.
+        self.client_name = f"kinerjaku-notify-{os.getpid()}-{id(self):x}"
         self._client = None
         self._client_pid = None
         self._listener = None
@@ -164,7 +166,8 @@ class RedisBroker(InProcessBroker):
             pubsub = None
             try:
                 client = self._redis_module.Redis.from_url(
-                    self.url, socket_connect_timeout=3, health_check_interval=30)
+                    self.url, socket_connect_timeout=3, health_check_interval=30,
+                    client_name=self.client_name)
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.psubscribe(self.prefix + "*")
                 # Wait for the subscription to be confirmed before declaring ourselves ready.
