@@ -52,6 +52,11 @@ CROSS_ORG_URLS = {
     # Comment threads: the second organisation's activity.
     "/api/v1/activities/<activity_id>/comments": (lambda w: __import__(
         "tests.activities.support", fromlist=["other_org_ids"]).other_org_ids(w)),
+    # Continuous feedback: a person of the second organisation.
+    "/api/v1/people/<int:person_id>/feedback": lambda w: {"person_id": w.two.staff_a1.id},
+    # Delete only: tests/feedback/test_acting.py::
+    # test_removing_another_organisations_assignment_is_404.
+    "/api/v1/acting-assignments/<int:assignment_id>": None,
 }
 
 

@@ -20,9 +20,29 @@ from app.org.models import TIME_ZONES, Role
 NAVIGATION = (
     ("home.index", _l("Home"), "home"),
     ("targets.index", _l("Targets"), "target"),
+    ("feedback.team_page", _l("Team"), "team"),
     ("notifications.index", _l("Notifications"), "bell"),
     ("home.profile", _l("Profile"), "person"),
 )
+
+
+def _supervises_anyone(person) -> bool:
+    from app.feedback.team import supervises_anyone
+
+    return supervises_anyone(person)
+
+
+#: Entries shown only to some people: endpoint -> who (a test on the signed-in person).
+NAVIGATION_FOR = {
+    "feedback.team_page": _supervises_anyone,
+}
+
+
+def navigation_for(person) -> list[tuple]:
+    """The navigation entries ``person`` gets (anonymous: those shown to everyone)."""
+    signed_in = getattr(person, "is_authenticated", False)
+    return [entry for entry in NAVIGATION if entry[0] not in NAVIGATION_FOR
+            or (signed_in and NAVIGATION_FOR[entry[0]](person))]
 
 
 #: "Senin, 23 November 2026": the day without a leading zero, in every language.
@@ -72,7 +92,7 @@ def init_templating(app):
             today = local_today(current_user, utcnow()).isoformat()
         return {
             "local_today": today,
-            "navigation": NAVIGATION,
+            "navigation": navigation_for(current_user),
             "current_locale": str(get_locale()),
             "active_endpoint": request.endpoint,
             "zone_label": zone_label,

@@ -5,8 +5,23 @@ from flask_smorest import Blueprint
 
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
-from app.feedback import services
-from app.feedback.schemas import CommentIn, CommentOut
+from app.feedback import services, team
+from app.feedback.schemas import (
+    ActingArgs,
+    ActingIn,
+    ActingOut,
+    ApproveDayIn,
+    ApproveDayOut,
+    CommentIn,
+    CommentOut,
+    FeedbackArgs,
+    FeedbackIn,
+    FeedbackOut,
+    ReviewPolicyIn,
+    ReviewPolicyOut,
+    TeamArgs,
+    TeamOut,
+)
 
 blp = Blueprint("feedback_api", __name__, url_prefix="", description="Review and feedback")
 
@@ -28,3 +43,94 @@ def add_comment(args, activity_id):
     comment = services.add_comment(current_user, activity_id, **args)
     db.session.commit()
     return comment
+
+
+@blp.get("/team")
+@blp.arguments(TeamArgs, location="query")
+@blp.response(200, TeamOut)
+def team_view(args):
+    """The people the caller reviews (their line, and as Plt/Plh), each with activities of
+    ``date`` and/or ``status`` (default: today) and ``logged_today`` (their local date)."""
+    return team.team(current_user, on_date=args.get("date"), status=args.get("status"),
+                     person_id=args.get("person_id"))
+
+
+@blp.post("/team/approve-day")
+@blp.arguments(ApproveDayIn)
+@blp.response(200, ApproveDayOut)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not someone the caller reviews")
+def approve_day(args):
+    """Approve all of a person's submitted activities of one date, in one transaction."""
+    approved = team.approve_day(current_user, args["person_id"], args["date"])
+    db.session.commit()
+    return {"person_id": args["person_id"], "date": args["date"], "approved": approved}
+
+
+@blp.get("/acting-assignments")
+@blp.arguments(ActingArgs, location="query")
+@blp.response(200, ActingOut(many=True))
+def list_acting(args):
+    """Acting supervisors (Plt/Plh): all of the organisation for HR administrators, otherwise
+    those naming the caller."""
+    return services.list_acting(current_user, active_on=args.get("active_on"))
+
+
+@blp.post("/acting-assignments")
+@blp.arguments(ActingIn)
+@blp.response(201, ActingOut)
+@blp.alt_response(403, schema=ErrorEnvelope, description="Not an HR administrator")
+def create_acting(args):
+    """Appoint an acting supervisor: for the dates, they review the replaced supervisor's
+    line (see, comment, approve, return)."""
+    assignment = services.create_acting(current_user, **args)
+    db.session.commit()
+    return assignment
+
+
+@blp.delete("/acting-assignments/<int:assignment_id>")
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not in the caller's organisation")
+def delete_acting(assignment_id):
+    services.delete_acting(current_user, assignment_id)
+    db.session.commit()
+
+
+@blp.get("/people/<int:person_id>/feedback")
+@blp.arguments(FeedbackArgs, location="query")
+@blp.response(200, FeedbackOut(many=True))
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not the person nor their reviewer")
+def list_feedback(args, person_id):
+    """Continuous feedback on the person's SKP of ``year`` (default: this year), oldest first."""
+    return services.feedback_for(current_user, person_id, year=args.get("year"))["items"]
+
+
+@blp.post("/people/<int:person_id>/feedback")
+@blp.arguments(FeedbackIn)
+@blp.response(201, FeedbackOut)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not someone the caller reviews")
+def give_feedback(args, person_id):
+    """Feedback on one RHK (``rhk_id``) or one BerAKHLAK ``value`` of the person's SKP; the
+    person is notified."""
+    item = services.give_feedback(current_user, person_id, **args)
+    db.session.commit()
+    return item
+
+
+@blp.get("/review-policy")
+@blp.response(200, ReviewPolicyOut)
+def get_review_policy():
+    """The organisation's automatic acceptance rule (off unless set)."""
+    policy = services.review_policy(current_user.org_id)
+    return {"auto_accept_after_working_days": policy.auto_accept_after_working_days
+            if policy else None}
+
+
+@blp.put("/review-policy")
+@blp.arguments(ReviewPolicyIn)
+@blp.response(200, ReviewPolicyOut)
+@blp.alt_response(403, schema=ErrorEnvelope, description="Not an HR administrator")
+def put_review_policy(args):
+    """Accept activities not reviewed within N working days (HR administrators; null: off)."""
+    policy = services.set_review_policy(current_user, **args)
+    db.session.commit()
+    return policy

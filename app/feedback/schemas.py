@@ -2,9 +2,9 @@
 
 import marshmallow as ma
 
-from app.activities.schemas import UtcDateTime
+from app.activities.schemas import ActivityOut, UtcDateTime
 from app.core.schemas import Schema
-from app.feedback.models import MAX_BODY
+from app.feedback.models import MAX_BODY, ActingKind, Value
 
 
 class AuthorOut(Schema):
@@ -22,3 +22,95 @@ class CommentOut(Schema):
     body = ma.fields.String()
     author = ma.fields.Nested(AuthorOut)
     created_at = UtcDateTime()
+
+
+class TeamArgs(Schema):
+    date = ma.fields.Date(metadata={"description": "Activities of this (local) date; default "
+                                                   "today unless status is given"})
+    status = ma.fields.String(validate=ma.validate.OneOf(
+        ["draft", "submitted", "approved", "returned"]))
+    person_id = ma.fields.Integer()
+
+
+class TeamPersonOut(Schema):
+    id = ma.fields.Integer(attribute="person.id")
+    name = ma.fields.String(attribute="person.name")
+    jabatan = ma.fields.String(attribute="person.jabatan")
+    unit = ma.fields.String(attribute="person.unit.name")
+    today = ma.fields.Date(metadata={"description": "The person's local date"})
+    logged_today = ma.fields.Boolean()
+    activities = ma.fields.List(ma.fields.Nested(ActivityOut))
+
+
+class TeamOut(Schema):
+    date = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(allow_none=True)
+    people = ma.fields.List(ma.fields.Nested(TeamPersonOut))
+
+
+class ApproveDayIn(Schema):
+    person_id = ma.fields.Integer(required=True, strict=True)
+    date = ma.fields.Date(required=True)
+
+
+class ApproveDayOut(Schema):
+    person_id = ma.fields.Integer()
+    date = ma.fields.Date()
+    approved = ma.fields.List(ma.fields.Nested(ActivityOut))
+
+
+class ActingIn(Schema):
+    acting_person_id = ma.fields.Integer(required=True, strict=True)
+    for_person_id = ma.fields.Integer(required=True, strict=True,
+                                      metadata={"description": "The supervisor replaced"})
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k.value for k in
+                                                                      ActingKind]))
+
+
+class ActingOut(Schema):
+    id = ma.fields.Integer()
+    acting_person = ma.fields.Nested(AuthorOut)
+    for_person = ma.fields.Nested(AuthorOut)
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    kind = ma.fields.String()
+    created_at = UtcDateTime()
+
+
+class ActingArgs(Schema):
+    active_on = ma.fields.Date()
+
+
+class FeedbackIn(Schema):
+    body = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_BODY))
+    rhk_id = ma.fields.Integer(strict=True, allow_none=True)
+    value = ma.fields.String(allow_none=True, validate=ma.validate.OneOf([v.value for v in
+                                                                         Value]))
+    year = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=2000, max=2100))
+
+
+class FeedbackArgs(Schema):
+    year = ma.fields.Integer(validate=ma.validate.Range(min=2000, max=2100))
+
+
+class FeedbackOut(Schema):
+    id = ma.fields.Integer()
+    person_id = ma.fields.Integer()
+    skp_id = ma.fields.Integer()
+    rhk_id = ma.fields.Integer(allow_none=True)
+    value = ma.fields.String(allow_none=True)
+    body = ma.fields.String()
+    author = ma.fields.Nested(AuthorOut)
+    created_at = UtcDateTime()
+
+
+class ReviewPolicyIn(Schema):
+    auto_accept_after_working_days = ma.fields.Integer(
+        required=True, strict=True, allow_none=True, validate=ma.validate.Range(min=1, max=60),
+        metadata={"description": "null: off (the default)"})
+
+
+class ReviewPolicyOut(Schema):
+    auto_accept_after_working_days = ma.fields.Integer(allow_none=True)

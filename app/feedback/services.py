@@ -15,14 +15,23 @@ from flask_babel import gettext as _
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
 from app.activities.services import normalise_id
-from app.errors import NotFound, ValidationFailed
+from app.audit import services as audit
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.feedback.models import ActingAssignment, Comment
+from app.feedback.models import (
+    ActingAssignment,
+    ActingKind,
+    Comment,
+    ContinuousFeedback,
+    OrgReviewPolicy,
+    Value,
+)
 from app.models import utcnow
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
-from app.org.models import Person
+from app.org.models import Person, Role
 from app.org.services import is_in_line
+from app.targets.models import Skp
 
 logger = logging.getLogger(__name__)
 
@@ -173,3 +182,216 @@ def activity_reviewed(actor: Person | None, activity: Activity) -> None:
         data["auto"] = True
     notify(activity.person, NotificationKind.APPROVED if approved else NotificationKind.RETURNED,
            title=title, body=body, url=f"/aktivitas/{activity.id}", data=data)
+
+
+# --- acting supervisors (Plt/Plh) ------------------------------------------------------------
+
+def _admin_only(actor: Person) -> None:
+    if Role.ADMIN not in actor.roles:
+        raise Forbidden(_("Only an HR administrator can manage acting supervisors."))
+
+
+def _person_in_org(actor: Person, person_id: int, field: str) -> Person:
+    person = db.session.scalar(sa.select(Person).where(Person.id == person_id,
+                                                       Person.org_id == actor.org_id))
+    if person is None:
+        raise ValidationFailed(fields={field: _("Person not found.")})
+    return person
+
+
+def create_acting(actor: Person, *, acting_person_id: int, for_person_id: int,
+                  starts_on: date, ends_on: date, kind: str) -> ActingAssignment:
+    """Appoint an acting supervisor for a date range (HR administrators only)."""
+    _admin_only(actor)
+    acting = _person_in_org(actor, acting_person_id, "acting_person_id")
+    replaced = _person_in_org(actor, for_person_id, "for_person_id")
+    if acting.id == replaced.id:
+        raise ValidationFailed(fields={"acting_person_id": _(
+            "Choose someone other than the supervisor being replaced.")})
+    if ends_on < starts_on:
+        raise ValidationFailed(fields={"ends_on": _("The end must not be before the start.")})
+    assignment = ActingAssignment(org_id=actor.org_id, acting_person=acting,
+                                  for_person=replaced, starts_on=starts_on, ends_on=ends_on,
+                                  kind=ActingKind(kind), created_by_id=actor.id)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(actor.org_id, replaced.id, actor.id, "acting_assignment", assignment.id,
+                 "create", {"acting_person_id": acting.id, "for_person_id": replaced.id,
+                            "starts_on": starts_on.isoformat(),
+                            "ends_on": ends_on.isoformat(), "kind": assignment.kind.value})
+    logger.info("Acting assignment %s: %s for %s", assignment.id, acting.id, replaced.id)
+    return assignment
+
+
+def list_acting(actor: Person, *, active_on: date | None = None) -> list[ActingAssignment]:
+    """The organisation's acting assignments for administrators; for anyone else, those
+    naming them."""
+    query = sa.select(ActingAssignment).where(ActingAssignment.org_id == actor.org_id)
+    if Role.ADMIN not in actor.roles:
+        query = query.where(sa.or_(ActingAssignment.acting_person_id == actor.id,
+                                   ActingAssignment.for_person_id == actor.id))
+    if active_on is not None:
+        query = query.where(ActingAssignment.starts_on <= active_on,
+                            ActingAssignment.ends_on >= active_on)
+    return list(db.session.scalars(query.order_by(ActingAssignment.starts_on.desc(),
+                                                  ActingAssignment.id)))
+
+
+def delete_acting(actor: Person, assignment_id: int) -> None:
+    """End an appointment early by removing it (HR administrators only)."""
+    assignment = db.session.scalar(sa.select(ActingAssignment).where(
+        ActingAssignment.id == assignment_id, ActingAssignment.org_id == actor.org_id))
+    if assignment is None:
+        raise NotFound(_("Acting assignment not found."))
+    _admin_only(actor)
+    audit.record(actor.org_id, assignment.for_person_id, actor.id, "acting_assignment",
+                 assignment.id, "delete", {"acting_person_id": assignment.acting_person_id})
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+# --- continuous feedback per RHK and BerAKHLAK value -----------------------------------------
+
+#: The BerAKHLAK values as the UI names them (proper names, not translated).
+VALUE_LABELS = {
+    Value.BERORIENTASI_PELAYANAN: "Berorientasi Pelayanan",
+    Value.AKUNTABEL: "Akuntabel",
+    Value.KOMPETEN: "Kompeten",
+    Value.HARMONIS: "Harmonis",
+    Value.LOYAL: "Loyal",
+    Value.ADAPTIF: "Adaptif",
+    Value.KOLABORATIF: "Kolaboratif",
+}
+
+
+def _employee(actor: Person, person_id: int, *, write: bool) -> Person:
+    """:raise NotFound: unless ``actor`` reviews the person (or, to read, is the person)."""
+    person = db.session.scalar(sa.select(Person).where(Person.id == person_id,
+                                                       Person.org_id == actor.org_id))
+    allowed = person is not None and (may_supervise(actor, person.id)
+                                      or (not write and person.id == actor.id))
+    if not allowed:
+        raise NotFound(_("Person not found."))
+    return person
+
+
+def give_feedback(actor: Person, person_id: int, *, body: str, rhk_id: int | None = None,
+                  value: str | None = None, year: int | None = None) -> ContinuousFeedback:
+    """Note feedback on one RHK or one BerAKHLAK value of the person's SKP and tell them."""
+    person = _employee(actor, person_id, write=True)
+    if (rhk_id is None) == (value is None):
+        raise ValidationFailed(fields={"rhk_id": _("Choose one RHK or one BerAKHLAK value.")})
+    year = year or _today(actor).year
+    skp = db.session.scalar(sa.select(Skp).where(Skp.person_id == person.id, Skp.year == year,
+                                                 Skp.org_id == person.org_id))
+    if skp is None:
+        raise ValidationFailed(fields={"year": _("%(name)s has no SKP for %(year)s.",
+                                                 name=person.name, year=year)})
+    if rhk_id is not None and rhk_id not in {rhk.id for rhk in skp.rhks}:
+        raise ValidationFailed(fields={"rhk_id": _("Choose an RHK of this SKP.")})
+    item = ContinuousFeedback(org_id=person.org_id, person_id=person.id, author=actor,
+                              skp_id=skp.id, rhk_id=rhk_id,
+                              value=Value(value) if value else None, body=body.strip())
+    db.session.add(item)
+    db.session.flush()
+    subject = (VALUE_LABELS[item.value] if item.value
+               else _short(next(r.description for r in skp.rhks if r.id == rhk_id)))
+    notify(person, NotificationKind.FEEDBACK,
+           title=_("Feedback from %(name)s on %(subject)s", name=actor.name, subject=subject),
+           body=item.body[:500], url=f"/umpan-balik/{person.id}",
+           data={"person_id": person.id, "feedback": feedback_data(item)})
+    return item
+
+
+def feedback_data(item: ContinuousFeedback) -> dict:
+    return {"id": item.id, "skp_id": item.skp_id, "rhk_id": item.rhk_id,
+            "value": item.value.value if item.value else None, "body": item.body,
+            "author_name": item.author.name, "created_at": iso(item.created_at)}
+
+
+def feedback_for(actor: Person, person_id: int, *, year: int | None = None) -> dict:
+    """The person's SKP of ``year`` and its feedback, oldest first: for the person and those
+    who review them. :raise NotFound: otherwise."""
+    person = _employee(actor, person_id, write=False)
+    year = year or _today(actor).year
+    skp = db.session.scalar(sa.select(Skp).where(Skp.person_id == person.id, Skp.year == year,
+                                                 Skp.org_id == person.org_id))
+    items = [] if skp is None else list(db.session.scalars(
+        sa.select(ContinuousFeedback).where(ContinuousFeedback.skp_id == skp.id,
+                                            ContinuousFeedback.person_id == person.id)
+        .options(sa.orm.joinedload(ContinuousFeedback.author))
+        .order_by(ContinuousFeedback.id)))
+    return {"person": person, "year": year, "skp": skp, "items": items}
+
+
+# --- automatic acceptance --------------------------------------------------------------------
+
+def set_review_policy(actor: Person, *, auto_accept_after_working_days: int | None
+                      ) -> OrgReviewPolicy:
+    """Turn automatic acceptance on (a number of working days) or off (None)."""
+    _admin_only(actor)
+    policy = review_policy(actor.org_id)
+    if policy is None:
+        policy = OrgReviewPolicy(org_id=actor.org_id)
+        db.session.add(policy)
+    policy.auto_accept_after_working_days = auto_accept_after_working_days
+    db.session.flush()
+    return policy
+
+
+def review_policy(org_id: int) -> OrgReviewPolicy | None:
+    return db.session.scalar(sa.select(OrgReviewPolicy).where(OrgReviewPolicy.org_id == org_id))
+
+
+def accept_due_on(person: Person, submitted_at: datetime, days: int) -> date:
+    """The last local day a supervisor has to review: ``days`` working days after the
+    (local) day of submission. The activity is accepted the day after."""
+    submitted_on = deadlines.local_today(person, submitted_at.replace(tzinfo=UTC))
+    return deadlines.working_day_after(submitted_on, days)
+
+
+def auto_accept_due(now: datetime) -> list[Activity]:
+    """Accept the submitted activities of organisations that chose it, once their review time
+    ran out; tell each owner, and each late supervisor's own supervisor once. Audited with
+    no actor (the system)."""
+    policies = {p.org_id: p.auto_accept_after_working_days for p in db.session.scalars(
+        sa.select(OrgReviewPolicy).where(
+            OrgReviewPolicy.auto_accept_after_working_days.is_not(None)))}
+    if not policies:
+        return []
+    moment = now if now.tzinfo else now.replace(tzinfo=UTC)
+    stamp = moment.astimezone(UTC).replace(tzinfo=None)
+    candidates = db.session.scalars(
+        sa.select(Activity).where(Activity.org_id.in_(policies),
+                                  Activity.status == ActivityStatus.SUBMITTED,
+                                  Activity.submitted_at.is_not(None))
+        .order_by(Activity.submitted_at, Activity.id).with_for_update())
+    accepted, late = [], {}
+    for activity in list(candidates):
+        owner = activity.person
+        days = policies[activity.org_id]
+        if deadlines.local_today(owner, moment) <= accept_due_on(owner, activity.submitted_at,
+                                                                 days):
+            continue
+        activity.status = ActivityStatus.APPROVED
+        activity.reviewed_at = stamp
+        activity.reviewed_by_id = None
+        activity.version += 1
+        db.session.flush()
+        audit.record(activity.org_id, owner.id, None, "activity", activity.id, "approve",
+                     {"status": ["submitted", "approved"], "auto_accepted": True})
+        activity_reviewed(None, activity)
+        accepted.append(activity)
+        if owner.supervisor is not None and owner.supervisor.supervisor is not None:
+            late.setdefault(owner.supervisor, []).append(activity)
+    for supervisor, items in late.items():
+        notify(supervisor.supervisor, NotificationKind.DIGEST,
+               title=_("%(count)d activities were accepted without %(name)s's review",
+                       count=len(items), name=supervisor.name),
+               body=_("Not reviewed within %(days)d working days.",
+                      days=policies[supervisor.org_id]),
+               url="/tim", data={"supervisor_id": supervisor.id,
+                                 "activity_ids": [a.id for a in items]})
+    if accepted:
+        logger.info("%s activities accepted automatically", len(accepted))
+    return accepted
