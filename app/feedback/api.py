@@ -37,12 +37,16 @@ def list_comments(activity_id):
 @blp.post("/activities/<activity_id>/comments")
 @blp.arguments(CommentIn)
 @blp.response(201, CommentOut)
+@blp.alt_response(200, schema=CommentOut, description="The id existed: a replay")
 @blp.alt_response(404, schema=ErrorEnvelope, description="Not the owner nor a reviewer")
+@blp.alt_response(409, schema=ErrorEnvelope, description="The id is someone else's")
 def add_comment(args, activity_id):
-    """Comment on an activity; the other side is notified (stream and push)."""
+    """Comment on an activity; the other side is notified (stream and push).
+
+    A client-generated ``id`` makes it idempotent, for comments written offline."""
     comment = services.add_comment(current_user, activity_id, **args)
     db.session.commit()
-    return comment
+    return comment, 200 if getattr(comment, "replayed", False) else 201
 
 
 @blp.get("/team")

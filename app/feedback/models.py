@@ -24,6 +24,8 @@ class Comment(db.Model):
     author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: A UUID the phone chose (comments written offline): a replay finds the stored comment.
+    client_id: so.Mapped[str | None] = so.mapped_column(sa.String(36), unique=True)
 
     author: so.Mapped[Person] = so.relationship()
 

@@ -14,6 +14,8 @@ class AuthorOut(Schema):
 
 class CommentIn(Schema):
     body = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_BODY))
+    client_id = ma.fields.UUID(data_key="id", load_default=None, metadata={
+        "description": "Client-generated; a repeat answers 200 with the stored comment"})
 
 
 class CommentOut(Schema):

@@ -16,7 +16,7 @@ from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
 from app.activities.services import normalise_id
 from app.audit import services as audit
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.feedback.models import (
     ActingAssignment,
@@ -117,15 +117,28 @@ def thread(activity: Activity) -> list[Comment]:
         .options(sa.orm.joinedload(Comment.author)).order_by(Comment.id)))
 
 
-def add_comment(actor: Person, activity_id, *, body: str) -> Comment:
+def add_comment(actor: Person, activity_id, *, body: str,
+                client_id: str | None = None) -> Comment:
     """Add to the thread and tell the other side: the owner hears from a supervisor; the
-    owner's reply goes to their direct supervisor and whoever else wrote in the thread."""
+    owner's reply goes to their direct supervisor and whoever else wrote in the thread.
+
+    ``client_id`` (a UUID the phone chose) makes it idempotent: a replay answers the stored
+    comment (with ``replayed`` set) and notifies nobody again.
+    """
     body = (body or "").strip()
     if not body:
         raise ValidationFailed(fields={"body": _("Write your feedback first.")})
     activity = activity_for_thread(actor, activity_id)
+    if client_id is not None:
+        client_id = str(client_id)
+        stored = db.session.scalar(sa.select(Comment).where(Comment.client_id == client_id))
+        if stored is not None:
+            if stored.author_id != actor.id or stored.activity_id != activity.id:
+                raise Conflict(_("This identifier is already in use."), code="id_in_use")
+            stored.replayed = True
+            return stored
     comment = Comment(org_id=activity.org_id, activity_id=activity.id, author_id=actor.id,
-                      body=body, author=actor)
+                      body=body, author=actor, client_id=client_id)
     db.session.add(comment)
     db.session.flush()
     for recipient in _comment_recipients(actor, activity):

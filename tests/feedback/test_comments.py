@@ -158,3 +158,24 @@ def test_page_form_outside_the_line_is_404(as_, world):
     response = client.client.post(f"/aktivitas/{activity.id}/komentar",
                                   data={"body": "x", "csrf_token": client.csrf_token})
     assert response.status_code == 404
+
+
+def test_replayed_comment_is_stored_and_notified_once(app, world, db):
+    """A comment written offline may be sent again after a lost answer."""
+    from app.notifications.models import Notification
+    from tests.activities.support import make_activity
+    from tests.support import ApiClient
+
+    activity = make_activity(world.one.staff_a1)
+    boss = ApiClient(app).login(world.one.sup_a)
+    body = {"id": "5f0e9a1c-3b7d-4d2a-9a51-2c6e0b7d1f00", "body": "Tolong lampirkan foto."}
+    first = boss.post(f"/api/v1/activities/{activity.id}/comments", json=body)
+    again = boss.post(f"/api/v1/activities/{activity.id}/comments", json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"]
+    db.session.rollback()
+    assert len(boss.get(f"/api/v1/activities/{activity.id}/comments").get_json()) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 1
+    other = make_activity(world.one.staff_a2)
+    clash = boss.post(f"/api/v1/activities/{other.id}/comments", json=body)
+    assert clash.status_code == 409
