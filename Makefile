@@ -39,9 +39,11 @@ run: translations
 test: install-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Figures of issue 3 against GET /healthz, on a throwaway PostgreSQL database (~5 minutes).
+# Figures of issue 3 against GET /healthz, on a throwaway PostgreSQL database (~5 minutes),
+# then issue 5's live-event latency with 1,000 open streams (gevent + Redis, ~20 s).
 bench: install translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/stream.py
 	$(BIN)/python bench/lighthouse.py
 
 lighthouse: install translations

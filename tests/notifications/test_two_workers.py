@@ -106,7 +106,7 @@ def two_workers(app, make_app, tmp_path):
             activity = submitted(owner, on=deadlines.local_today(owner, utcnow()))
             facts = {"activity_id": activity.id, "owner": owner.nip,
                      "supervisor": world.one.sup_a.nip}
-            db.session.expunge_all()
+            db.session.remove()
             db.engine.dispose()
         port = free_port()
         env = {**os.environ, "SECRET_KEY": "two-workers-test", "DATABASE_URL": url,

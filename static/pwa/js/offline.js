@@ -176,7 +176,29 @@
     view.replaceChildren(section);
   }
 
-  const routes = { "/": today, "/aktivitas/baru": () => form(), "/target": targets };
+  /** Notifikasi: the last notifications fetched while online, newest first. */
+  async function notifications() {
+    const screen = clone("tpl-notifications");
+    const items = await K.notifications();
+    for (const item of items) {
+      const row = clone("tpl-notification");
+      slot(row, "unread").hidden = Boolean(item.read);
+      const title = slot(row, "title");
+      title.textContent = item.title;
+      title.href = item.url || "/";
+      slot(row, "body").textContent = item.body || "";
+      const time = slot(row, "time");
+      time.dateTime = item.created_at;
+      time.textContent = new Intl.DateTimeFormat(locale, { dateStyle: "medium",
+        timeStyle: "short" }).format(new Date(item.created_at));
+      slot(screen, "list").append(row);
+    }
+    slot(screen, "empty").hidden = items.length > 0;
+    view.replaceChildren(screen);
+  }
+
+  const routes = { "/": today, "/aktivitas/baru": () => form(), "/target": targets,
+    "/notifikasi": notifications };
   const activityPath = window.location.pathname.match(/^\/aktivitas\/([0-9a-f-]{36})(\/ubah)?$/);
   const render = routes[window.location.pathname]
     || (activityPath && (() => detail(activityPath[1], Boolean(activityPath[2]))))

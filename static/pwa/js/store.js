@@ -108,6 +108,8 @@
       getJson(fetchImpl, "/api/v1/activity-templates"),
       getJson(fetchImpl, "/api/v1/progress").catch(() => null),
     ]);
+    const recent = await getJson(fetchImpl, "/api/v1/notifications?per_page=50")
+      .catch(() => null);
     const activities = [];
     for (let page = 1; page < 20; page += 1) {
       const batch = await getJson(fetchImpl,
@@ -118,8 +120,8 @@
     }
     const db = await open();
     const pendingIds = new Set((await db.getAll("outbox")).map((e) => e.activityId || e.id));
-    const tx = db.transaction(["meta", "activities", "targets", "templates", "progress"],
-      "readwrite");
+    const tx = db.transaction(["meta", "activities", "targets", "templates", "progress",
+      "notifications"], "readwrite");
     tx.objectStore("meta").put(me, "me");
     tx.objectStore("meta").put(new Date().toISOString(), "refreshed_at");
     for (const name of ["targets", "templates", "progress"]) tx.objectStore(name).clear();
@@ -127,6 +129,10 @@
     templates.forEach((t) => tx.objectStore("templates").put(t));
     (progress && (progress.indicators || progress.items || progress) || [])
       .forEach((p) => p && p.indicator_id !== undefined && tx.objectStore("progress").put(p));
+    if (Array.isArray(recent)) {
+      tx.objectStore("notifications").clear();
+      recent.forEach((n) => tx.objectStore("notifications").put(n));
+    }
     const store = tx.objectStore("activities");
     for (const old of await store.getAll()) {
       if (!pendingIds.has(old.id) && old.date >= isoDate(from)) store.delete(old.id);
@@ -134,6 +140,12 @@
     activities.forEach((a) => { if (!pendingIds.has(a.id)) store.put(a); });
     await tx.done;
     return { activities: activities.length, targets: targets.length };
+  }
+
+  /** The notifications kept for offline reading (the last 50), newest first. */
+  async function notifications() {
+    const db = await open();
+    return (await db.getAll("notifications")).sort((a, b) => b.id - a.id);
   }
 
   async function activitiesOn(day) {
@@ -437,7 +449,7 @@
   }
 
   global.Kinerjaku = {
-    open, getMeta, setMeta, adopt, clear, refresh, activitiesOn, uuid, isoDate,
+    open, getMeta, setMeta, adopt, clear, refresh, activitiesOn, notifications, uuid, isoDate,
     createActivity, updateActivity, submitActivity, entries, pendingCount, flush, resolve,
     onChange, RetryLater, HttpError, sameContent,
   };

@@ -1,0 +1,72 @@
+"""Live events in the browser: the employee's open activity page changes without a reload."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from app.activities import deadlines
+from app.models import utcnow
+from tests.browser.conftest import PHONE
+from tests.feedback.support import submitted
+from tests.support import ApiClient
+
+PASSWORD = "rahasia-123"
+
+
+def sign_in(page, person):
+    page.goto("/masuk")
+    page.get_by_label("NIP").fill(person.nip)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(person.name)
+
+
+def wait_for_subscribers(app, count, timeout=10):
+    broker = app.extensions["kinerjaku_broker"]
+    deadline = time.monotonic() + timeout
+    while broker.subscriber_count() < count:
+        assert time.monotonic() < deadline, "the page never opened its stream"
+        time.sleep(0.05)
+
+
+def test_supervisor_comment_and_approval_appear_on_the_open_page(browser, live_server, app,
+                                                                 world, db):
+    owner = world.one.staff_a1
+    activity = submitted(owner, on=deadlines.local_today(owner, utcnow()))
+    context = browser.new_context(base_url=live_server, locale="id-ID", **PHONE)
+    try:
+        page = context.new_page()
+        sign_in(page, owner)
+        before = app.extensions["kinerjaku_broker"].subscriber_count()
+        page.goto(f"/aktivitas/{activity.id}")
+        wait_for_subscribers(app, before + 1)
+        page.evaluate("window.__notReloaded = true")
+        badge = page.locator("[data-unread-badge]").first
+        expect(badge).to_be_hidden()
+
+        supervisor = ApiClient(app).login(world.one.sup_a)
+        response = supervisor.post(f"/api/v1/activities/{activity.id}/comments",
+                                   json={"body": "Tolong lampirkan notulen."})
+        assert response.status_code == 201
+        comment = page.locator(f'#comments .comment[data-comment-id="{response.get_json()["id"]}"]')
+        expect(comment.locator(".comment-body")).to_have_text("Tolong lampirkan notulen.")
+        expect(comment.locator(".comment-author")).to_have_text(world.one.sup_a.name)
+        expect(page.locator("#live-toast")).to_be_visible()
+        expect(page.locator("#live-toast")).to_contain_text(world.one.sup_a.name)
+        expect(badge).to_be_visible()
+        expect(badge).to_contain_text("1")
+
+        version = supervisor.get(f"/api/v1/activities/{activity.id}").get_json()["version"]
+        response = supervisor.post(f"/api/v1/activities/{activity.id}/approve",
+                                   json={"version": version})
+        assert response.status_code == 200, response.get_json()
+        status = page.locator(".facts .status").first
+        expect(status).to_have_class(re.compile(r"\bstatus-approved\b"))
+        expect(status).to_have_text("disetujui")
+        expect(badge).to_contain_text("2")
+        # The same page all along: nothing was reloaded.
+        assert page.evaluate("window.__notReloaded") is True
+        assert page.locator("#comments .comment").count() == 1
+    finally:
+        context.close()
