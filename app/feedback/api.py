@@ -17,6 +17,7 @@ from app.feedback.schemas import (
     FeedbackArgs,
     FeedbackIn,
     FeedbackOut,
+    OwnCommentsArgs,
     ReviewPolicyIn,
     ReviewPolicyOut,
     TeamArgs,
@@ -32,6 +33,14 @@ blp = Blueprint("feedback_api", __name__, url_prefix="", description="Review and
 def list_comments(activity_id):
     """The activity's thread, oldest first (its owner and those who may review it)."""
     return services.comments_of(current_user, activity_id)
+
+
+@blp.get("/comments")
+@blp.arguments(OwnCommentsArgs, location="query")
+@blp.response(200, CommentOut(many=True))
+def own_comments(args):
+    """Comments on the caller's own activities since a date (the phone's offline copy)."""
+    return services.comments_on_own_activities(current_user, args["since"])
 
 
 @blp.post("/activities/<activity_id>/comments")

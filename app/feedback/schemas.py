@@ -20,6 +20,7 @@ class CommentIn(Schema):
 
 class CommentOut(Schema):
     id = ma.fields.Integer()
+    client_id = ma.fields.String(allow_none=True)
     activity_id = ma.fields.String()
     body = ma.fields.String()
     author = ma.fields.Nested(AuthorOut)
@@ -116,3 +117,8 @@ class ReviewPolicyIn(Schema):
 
 class ReviewPolicyOut(Schema):
     auto_accept_after_working_days = ma.fields.Integer(allow_none=True)
+
+
+class OwnCommentsArgs(Schema):
+    since = ma.fields.Date(required=True, metadata={
+        "description": "Comments on the caller's activities dated this day or later"})

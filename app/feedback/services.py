@@ -110,6 +110,16 @@ def comments_of(actor: Person, activity_id) -> list[Comment]:
     return thread(activity)
 
 
+def comments_on_own_activities(actor: Person, since: date) -> list[Comment]:
+    """Every comment on ``actor``'s own activities dated ``since`` or later, oldest first:
+    the threads the phone keeps for offline reading."""
+    return list(db.session.scalars(
+        sa.select(Comment).join(Activity, Activity.id == Comment.activity_id)
+        .where(Activity.person_id == actor.id, Activity.org_id == actor.org_id,
+               Activity.date >= since)
+        .options(sa.orm.joinedload(Comment.author)).order_by(Comment.id).limit(1000)))
+
+
 def thread(activity: Activity) -> list[Comment]:
     return list(db.session.scalars(
         sa.select(Comment).where(Comment.activity_id == activity.id,
@@ -153,8 +163,9 @@ def add_comment(actor: Person, activity_id, *, body: str,
 
 def comment_data(comment: Comment) -> dict:
     """The comment as a live page draws it."""
-    return {"id": comment.id, "body": comment.body, "author_name": comment.author.name,
-            "author_id": comment.author_id, "created_at": iso(comment.created_at)}
+    return {"id": comment.id, "client_id": comment.client_id, "body": comment.body,
+            "author_name": comment.author.name, "author_id": comment.author_id,
+            "created_at": iso(comment.created_at)}
 
 
 def _comment_recipients(actor: Person, activity: Activity) -> list[Person]:

@@ -49,3 +49,32 @@ def test_an_approved_activity_cannot_be_edited_offline(browser, live_server, wor
     expect(page.locator("[data-slot=status]")).to_have_text("disetujui")
     expect(page.get_by_role("link", name="Ubah")).to_have_count(0)
     context.close()
+
+
+def test_comment_written_offline_arrives_once(browser, live_server, world, db):
+    from app.feedback.models import Comment
+
+    person = world.one.staff_a1
+    activity = log_on_server(db, person, "Rekap absensi", (9, 0), (10, 0))
+    context = open_phone(browser, live_server)
+    page = context.new_page()
+    sign_in(page, person)
+    page.goto(f"/aktivitas/{activity.id}")
+
+    context.set_offline(True)
+    page.get_by_label("Tulis umpan balik").fill("Daftar hadir menyusul besok.")
+    page.locator("form.comment-form button[type=submit]").click()
+    mine = page.locator("#comments .comment", has_text="Daftar hadir menyusul besok.")
+    expect(mine.locator(".sync-mark")).to_be_visible()
+
+    page.reload()  # offline: the shell draws the activity and its thread from the phone
+    expect(page.locator("#comments .comment", has_text="Daftar hadir")).to_be_visible()
+
+    context.set_offline(False)
+    wait_until(page, "async () => (await Kinerjaku.entries()).length === 0", timeout=15)
+    page.evaluate("Kinerjaku.flush()")  # a second send changes nothing
+    db.session.rollback()
+    stored = db.session.scalars(db.select(Comment).where(
+        Comment.activity_id == activity.id)).all()
+    assert [c.body for c in stored] == ["Daftar hadir menyusul besok."]
+    context.close()

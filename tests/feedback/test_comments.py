@@ -15,7 +15,7 @@ def test_supervisor_comment_answers_the_contract_and_notifies_the_owner(as_, wor
     response = as_(world.one.sup_a).post(url(activity), json={"body": "  Lampirkan foto.  "})
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"id", "activity_id", "body", "author", "created_at"}
+    assert set(body) == {"id", "client_id", "activity_id", "body", "author", "created_at"}
     assert body["activity_id"] == activity.id and body["body"] == "Lampirkan foto."
     assert body["author"] == {"id": world.one.sup_a.id, "name": world.one.sup_a.name}
     [note] = notifications()

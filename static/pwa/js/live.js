@@ -46,6 +46,14 @@
     const template = document.getElementById("tpl-comment");
     if (!list || !template || !comment) return false;
     if (list.querySelector(`[data-comment-id="${CSS.escape(String(comment.id))}"]`)) return true;
+    // Written on this phone: it is drawn already under the id the phone gave it.
+    const mine = comment.client_id
+      && list.querySelector(`[data-client-id="${CSS.escape(comment.client_id)}"]`);
+    if (mine) {
+      mine.dataset.commentId = comment.id;
+      mine.querySelector(".sync-mark")?.remove();
+      return true;
+    }
     const item = template.content.firstElementChild.cloneNode(true);
     item.dataset.commentId = comment.id;
     item.querySelector(".comment-author").textContent = comment.author_name || "";

@@ -165,7 +165,11 @@
     const edit = slot(screen, "edit");
     if (["draft", "returned"].includes(activity.status)) edit.href = `/aktivitas/${id}/ubah`;
     else edit.remove();
+    const list = screen.querySelector("#comments");
+    list.dataset.activityId = id;
+    list.dataset.offline = "1";
     view.replaceChildren(screen);
+    self.KinerjakuComments.init(view.querySelector("form.comment-form"), list);
   }
 
   async function targets() {

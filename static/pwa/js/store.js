@@ -110,6 +110,8 @@
     ]);
     const recent = await getJson(fetchImpl, "/api/v1/notifications?per_page=50")
       .catch(() => null);
+    const comments = await getJson(fetchImpl, `/api/v1/comments?since=${isoDate(from)}`)
+      .catch(() => null);
     const activities = [];
     for (let page = 1; page < 20; page += 1) {
       const batch = await getJson(fetchImpl,
@@ -121,7 +123,7 @@
     const db = await open();
     const pendingIds = new Set((await db.getAll("outbox")).map((e) => e.activityId || e.id));
     const tx = db.transaction(["meta", "activities", "targets", "templates", "progress",
-      "notifications"], "readwrite");
+      "notifications", "comments"], "readwrite");
     tx.objectStore("meta").put(me, "me");
     tx.objectStore("meta").put(new Date().toISOString(), "refreshed_at");
     for (const name of ["targets", "templates", "progress"]) tx.objectStore(name).clear();
@@ -132,6 +134,15 @@
     if (Array.isArray(recent)) {
       tx.objectStore("notifications").clear();
       recent.forEach((n) => tx.objectStore("notifications").put(n));
+    }
+    if (Array.isArray(comments)) {
+      // Comments still waiting to be sent stay; the server's threads replace the rest.
+      const commentStore = tx.objectStore("comments");
+      for (const old of await commentStore.getAll()) {
+        if (!old._sync) commentStore.delete(old.id);
+      }
+      comments.forEach((c) => commentStore.put({ ...c,
+        author_name: c.author ? c.author.name : c.author_name }));
     }
     const store = tx.objectStore("activities");
     for (const old of await store.getAll()) {
@@ -209,6 +220,28 @@
     const current = await db.get("activities", id);
     await enqueue([{ kind: "activity", op: "submit", id }],
       current ? [{ ...current, status: "submitted", _sync: "pending" }] : []);
+  }
+
+  /** Queue a comment on an activity under its own UUID (the server's idempotency key). */
+  async function addComment(activityId, body) {
+    const id = uuid();
+    const me = (await getMeta("me")) || {};
+    const local = { id, client_id: id, activity_id: activityId, body,
+      author_name: me.name || "", created_at: new Date().toISOString(), _sync: "pending" };
+    const db = await open();
+    const tx = db.transaction(["outbox", "comments"], "readwrite");
+    tx.objectStore("outbox").add({ state: "pending", attempts: 0, queuedAt: Date.now(),
+      kind: "comment", op: "comment", id, activityId, data: { body } });
+    tx.objectStore("comments").put(local);
+    await tx.done;
+    notify();
+    return local;
+  }
+
+  async function commentsOf(activityId) {
+    const all = await (await open()).getAll("comments");
+    return all.filter((c) => c.activity_id === activityId)
+      .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
   }
 
   async function entries() {
@@ -342,6 +375,30 @@
     return null;
   }
 
+  async function sendComment(fetchImpl, db, entry, token) {
+    const response = await send(fetchImpl, `/api/v1/activities/${entry.activityId}/comments`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json",
+        "X-CSRFToken": token || "" },
+      body: JSON.stringify({ id: entry.id, body: entry.data.body }),
+    });
+    if (response.ok) {
+      const comment = await response.json();
+      const tx = db.transaction(["outbox", "comments"], "readwrite");
+      await tx.objectStore("outbox").delete(entry.seq);
+      await tx.objectStore("comments").delete(entry.id);
+      await tx.objectStore("comments").put({ ...comment, client_id: entry.id,
+        author_name: comment.author ? comment.author.name : "" });
+      await tx.done;
+      return null;
+    }
+    if (response.status === 401 || response.status === 400) return stopFor(response);
+    const body = await response.json().catch(() => ({}));
+    await settle(db, entry, { result: response.status === 404 ? "not_found" : "invalid",
+      error: body.error || null });
+    return null;
+  }
+
   async function stopFor(response) {
     // 401: signed out; 400: usually an expired CSRF token. Nothing is dropped: a fresh page
     // (which brings a new token) or signing in again lets the outbox go on.
@@ -380,6 +437,9 @@
         let blocked;
         if (ready[0].kind === "attachment") {
           blocked = await sendAttachment(fetchImpl, db, ready[0], token);
+          sent += 1;
+        } else if (ready[0].kind === "comment") {
+          blocked = await sendComment(fetchImpl, db, ready[0], token);
           sent += 1;
         } else {
           const run = [];
@@ -450,7 +510,8 @@
 
   global.Kinerjaku = {
     open, getMeta, setMeta, adopt, clear, refresh, activitiesOn, notifications, uuid, isoDate,
-    createActivity, updateActivity, submitActivity, entries, pendingCount, flush, resolve,
+    createActivity, updateActivity, submitActivity, addComment, commentsOf, entries,
+    pendingCount, flush, resolve,
     onChange, RetryLater, HttpError, sameContent,
   };
 }(self));
