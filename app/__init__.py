@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     from app.feedback import models as _feedback_models  # noqa: F401
     from app.notifications import models as _notifications_models  # noqa: F401
     from app.org import models as _org_models  # noqa: F401
+    from app.reminders import models as _reminders_models  # noqa: F401
     from app.targets import models as _targets_models  # noqa: F401
 
     db.init_app(app)

@@ -40,3 +40,21 @@ class Notification(db.Model):
     data: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     read_at: so.Mapped[datetime | None]
+
+
+class PushSubscription(db.Model):
+    """One device's Web Push subscription (a person may have several)."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"))
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"), index=True)
+    #: The push service's URL for this device; unique, so re-subscribing updates the row.
+    endpoint: so.Mapped[str] = so.mapped_column(sa.String(1000), unique=True)
+    p256dh: so.Mapped[str] = so.mapped_column(sa.String(200))
+    auth: so.Mapped[str] = so.mapped_column(sa.String(100))
+    user_agent: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_success_at: so.Mapped[datetime | None]
+    failures: so.Mapped[int] = so.mapped_column(default=0)

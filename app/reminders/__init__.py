@@ -1,0 +1,1 @@
+"""Reminders: per-organisation rules, working days and holidays, sent exactly once."""
