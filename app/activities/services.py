@@ -457,15 +457,12 @@ def _create_checks(actor: Person, on_date: date, start: time, end: time,
     return (row[3], row[4]), _overlap_warning(*row[5:9])
 
 
-def _new_values(actor: Person, key: str, *, date, start_time, end_time, description,
-                quantity, unit, target_id, work_kind, now) -> dict:
-    """The row of a new activity, after every rule; its overlap warnings under
-    ``"_warnings"``."""
-    (indicator_id, indicator_unit), warnings = _create_checks(
-        actor, date, start_time, end_time, target_id)
+def _check_basics(actor: Person, on_date: date, start: time, end: time, target_id,
+                  work_kind, now: datetime) -> WorkKind:
+    """The date, the times and the kind of work, every problem reported at once; the kind."""
     errors = {}
-    for check in (lambda: check_date(actor, date, now),
-                  lambda: minutes_between(start_time, end_time),
+    for check in (lambda: check_date(actor, on_date, now),
+                  lambda: minutes_between(start, end),
                   lambda: _resolve_kind(target_id, work_kind)):
         try:
             check()
@@ -473,7 +470,16 @@ def _new_values(actor: Person, key: str, *, date, start_time, end_time, descript
             errors.update(error.fields)
     if errors:
         raise ValidationFailed(fields=errors)
-    kind = _resolve_kind(target_id, work_kind)
+    return _resolve_kind(target_id, work_kind)
+
+
+def _new_values(actor: Person, key: str, *, date, start_time, end_time, description,
+                quantity, unit, target_id, work_kind, now) -> dict:
+    """The row of a new activity, after every rule; its overlap warnings under
+    ``"_warnings"``."""
+    (indicator_id, indicator_unit), warnings = _create_checks(
+        actor, date, start_time, end_time, target_id)
+    kind = _check_basics(actor, date, start_time, end_time, target_id, work_kind, now)
     if target_id is not None:
         if indicator_id is None:
             raise ValidationFailed(fields={"target_id": _(
@@ -903,17 +909,7 @@ def _checked_values(actor: Person, key: str, args: dict, units: dict, now: datet
     values.pop("id", None)
     on_date, start, end = values["date"], values["start_time"], values["end_time"]
     target_id, work_kind = values.get("target_id"), values.get("work_kind")
-    errors = {}
-    for check in (lambda: check_date(actor, on_date, now),
-                  lambda: minutes_between(start, end),
-                  lambda: _resolve_kind(target_id, work_kind)):
-        try:
-            check()
-        except ValidationFailed as error:
-            errors.update(error.fields)
-    if errors:
-        raise ValidationFailed(fields=errors)
-    kind = _resolve_kind(target_id, work_kind)
+    kind = _check_basics(actor, on_date, start, end, target_id, work_kind, now)
     unit = values.get("unit")
     if target_id is not None:
         if (target_id, on_date.year) not in units:
