@@ -8,6 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import unavailable
+from tests.factories import PASSWORD
 
 CHROMIUM = os.environ.get("KINERJAKU_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -45,6 +46,17 @@ def live_server(app, db):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+def sign_in(page, person, password=PASSWORD):
+    """Sign in through the real form and wait for Beranda."""
+    from playwright.sync_api import expect
+
+    page.goto("/masuk")
+    page.get_by_label("NIP").fill(person.nip)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(person.name)
 
 
 @pytest.fixture

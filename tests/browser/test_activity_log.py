@@ -7,16 +7,8 @@ from playwright.sync_api import expect
 from app.activities import services as activity_services
 from app.activities.models import Activity
 from app.targets.models import SkpStatus
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.targets.factories import cascade
-
-
-def sign_in(page, person):
-    page.goto("/masuk")
-    page.get_by_label("NIP").fill(person.nip)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(person.name)
 
 
 def test_log_activity_against_rhk_and_progress_moves(phone, world, db):

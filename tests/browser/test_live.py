@@ -7,19 +7,9 @@ from playwright.sync_api import expect
 
 from app.activities import deadlines
 from app.models import utcnow
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 from tests.feedback.support import submitted
 from tests.support import ApiClient
-
-PASSWORD = "rahasia-123"
-
-
-def sign_in(page, person):
-    page.goto("/masuk")
-    page.get_by_label("NIP").fill(person.nip)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(person.name)
 
 
 def wait_for_subscribers(app, count, timeout=10):
