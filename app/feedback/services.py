@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
@@ -410,8 +411,9 @@ def auto_accept_due(now: datetime) -> list[Activity]:
             late.setdefault(owner.supervisor, []).append(activity)
     for supervisor, items in late.items():
         notify(supervisor.supervisor, NotificationKind.DIGEST,
-               title=_("%(count)d activities were accepted without %(name)s's review",
-                       count=len(items), name=supervisor.name),
+               title=ngettext("%(num)d activity was accepted without %(name)s's review",
+                              "%(num)d activities were accepted without %(name)s's review",
+                              len(items), name=supervisor.name),
                body=_("Not reviewed within %(days)d working days.",
                       days=policies[supervisor.org_id]),
                url="/tim", data={"supervisor_id": supervisor.id,

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from app.activities import deadlines
@@ -80,9 +80,10 @@ def approve_day(actor: Person, person_id: int, on_date: date) -> list[Activity]:
     approved = [activities.approve_activity(actor, key, notify_owner=False) for key in keys]
     if approved:
         notify(person, NotificationKind.APPROVED,
-               title=_("%(name)s approved your %(count)d activities of %(date)s",
-                       name=actor.name, count=len(approved),
-                       date=format_date(on_date, "d MMMM y")),
+               title=ngettext("%(name)s approved your activity of %(date)s",
+                              "%(name)s approved your %(num)d activities of %(date)s",
+                              len(approved), name=actor.name,
+                              date=format_date(on_date, "d MMMM y")),
                url=f"/?tanggal={on_date.isoformat()}",
                data={"status": "approved", "date": on_date.isoformat(),
                      "activities": [{"activity_id": a.id, "status": a.status.value,
