@@ -123,10 +123,12 @@ def register_commands(app: Flask) -> None:
     from app.audit.cli import audit_verify
     from app.demo.cli import seed_demo
     from app.feedback.cli import auto_accept
+    from app.notifications.cli import vapid_keys
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(audit_verify)
     app.cli.add_command(auto_accept)
+    app.cli.add_command(vapid_keys)
 
 
 def register_notifications(app: Flask) -> None:

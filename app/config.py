@@ -23,6 +23,8 @@ ENV_SETTINGS = {
     "EVIDENCE_MAX_BYTES": int,
     "SSE_HEARTBEAT": float,
     "NOTIFY_CHANNEL_PREFIX": str,
+    "VAPID_PRIVATE_KEY_FILE": str,
+    "VAPID_SUBJECT": str,
 }
 
 
@@ -87,6 +89,17 @@ class Defaults:
     NOTIFY_QUEUE_SIZE = 256
     #: Redis pub/sub channel per person: <prefix><person id>.
     NOTIFY_CHANNEL_PREFIX = "kinerjaku:notify:"
+
+    #: Web Push. The VAPID private key: None means instance/vapid_private.pem, created on
+    #: first use. The subject tells push services whom to contact (mailto: or https:).
+    VAPID_PRIVATE_KEY_FILE = None
+    VAPID_SUBJECT = "mailto:admin@localhost"
+    PUSH_ENABLED = True
+    #: Seconds to wait for a push service; sends to that many devices at once.
+    PUSH_TIMEOUT = 10
+    PUSH_CONCURRENCY = 32
+    #: Accept http:// and local endpoints (tests with a local fake push service only).
+    PUSH_ALLOW_INSECURE_ENDPOINTS = False
 
     API_TITLE = "Kinerjaku API"
     API_VERSION = "v1"

@@ -57,6 +57,9 @@ CROSS_ORG_URLS = {
     # Delete only: tests/feedback/test_acting.py::
     # test_removing_another_organisations_assignment_is_404.
     "/api/v1/acting-assignments/<int:assignment_id>": None,
+    # A device's push subscription is its owner's alone (delete only, no GET):
+    # tests/push/test_api.py::test_someone_elses_endpoint_is_404_and_unchanged.
+    "/api/v1/push-subscriptions/<int:subscription_id>": None,
 }
 
 

@@ -16,11 +16,15 @@ from marshmallow import ValidationError
 
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
-from app.notifications import inbox
+from app.notifications import inbox, push
 from app.notifications.broker import RESYNC, get_broker
 from app.notifications.schemas import (
     NotificationListArgs,
     NotificationOut,
+    PublicKeyOut,
+    PushEndpointIn,
+    PushSubscriptionIn,
+    PushSubscriptionOut,
     ReadAllOut,
     StreamArgs,
 )
@@ -65,6 +69,53 @@ def mark_all_read():
     updated = inbox.mark_all_read(current_user)
     db.session.commit()
     return {"updated": updated, "unread": 0}
+
+
+@blp.get("/push/public-key")
+@blp.response(200, PublicKeyOut)
+def push_public_key():
+    """The VAPID public key the browser subscribes with (``applicationServerKey``)."""
+    return {"public_key": push.application_server_key()}
+
+
+@blp.get("/push-subscriptions")
+@blp.response(200, PushSubscriptionOut(many=True))
+def list_push_subscriptions():
+    """The caller's devices that receive push notifications."""
+    return db.session.scalars(push.subscriptions_of(current_user)).all()
+
+
+@blp.post("/push-subscriptions")
+@blp.arguments(PushSubscriptionIn)
+@blp.response(201, PushSubscriptionOut)
+@blp.alt_response(200, schema=PushSubscriptionOut, description="Known endpoint, keys renewed")
+@blp.alt_response(404, schema=ErrorEnvelope, description="The endpoint is someone else's")
+def add_push_subscription(args):
+    """Receive push notifications on this device (upsert by endpoint)."""
+    row, created = push.subscribe(
+        current_user, endpoint=args["endpoint"], p256dh=args["keys"]["p256dh"],
+        auth=args["keys"]["auth"], user_agent=request.headers.get("User-Agent", ""))
+    db.session.commit()
+    return row, 201 if created else 200
+
+
+@blp.delete("/push-subscriptions")
+@blp.arguments(PushEndpointIn)
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not one of the caller's devices")
+def remove_push_subscription(args):
+    """Stop push notifications on this device (by its endpoint)."""
+    push.unsubscribe(current_user, args["endpoint"])
+    db.session.commit()
+
+
+@blp.delete("/push-subscriptions/<int:subscription_id>")
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not one of the caller's devices")
+def remove_push_device(subscription_id):
+    """Stop push notifications on one of the caller's devices (from the device list)."""
+    push.remove_device(current_user, subscription_id)
+    db.session.commit()
 
 
 def _cursor() -> int | None:

@@ -1,0 +1,36 @@
+import pytest
+
+from tests.push.fakepush import FakePushService
+from tests.support import ApiClient
+
+
+@pytest.fixture(scope="session")
+def vapid_file(tmp_path_factory):
+    """The tests' own VAPID key, made in a temporary folder (never in instance/)."""
+    return tmp_path_factory.mktemp("vapid") / "vapid_private.pem"
+
+
+@pytest.fixture(autouse=True)
+def push_config(app, vapid_file):
+    """Push to the local fake service over http, with short timeouts."""
+    saved = {k: app.config.get(k) for k in ("VAPID_PRIVATE_KEY_FILE", "VAPID_SUBJECT",
+                                             "PUSH_ALLOW_INSECURE_ENDPOINTS", "PUSH_TIMEOUT")}
+    app.config.update(VAPID_PRIVATE_KEY_FILE=str(vapid_file),
+                      VAPID_SUBJECT="mailto:ops@kinerjaku.test",
+                      PUSH_ALLOW_INSECURE_ENDPOINTS=True, PUSH_TIMEOUT=5)
+    yield app.config
+    app.config.update(saved)
+
+
+@pytest.fixture
+def push_service():
+    with FakePushService() as service:
+        yield service
+
+
+@pytest.fixture
+def signed_in(app, db):
+    """signed_in(person) -> an ApiClient signed in as that person."""
+    def factory(person):
+        return ApiClient(app).login(person)
+    return factory
