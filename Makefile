@@ -32,7 +32,9 @@ extract-messages: install
 run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	@echo "Kinerjaku: http://$(HOST):$(PORT)/"
+	@echo "Kinerjaku: http://$(HOST):$(PORT)/ (and the task worker: reminders, push)"
+	@$(BIN)/flask worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 1 --worker-class gthread --threads 8 \
 		--bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 

@@ -24,6 +24,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_notifications(app)
+    register_queue(app)
     return app
 
 
@@ -105,10 +106,11 @@ def register_blueprints(app: Flask) -> None:
     from app.home.views import bp as home_bp
     from app.notifications.views import bp as notifications_bp
     from app.pwa.views import bp as pwa_bp
+    from app.reminders.views import bp as reminders_bp
     from app.targets.views import bp as targets_bp
 
     for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp, feedback_bp,
-                      notifications_bp):
+                      notifications_bp, reminders_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 
@@ -124,11 +126,14 @@ def register_commands(app: Flask) -> None:
     from app.demo.cli import seed_demo
     from app.feedback.cli import auto_accept
     from app.notifications.cli import vapid_keys
+    from app.reminders.cli import send_reminders, worker
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(audit_verify)
     app.cli.add_command(auto_accept)
     app.cli.add_command(vapid_keys)
+    app.cli.add_command(worker)
+    app.cli.add_command(send_reminders)
 
 
 def register_notifications(app: Flask) -> None:
@@ -138,6 +143,13 @@ def register_notifications(app: Flask) -> None:
 
     init_notifications(app)
     app.context_processor(inject_notification_summary)
+
+
+def register_queue(app: Flask) -> None:
+    """The task queue (push, reminders): SQLite by default, Redis with REDIS_URL."""
+    from app.core.queue import init_queue
+
+    init_queue(app)
 
 
 def register_template_helpers(app: Flask) -> None:

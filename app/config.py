@@ -23,6 +23,7 @@ ENV_SETTINGS = {
     "EVIDENCE_MAX_BYTES": int,
     "SSE_HEARTBEAT": float,
     "NOTIFY_CHANNEL_PREFIX": str,
+    "QUEUE_FILE": str,
     "VAPID_PRIVATE_KEY_FILE": str,
     "VAPID_SUBJECT": str,
 }
@@ -100,6 +101,11 @@ class Defaults:
     PUSH_CONCURRENCY = 32
     #: Accept http:// and local endpoints (tests with a local fake push service only).
     PUSH_ALLOW_INSECURE_ENDPOINTS = False
+
+    #: Task queue (app.core.queue): SQLite in this file (None: instance/queue.sqlite3), or
+    #: Redis when REDIS_URL is set. QUEUE_IMMEDIATE None: immediate (in memory) in tests only.
+    QUEUE_FILE = None
+    QUEUE_IMMEDIATE = None
 
     API_TITLE = "Kinerjaku API"
     API_VERSION = "v1"

@@ -60,6 +60,10 @@ CROSS_ORG_URLS = {
     # A device's push subscription is its owner's alone (delete only, no GET):
     # tests/push/test_api.py::test_someone_elses_endpoint_is_404_and_unchanged.
     "/api/v1/push-subscriptions/<int:subscription_id>": None,
+    # Organisation holidays: a day off of the second organisation (DELETE: tests/reminders/
+    # test_api.py::test_another_organisations_holiday_cannot_be_removed).
+    "/api/v1/holidays/<int:holiday_id>": (lambda w: __import__(
+        "tests.reminders.support", fromlist=["other_org_ids"]).other_org_ids(w)),
 }
 
 

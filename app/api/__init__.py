@@ -44,6 +44,7 @@ def register_api(app):
     from app.feedback.api import blp as feedback_blp
     from app.notifications.api import blp as notifications_blp
     from app.org.api import blp as org_blp
+    from app.reminders.api import blp as reminders_blp
     from app.reports.api import blp as reports_blp
     from app.targets.api import blp as targets_blp
 
@@ -56,6 +57,6 @@ def register_api(app):
         "security": [{"session": []}, {"bearer": []}],
     })
     for blp in (auth_blp, org_blp, targets_blp, activities_blp, reports_blp, feedback_blp,
-                notifications_blp):
+                notifications_blp, reminders_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     app.register_blueprint(docs_bp)

@@ -45,13 +45,17 @@ def _publish_after_commit(session):
     ids = session.info.pop(_PENDING_KEY, None)
     if not ids:
         return
-    publisher = current_app.extensions.get("kinerjaku_publish") if current_app else None
-    if publisher is None:
+    if not current_app:
         return
-    try:
-        publisher(ids)
-    except Exception:  # noqa: BLE001 - the row is stored; the page catches up on reconnect
-        logger.exception("Publishing notifications %s failed", ids)
+    # The live event (SSE), then the web push through the task queue (app.core.queue).
+    for hook in ("kinerjaku_publish", "kinerjaku_enqueue_push"):
+        deliver = current_app.extensions.get(hook)
+        if deliver is None:
+            continue
+        try:
+            deliver(ids)
+        except Exception:  # noqa: BLE001 - the row is stored; the page catches up on reconnect
+            logger.exception("Delivering notifications %s (%s) failed", ids, hook)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_rollback")

@@ -1,0 +1,95 @@
+"""/api/v1: a person's reminder settings; the organisation's reminder rules and holidays."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from app.core.schemas import ErrorEnvelope
+from app.extensions import db
+from app.reminders import services
+from app.reminders.schemas import (
+    HolidayArgs,
+    HolidayIn,
+    HolidayOut,
+    ReminderSettingsIn,
+    ReminderSettingsOut,
+    RuleOut,
+    RulesIn,
+)
+
+blp = Blueprint("reminders_api", __name__, url_prefix="", description="Reminders and holidays")
+
+ADMIN_ONLY = {"schema": ErrorEnvelope, "description": "Not an HR administrator"}
+
+
+@blp.get("/reminder-settings")
+@blp.response(200, ReminderSettingsOut)
+def get_settings():
+    """The caller's muted reminder kinds and quiet hours."""
+    return services.preferences(current_user)
+
+
+@blp.put("/reminder-settings")
+@blp.arguments(ReminderSettingsIn)
+@blp.response(200, ReminderSettingsOut)
+def put_settings(args):
+    """Mute kinds of reminder and set quiet hours (local time; both or neither)."""
+    saved = services.save_preferences(current_user, **args)
+    db.session.commit()
+    return saved
+
+
+@blp.get("/reminder-rules")
+@blp.response(200, RuleOut(many=True))
+@blp.alt_response(403, **ADMIN_ONLY)
+def get_rules():
+    """The organisation's reminder rules, one per kind (defaults where none was set)."""
+    return services.rules_of(current_user)
+
+
+@blp.put("/reminder-rules")
+@blp.arguments(RulesIn)
+@blp.response(200, RuleOut(many=True))
+@blp.alt_response(403, **ADMIN_ONLY)
+def put_rules(args):
+    """Change the rules of some kinds: enabled, local time, days (HR administrators)."""
+    rules = services.save_rules(current_user, args["rules"])
+    db.session.commit()
+    return rules
+
+
+@blp.get("/holidays")
+@blp.arguments(HolidayArgs, location="query")
+@blp.response(200, HolidayOut(many=True))
+def list_holidays(args):
+    """The organisation's own days off (national holidays and cuti bersama come on top)."""
+    return services.list_holidays(current_user, args.get("year"))
+
+
+@blp.post("/holidays")
+@blp.arguments(HolidayIn)
+@blp.response(201, HolidayOut)
+@blp.alt_response(403, **ADMIN_ONLY)
+@blp.alt_response(409, schema=ErrorEnvelope, description="The day is a holiday already")
+def add_holiday(args):
+    """Add a day off for the organisation (HR administrators)."""
+    holiday = services.add_holiday(current_user, **args)
+    db.session.commit()
+    return holiday
+
+
+@blp.get("/holidays/<int:holiday_id>")
+@blp.response(200, HolidayOut)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not this organisation's")
+def get_holiday(holiday_id):
+    """One of the organisation's days off."""
+    return services.get_holiday(current_user, holiday_id)
+
+
+@blp.delete("/holidays/<int:holiday_id>")
+@blp.response(204)
+@blp.alt_response(403, **ADMIN_ONLY)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not this organisation's")
+def delete_holiday(holiday_id):
+    """Remove a day off (HR administrators)."""
+    services.delete_holiday(current_user, holiday_id)
+    db.session.commit()
