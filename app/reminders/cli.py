@@ -1,5 +1,6 @@
 """flask worker (the task queue's consumer) and flask send-reminders."""
 
+import logging
 from datetime import UTC, datetime
 
 import click
@@ -24,7 +25,7 @@ def worker(workers, no_periodic):
     config = ConsumerConfig(workers=workers, worker_type="thread", periodic=not no_periodic,
                             flush_locks=True)
     config.validate()
-    config.setup_logger()
+    logging.getLogger("huey").setLevel(logging.INFO)  # the app's handler shows it
     click.echo(f"Kinerjaku worker: {queue_description()}, {workers} threads"
                f"{'' if not no_periodic else ', no periodic tasks'}")
     huey.create_consumer(**config.values).run()
