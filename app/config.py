@@ -88,6 +88,9 @@ class Defaults:
     NOTIFY_REPLAY_LIMIT = 200
     #: Events queued for one stream before it is told to resync from the database.
     NOTIFY_QUEUE_SIZE = 256
+    #: Without Redis, events raised in another process (the task worker's reminders) reach an
+    #: open stream by reading the database this often, in seconds.
+    NOTIFY_POLL_SECONDS = 5
     #: Redis pub/sub channel per person: <prefix><person id>.
     NOTIFY_CHANNEL_PREFIX = "kinerjaku:notify:"
 

@@ -7,6 +7,7 @@ The list answers the page's items with the headers ``X-Total-Count``, ``X-Page``
 import json
 import os
 import queue
+import time
 
 import sqlalchemy.orm as so
 from flask import Response, current_app, request
@@ -17,7 +18,7 @@ from marshmallow import ValidationError
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.notifications import inbox, push
-from app.notifications.broker import RESYNC, get_broker
+from app.notifications.broker import RESYNC, RedisBroker, get_broker
 from app.notifications.schemas import (
     NotificationListArgs,
     NotificationOut,
@@ -165,21 +166,31 @@ def stream(_args):
     except Exception:
         broker.unsubscribe(subscription)
         raise
+    already = set()
     if last_id is None:
         # Nothing to replay now; a later resync starts from what existed at connect.
         last_id = inbox.summary(current_user)[1]
+        if last_id is not None and not isinstance(broker, RedisBroker):
+            # The page was drawn with these: polling must not send them again.
+            already = {row.id for row in inbox.replay(
+                db.session, person_id, last_id, horizon=config["NOTIFY_REPLAY_HORIZON"],
+                limit=config["NOTIFY_REPLAY_LIMIT"])} | {last_id}
     # The view's session (and its connection) is released when the view returns; the open
     # stream holds no database connection.
-    events = _events(app, broker, subscription, last_id, backlog)
+    events = _events(app, broker, subscription, last_id, backlog, already)
     return Response(events, mimetype="text/event-stream", headers={
         "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
         "X-Served-By": str(os.getpid())})
 
 
-def _events(app, broker, subscription, last_id, backlog):
+def _events(app, broker, subscription, last_id, backlog, already=()):
     config = app.config
     heartbeat = float(config["SSE_HEARTBEAT"])
-    sent: set[int] = set()
+    # The in-process broker only hears this process: poll for what others (the worker) wrote.
+    poll = None if isinstance(broker, RedisBroker) else config.get("NOTIFY_POLL_SECONDS")
+    wait = min(heartbeat, float(poll)) if poll else heartbeat
+    last_beat = time.monotonic()
+    sent: set[int] = set(already)
     try:
         # Sent at once so proxies pass the headers on instead of buffering (CTFd's ping).
         yield f"retry: {int(config['SSE_RETRY_MS'])}\n: connected\n\n"
@@ -191,9 +202,14 @@ def _events(app, broker, subscription, last_id, backlog):
                     yield _event(message)
             pending = []
             try:
-                message = subscription.get(timeout=heartbeat)
+                message = subscription.get(timeout=wait)
             except queue.Empty:
-                yield ": keepalive\n\n"  # the write that notices a client that went away
+                if poll:
+                    cursor = max(sent) if sent else last_id
+                    pending = _replay_again(app, subscription.person_id, cursor)
+                if time.monotonic() - last_beat >= heartbeat:
+                    last_beat = time.monotonic()
+                    yield ": keepalive\n\n"  # the write that notices a client that went away
                 continue
             if message is RESYNC:
                 cursor = max(sent) if sent else last_id
