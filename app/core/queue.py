@@ -176,6 +176,20 @@ def reminders_tick():
         logger.info("%s reminders sent", len(sent))
 
 
+@periodic_task(crontab(minute="7"), name="auto_accept")
+def auto_accept():
+    """Every hour: accept activities whose review time ran out, where an organisation chose
+    it (off by default; see app.feedback). Idempotent: accepted work is no longer waiting."""
+    from app.extensions import db
+    from app.feedback.services import auto_accept_due
+    from app.models import utcnow
+
+    accepted = auto_accept_due(utcnow())
+    db.session.commit()
+    if accepted:
+        logger.info("%s activities accepted automatically", len(accepted))
+
+
 def queue_description(app=None) -> str:
     app = app or current_app
     storage_class, kwargs = storage_for(app.config, app.instance_path)

@@ -86,3 +86,12 @@ def test_admin_sets_the_policy_through_the_api(as_, world):
         "auto_accept_after_working_days": "3"}).status_code == 422
     assert as_(world.two.admin).get("/api/v1/review-policy").get_json() == {
         "auto_accept_after_working_days": None}
+
+
+def test_the_worker_runs_auto_accept_every_hour(app, db):
+    """The queue's periodic task is what makes the policy happen without anyone running it."""
+    from app.core.queue import auto_accept, huey
+
+    periodic = {task.__name__ for task in huey._registry._periodic_tasks}
+    assert "auto_accept" in periodic
+    auto_accept.call_local()  # nothing due in an empty world; it commits and returns
