@@ -22,6 +22,12 @@ def push_config(app, vapid_file):
     app.config.update(saved)
 
 
+@pytest.fixture(autouse=True)
+def push_only_when_asked(app, monkeypatch):
+    """The tests call push_for_notifications themselves: unhook the after-commit queue."""
+    monkeypatch.delitem(app.extensions, "kinerjaku_enqueue_push", raising=False)
+
+
 @pytest.fixture
 def push_service():
     with FakePushService() as service:

@@ -61,6 +61,16 @@ def test_a_notification_arrives_decrypted_with_its_title_and_link(app, world, de
     assert row.last_success_at is not None and row.failures == 0
 
 
+def test_committing_a_notification_pushes_it_through_the_queue(app, world, device,
+                                                               push_service, monkeypatch):
+    from app.core.queue import init_queue
+
+    init_queue(app)  # tasks run in this app (another test may have built its own since)
+    phone = device(world.one.staff_a1)
+    nid = raise_(world.one.staff_a1)  # immediate mode in tests: the task runs at commit
+    assert [m["payload"]["id"] for m in push_service.for_endpoint(phone["endpoint"])] == [nid]
+
+
 def test_every_device_of_the_recipient_and_nobody_elses(world, device, push_service):
     phones = [device(world.one.staff_a1), device(world.one.staff_a1)]
     bystanders = [device(world.one.staff_a2), device(world.two.staff_a1)]

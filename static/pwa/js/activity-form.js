@@ -184,6 +184,8 @@
     }
     clearDraft(form);
     form.dataset.saved = "1";
+    // A good moment to offer push notifications (static/pwa/js/push.js).
+    document.dispatchEvent(new CustomEvent("kinerjaku:activity-saved", { detail: { id } }));
     if (navigator.onLine) {
       // Online: send at once, and show the server's objections here, on the form.
       await Promise.race([self.KinerjakuApp.flush(),
