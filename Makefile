@@ -46,6 +46,7 @@ test: install-test translations
 bench: install translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/stream.py
+	$(BIN)/python bench/push.py
 	$(BIN)/python bench/lighthouse.py
 
 lighthouse: install translations
