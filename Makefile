@@ -35,7 +35,7 @@ run: translations
 	@echo "Kinerjaku: http://$(HOST):$(PORT)/ (and the task worker: reminders, push)"
 	@$(BIN)/flask worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers 1 --worker-class gthread --threads 8 \
+	$(BIN)/gunicorn --workers 1 --worker-class gthread --threads 32 \
 		--bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
 test: install-test translations
