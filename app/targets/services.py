@@ -277,6 +277,19 @@ def add_rhk(actor: Person, skp: Skp, version: int, values: dict) -> Rhk:
     return rhk
 
 
+def _apply_edit(actor: Person, skp: Skp, item, kind: str, clean: dict) -> None:
+    """Write an edit of an RHK or indicator: audited, and the SKP's version raised, only when
+    something really changed."""
+    changes = audit.diff(item, clean)
+    if not changes:
+        return
+    changes["version"] = _bump(skp)
+    changes[f"{kind}_id"] = item.id
+    for key, value in clean.items():
+        setattr(item, key, value)
+    _record(actor, skp, f"{kind}_update", changes)
+
+
 def update_rhk(actor: Person, rhk: Rhk, version: int, values: dict) -> Rhk:
     skp = rhk.skp
     _require_editable(actor, skp, version)
@@ -284,14 +297,7 @@ def update_rhk(actor: Person, rhk: Rhk, version: int, values: dict) -> Rhk:
     if clean.get("position", 0) is None:
         clean.pop("position")
     _check_rhk(skp, {key: getattr(rhk, key) for key in RHK_FIELDS} | clean)
-    changes = audit.diff(rhk, clean)
-    if not changes:
-        return rhk
-    changes["version"] = _bump(skp)
-    changes["rhk_id"] = rhk.id
-    for key, value in clean.items():
-        setattr(rhk, key, value)
-    _record(actor, skp, "rhk_update", changes)
+    _apply_edit(actor, skp, rhk, "rhk", clean)
     return rhk
 
 
@@ -375,14 +381,7 @@ def update_indicator(actor: Person, indicator: Indicator, version: int,
     if clean.get("position", 0) is None:
         clean.pop("position")
     _check_indicator(skp, {key: getattr(indicator, key) for key in INDICATOR_FIELDS} | clean)
-    changes = audit.diff(indicator, clean)
-    if not changes:
-        return indicator
-    changes["version"] = _bump(skp)
-    changes["indicator_id"] = indicator.id
-    for key, value in clean.items():
-        setattr(indicator, key, value)
-    _record(actor, skp, "indicator_update", changes)
+    _apply_edit(actor, skp, indicator, "indicator", clean)
     return indicator
 
 
