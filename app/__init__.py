@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from app.activities.views import bp as activities_bp
     from app.api import register_api
     from app.auth.views import bp as auth_bp
+    from app.evaluations.views import bp as evaluations_bp
     from app.feedback.views import bp as feedback_bp
     from app.home.views import bp as home_bp
     from app.notifications.views import bp as notifications_bp
@@ -111,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from app.targets.views import bp as targets_bp
 
     for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp, feedback_bp,
-                      notifications_bp, reminders_bp):
+                      notifications_bp, reminders_bp, evaluations_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -64,6 +64,27 @@ CROSS_ORG_URLS = {
     # test_api.py::test_another_organisations_holiday_cannot_be_removed).
     "/api/v1/holidays/<int:holiday_id>": (lambda w: __import__(
         "tests.reminders.support", fromlist=["other_org_ids"]).other_org_ids(w)),
+    # Evaluation periods, evaluations, team lists, unit predicates and distributions: a
+    # period and an evaluation of the second organisation.
+    **{url: (lambda w: __import__("tests.evaluations.support",
+                                  fromlist=["other_org_ids"]).other_org_ids(w))
+       for url in ("/api/v1/periods/<int:period_id>",
+                   "/api/v1/evaluations/<int:evaluation_id>",
+                   "/api/v1/periods/<int:period_id>/team",
+                   "/api/v1/periods/<int:period_id>/unit-predicates",
+                   "/api/v1/periods/<int:period_id>/distribution")},
+    # Writes only (no GET): tests/evaluations/test_scoping.py::
+    # test_other_organisation_writes_are_404.
+    **dict.fromkeys(("/api/v1/periods/<int:period_id>/evaluation",
+                     "/api/v1/evaluations/<int:evaluation_id>/refresh",
+                     "/api/v1/evaluations/<int:evaluation_id>/evidence",
+                     "/api/v1/evaluations/<int:evaluation_id>/submit",
+                     "/api/v1/evaluations/<int:evaluation_id>/return",
+                     "/api/v1/evaluations/<int:evaluation_id>/reopen",
+                     "/api/v1/evaluations/<int:evaluation_id>/assess",
+                     "/api/v1/evaluations/<int:evaluation_id>/acknowledge",
+                     "/api/v1/evaluation-evidence/<int:evidence_id>",
+                     "/api/v1/periods/<int:period_id>/unit-predicates/<int:unit_id>")),
 }
 
 

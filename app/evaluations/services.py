@@ -139,8 +139,8 @@ def create_period(actor: Person, *, name: str, kind, starts_on: date, ends_on: d
 
 
 def update_period(actor: Person, period_id: int, **changes) -> EvaluationPeriod:
-    _require_admin(actor)
     period = get_period(actor, period_id)
+    _require_admin(actor)
     values = {key: getattr(period, key) for key in
               ("name", "kind", "starts_on", "ends_on", "deadline", "year", "is_final")}
     values.update({key: value for key, value in changes.items() if value is not None})
@@ -154,8 +154,8 @@ def update_period(actor: Person, period_id: int, **changes) -> EvaluationPeriod:
 
 def delete_period(actor: Person, period_id: int) -> None:
     """:raise Conflict: once evaluations exist for the period."""
-    _require_admin(actor)
     period = get_period(actor, period_id)
+    _require_admin(actor)
     used = db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation)
                              .where(Evaluation.period_id == period.id))
     if used:

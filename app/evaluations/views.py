@@ -1,0 +1,440 @@
+"""Evaluation pages: the person's list, the self-evaluation, the appraiser's team and
+assessment, the acknowledgement, the distribution and the admin's periods. They call the same
+services as the API; a form that fails keeps what was typed."""
+
+
+import marshmallow as ma
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.activities import deadlines
+from app.errors import AppError, Conflict, flatten_messages
+from app.evaluations import services
+from app.evaluations.berakhlak import VALUES
+from app.evaluations.labels import (
+    ORG_PREDIKAT_LABELS,
+    PERIOD_KIND_LABELS,
+    PREDIKAT_LABELS,
+    RATING_LABELS,
+    STATUS_LABELS,
+)
+from app.evaluations.models import PeriodKind
+from app.evaluations.rules import OrgPredikat, Rating
+from app.evaluations.schemas import (
+    AssessIn,
+    EvaluationEvidenceIn,
+    EvaluationReturnIn,
+    GenerateIn,
+    PeriodIn,
+    PeriodPatchIn,
+    SelfEvaluationIn,
+)
+from app.extensions import db
+from app.models import utcnow
+from app.org.models import Role
+
+bp = Blueprint("evaluations", __name__)
+
+
+def labels() -> dict:
+    return {"status_labels_eval": STATUS_LABELS, "rating_labels": RATING_LABELS,
+            "predikat_labels": PREDIKAT_LABELS, "org_predikat_labels": ORG_PREDIKAT_LABELS,
+            "period_kind_labels": PERIOD_KIND_LABELS, "core_values": VALUES}
+
+
+def _today():
+    return deadlines.local_today(current_user, utcnow())
+
+
+def _message(error: AppError) -> str:
+    return error.message or next(iter(error.fields.values()), None) or _("That did not work.")
+
+
+def _period_arg(name="periode"):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _default_period(periods):
+    """The period running today (periodic before final), else the latest started."""
+    today = _today()
+    running = [p for p in periods if p.starts_on <= today <= p.ends_on]
+    if running:
+        return sorted(running, key=lambda p: (p.is_final, p.ends_on))[0]
+    started = [p for p in periods if p.starts_on <= today]
+    return started[-1] if started else (periods[0] if periods else None)
+
+
+def _chosen_period():
+    periods = services.list_periods(current_user)
+    chosen = _period_arg()
+    period = services.get_period(current_user, chosen) if chosen else _default_period(periods)
+    return periods, period
+
+
+# --- the person's list ---------------------------------------------------------------------
+
+@bp.get("/evaluasi")
+def index():
+    """The person's periods with the status and predikat of their evaluations."""
+    year = request.args.get("tahun", type=int) or _today().year
+    rows = services.my_evaluations(current_user, year)
+    from app.feedback.team import supervises_anyone
+
+    return render_template("evaluations/index.html", rows=rows, year=year,
+                           is_admin=current_user.has_role(Role.ADMIN),
+                           oversees=bool(current_user.roles & {Role.ADMIN, Role.PIMPINAN}),
+                           supervises=supervises_anyone(current_user), **labels())
+
+
+@bp.post("/evaluasi/periode/<int:period_id>/buka")
+def open_(period_id):
+    try:
+        evaluation, _created = services.open_evaluation(current_user, period_id)
+    except AppError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        flash(_message(error), "error")
+        return redirect(url_for("evaluations.index"), 303)
+    db.session.commit()
+    return redirect(url_for("evaluations.detail", evaluation_id=evaluation.id), 303)
+
+
+# --- the self-evaluation -------------------------------------------------------------------
+
+def _detail_page(evaluation_id: int, *, typed=None, errors=None, status=200):
+    evaluation = services.decorate(services.get_evaluation(current_user, evaluation_id),
+                                   current_user)
+    snapshot = {}
+    for row in evaluation.indicators:
+        snapshot.setdefault(row.rhk_id, []).append(row)
+    evidence = {}
+    for item in evaluation.evidence:
+        evidence.setdefault(item.rhk_id, []).append(item)
+    return render_template(
+        "evaluations/detail.html", evaluation=evaluation, snapshot=snapshot,
+        evidence=evidence, typed=typed or {}, errors=errors or {},
+        behaviours={b.value: b for b in evaluation.behaviours},
+        is_owner=evaluation.person_id == current_user.id,
+        may_assess=services.may_assess(current_user, evaluation.person), **labels()), status
+
+
+@bp.get("/evaluasi/<int:evaluation_id>")
+def detail(evaluation_id):
+    return _detail_page(evaluation_id)
+
+
+@bp.post("/evaluasi/<int:evaluation_id>")
+def save(evaluation_id):
+    """Save the self-evaluation; ``action`` may also submit it or refresh from the logs."""
+    form = request.form
+    action = form.get("action", "save")
+    evaluation = services.get_evaluation(current_user, evaluation_id)
+    rhk = [{"rhk_id": row.rhk_id,
+            "realisation": form.get(f"realisation-{row.rhk_id}", row.realisation),
+            "reflection": form.get(f"reflection-{row.rhk_id}", row.reflection)}
+           for row in evaluation.rhks]
+    typed = {f"{key}-{item['rhk_id']}": item[key] for item in rhk
+             for key in ("realisation", "reflection")}
+    try:
+        args = SelfEvaluationIn().load({"version": int(form.get("version") or 0) or None,
+                                        "rhk": rhk})
+        saved = services.save_self_evaluation(current_user, evaluation_id, **args)
+        if action == "refresh":
+            services.refresh_from_logs(current_user, evaluation_id, saved.version)
+        elif action == "submit":
+            services.submit_evaluation(current_user, evaluation_id, saved.version)
+    except ma.ValidationError as error:
+        db.session.rollback()
+        return _detail_page(evaluation_id, typed=typed,
+                            errors=flatten_messages(error.messages), status=422)
+    except AppError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        return _detail_page(evaluation_id, typed=typed, errors={"_form": _message(error)},
+                            status=error.status)
+    db.session.commit()
+    flash({"submit": _("Self-evaluation sent to your supervisor."),
+           "refresh": _("Realisation recomputed from your logs.")}.get(action, _("Saved.")),
+          "success")
+    return redirect(url_for("evaluations.detail", evaluation_id=evaluation_id), 303)
+
+
+def _simple(evaluation_id: int, act, done: str, target: str = "evaluations.detail"):
+    try:
+        act()
+    except ma.ValidationError as error:
+        db.session.rollback()
+        flash(next(iter(flatten_messages(error.messages).values()), _("That did not work.")),
+              "error")
+    except AppError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        flash(_message(error), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for(target, evaluation_id=evaluation_id), 303)
+
+
+@bp.post("/evaluasi/<int:evaluation_id>/bukti")
+def add_evidence(evaluation_id):
+    def act():
+        rhk_id = request.form.get("rhk_id", "")
+        args = EvaluationEvidenceIn().load({
+            "rhk_id": int(rhk_id) if rhk_id.isdigit() else 0,
+            "url": request.form.get("url", ""), "label": request.form.get("label", "")})
+        services.add_evidence(current_user, evaluation_id, **args)
+    return _simple(evaluation_id, act, _("Evidence link added."))
+
+
+@bp.post("/evaluasi/bukti/<int:evidence_id>/hapus")
+def delete_evidence(evidence_id):
+    evaluation = services.delete_evidence(current_user, evidence_id)
+    db.session.commit()
+    flash(_("Evidence link removed."), "success")
+    return redirect(url_for("evaluations.detail", evaluation_id=evaluation.id), 303)
+
+
+@bp.post("/evaluasi/<int:evaluation_id>/terima")
+def acknowledge(evaluation_id):
+    version = request.form.get("version", "")
+    return _simple(evaluation_id, lambda: services.acknowledge_evaluation(
+        current_user, evaluation_id, int(version) if version.isdigit() else None),
+        _("You have acknowledged the assessment."))
+
+
+# --- the appraiser -------------------------------------------------------------------------
+
+@bp.get("/evaluasi/tim")
+def team():
+    """The people the caller assesses, with their evaluation of the chosen period."""
+    periods, period = _chosen_period()
+    view = services.team_evaluations(current_user, period.id) if period else None
+    return render_template("evaluations/team.html", periods=periods, period=period,
+                           view=view, **labels())
+
+
+def _assess_page(evaluation_id: int, *, typed=None, errors=None, status=200):
+    evaluation = services.decorate(services.get_evaluation(current_user, evaluation_id),
+                                   current_user)
+    if not services.may_assess(current_user, evaluation.person):
+        from app.errors import Forbidden
+
+        raise Forbidden(_("Only the employee's appraiser (pejabat penilai) can do this."))
+    snapshot = {}
+    for row in evaluation.indicators:
+        snapshot.setdefault(row.rhk_id, []).append(row)
+    unit_row = services.unit_predicate(evaluation.person.unit_id, evaluation.period_id)
+    return render_template(
+        "evaluations/assess.html", evaluation=evaluation, snapshot=snapshot,
+        behaviours={b.value: b for b in evaluation.behaviours}, typed=typed or {},
+        errors=errors or {}, unit_predikat=unit_row.predikat if unit_row else None,
+        ratings=list(Rating), **labels()), status
+
+
+@bp.get("/evaluasi/<int:evaluation_id>/penilaian")
+def assess_form(evaluation_id):
+    return _assess_page(evaluation_id)
+
+
+@bp.post("/evaluasi/<int:evaluation_id>/penilaian")
+def assess(evaluation_id):
+    form = request.form
+    evaluation = services.get_evaluation(current_user, evaluation_id)
+    data = {
+        "version": int(form["version"]) if form.get("version", "").isdigit() else None,
+        "hasil_kerja": form.get("hasil_kerja") or None,
+        "perilaku_kerja": form.get("perilaku_kerja", ""),
+        "rhk": [{"rhk_id": row.rhk_id, "feedback": form.get(f"feedback-{row.rhk_id}", ""),
+                 "rating": form.get(f"rating-{row.rhk_id}") or None}
+                for row in evaluation.rhks],
+        "behaviour": [{"value": core.value.value,
+                       "feedback": form.get(f"bfeedback-{core.value.value}", ""),
+                       "expectation": form.get(f"expectation-{core.value.value}", "")}
+                      for core in VALUES],
+    }
+    typed = form.to_dict()
+    try:
+        args = AssessIn().load(data)
+        services.assess_evaluation(current_user, evaluation_id, **args)
+    except ma.ValidationError as error:
+        db.session.rollback()
+        return _assess_page(evaluation_id, typed=typed,
+                            errors=flatten_messages(error.messages), status=422)
+    except AppError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        errors = dict(error.fields) or {"_form": _message(error)}
+        return _assess_page(evaluation_id, typed=typed, errors=errors, status=error.status)
+    db.session.commit()
+    flash(_("Assessment saved. The employee has been told."), "success")
+    return redirect(url_for("evaluations.detail", evaluation_id=evaluation_id), 303)
+
+
+@bp.post("/evaluasi/<int:evaluation_id>/kembalikan")
+def return_(evaluation_id):
+    def act():
+        args = EvaluationReturnIn().load({"reason": request.form.get("reason", "")})
+        services.return_evaluation(current_user, evaluation_id, **args)
+    return _simple(evaluation_id, act, _("Self-evaluation returned with your reason."))
+
+
+@bp.post("/evaluasi/<int:evaluation_id>/buka-kembali")
+def reopen(evaluation_id):
+    return _simple(evaluation_id,
+                   lambda: services.reopen_evaluation(current_user, evaluation_id),
+                   _("Reopened: the employee may submit after the deadline."))
+
+
+# --- distribution and unit predicates ------------------------------------------------------
+
+@bp.get("/evaluasi/distribusi")
+def distribution():
+    periods, period = _chosen_period()
+    unit_id = request.args.get("unit", "")
+    unit_id = int(unit_id) if unit_id.isdigit() else None
+    view = services.distribution(current_user, period.id, unit_id) if period else None
+    units = services.unit_predicates(current_user, period.id) if period else []
+    return render_template("evaluations/distribution.html", periods=periods, period=period,
+                           view=view, units=units, unit_id=unit_id,
+                           oversees=bool(current_user.roles & {Role.ADMIN, Role.PIMPINAN}),
+                           org_predicates=list(OrgPredikat), **labels())
+
+
+@bp.post("/evaluasi/distribusi/predikat-unit")
+def set_unit_predicate():
+    form = request.form
+    period_id = int(form["period_id"]) if form.get("period_id", "").isdigit() else 0
+    unit_id = int(form["unit_id"]) if form.get("unit_id", "").isdigit() else 0
+    try:
+        predikat = OrgPredikat(form.get("predikat", ""))
+        services.set_unit_predicate(current_user, period_id, unit_id, predikat)
+    except ValueError:
+        flash(_("Choose one of the allowed values."), "error")
+    except AppError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        flash(_message(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Unit predicate saved."), "success")
+    return redirect(url_for("evaluations.distribution", periode=period_id or None,
+                            unit=form.get("back_unit") or None), 303)
+
+
+# --- the admin's periods -------------------------------------------------------------------
+
+def _periods_page(*, form=None, errors=None, status=200):
+    year = request.args.get("tahun", type=int) or _today().year
+    return render_template("evaluations/periods.html", periods=services.list_periods(
+        current_user, year), year=year, form=form or {}, errors=errors or {},
+        kinds=list(PeriodKind), **labels()), status
+
+
+def _require_admin():
+    if not current_user.has_role(Role.ADMIN):
+        from app.errors import Forbidden
+
+        raise Forbidden(_("Only an HR administrator can manage evaluation periods."))
+
+
+@bp.get("/evaluasi/periode")
+def periods():
+    _require_admin()
+    return _periods_page()
+
+
+def _period_form(form) -> dict:
+    data = {key: form.get(key, "") for key in ("name", "kind", "starts_on", "ends_on",
+                                               "deadline")}
+    data = {key: value for key, value in data.items() if value != "" or key == "name"}
+    data["is_final"] = form.get("is_final") == "1"
+    return data
+
+
+@bp.post("/evaluasi/periode")
+def create_period():
+    _require_admin()
+    form = request.form.to_dict()
+    try:
+        services.create_period(current_user, **PeriodIn().load(_period_form(form)))
+    except ma.ValidationError as error:
+        return _periods_page(form=form, errors=flatten_messages(error.messages), status=422)
+    except AppError as error:
+        db.session.rollback()
+        return _periods_page(form=form, errors=error.fields or {"_form": _message(error)},
+                             status=error.status)
+    db.session.commit()
+    flash(_("Period added."), "success")
+    return redirect(url_for("evaluations.periods"), 303)
+
+
+@bp.post("/evaluasi/periode/buat")
+def generate_periods():
+    _require_admin()
+    form = request.form
+    try:
+        args = GenerateIn().load({"year": int(form["year"]) if form.get("year", "").isdigit()
+                                  else 0, "kind": form.get("kind", "")})
+        created = services.generate_periods(current_user, args["year"], args["kind"])
+    except ma.ValidationError as error:
+        flash(next(iter(flatten_messages(error.messages).values())), "error")
+        return redirect(url_for("evaluations.periods"), 303)
+    db.session.commit()
+    flash(_("%(num)d periods created.", num=len(created)) if created else
+          _("All these periods exist already."), "success")
+    return redirect(url_for("evaluations.periods", tahun=args["year"]), 303)
+
+
+@bp.get("/evaluasi/periode/<int:period_id>/ubah")
+def edit_period(period_id):
+    _require_admin()
+    period = services.get_period(current_user, period_id)
+    return render_template("evaluations/period_form.html", period=period, form={},
+                           errors={}, kinds=list(PeriodKind), **labels())
+
+
+@bp.post("/evaluasi/periode/<int:period_id>/ubah")
+def update_period(period_id):
+    _require_admin()
+    period = services.get_period(current_user, period_id)
+    form = request.form.to_dict()
+    try:
+        services.update_period(current_user, period_id,
+                               **PeriodPatchIn().load(_period_form(form)))
+    except ma.ValidationError as error:
+        errors = flatten_messages(error.messages)
+    except AppError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        errors = error.fields or {"_form": _message(error)}
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("evaluations.periods", tahun=period.year), 303)
+    return render_template("evaluations/period_form.html", period=period, form=form,
+                           errors=errors, kinds=list(PeriodKind), **labels()), 422
+
+
+@bp.post("/evaluasi/periode/<int:period_id>/hapus")
+def delete_period(period_id):
+    _require_admin()
+    try:
+        services.delete_period(current_user, period_id)
+    except Conflict as error:
+        db.session.rollback()
+        flash(_message(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Period deleted."), "success")
+    return redirect(url_for("evaluations.periods"), 303)
+
+
