@@ -16,7 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -202,8 +202,7 @@ def generate_periods(actor: Person, year: int, kind) -> list[EvaluationPeriod]:
     created = []
     for values in standard_periods(year, kind):
         try:
-            with db.session.begin_nested():
-                _check_period(actor.org_id, values)
+            _check_period(actor.org_id, values)
         except ValidationFailed:
             continue
         period = EvaluationPeriod(org_id=actor.org_id, **values)
@@ -463,7 +462,7 @@ def submit_evaluation(actor: Person, evaluation_id: int, version: int | None,
     if deadline_passed(evaluation.person, evaluation.period, now) and not evaluation.reopened:
         raise _state_error(evaluation, _(
             "The input deadline of this period (%(date)s) has passed. Ask your supervisor to "
-            "reopen it.", date=evaluation.period.deadline.strftime("%d-%m-%Y")))
+            "reopen it.", date=format_date(evaluation.period.deadline, "EEEE, d MMMM y")))
     evaluation.status = EvaluationStatus.SUBMITTED
     evaluation.submitted_at = utcnow()
     evaluation.return_reason = None

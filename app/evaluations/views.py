@@ -6,6 +6,7 @@ services as the API; a form that fails keeps what was typed."""
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.activities import deadlines
@@ -388,7 +389,8 @@ def generate_periods():
         flash(next(iter(flatten_messages(error.messages).values())), "error")
         return redirect(url_for("evaluations.periods"), 303)
     db.session.commit()
-    flash(_("%(num)d periods created.", num=len(created)) if created else
+    flash(ngettext("%(num)d period created.", "%(num)d periods created.", len(created))
+          if created else
           _("All these periods exist already."), "success")
     return redirect(url_for("evaluations.periods", tahun=args["year"]), 303)
 
