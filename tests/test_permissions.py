@@ -72,7 +72,8 @@ CROSS_ORG_URLS = {
                    "/api/v1/evaluations/<int:evaluation_id>",
                    "/api/v1/periods/<int:period_id>/team",
                    "/api/v1/periods/<int:period_id>/unit-predicates",
-                   "/api/v1/periods/<int:period_id>/distribution")},
+                   "/api/v1/periods/<int:period_id>/distribution",
+                   "/api/v1/evaluation-evidence/<int:evidence_id>")},
     # Writes only (no GET): tests/evaluations/test_scoping.py::
     # test_other_organisation_writes_are_404.
     **dict.fromkeys(("/api/v1/periods/<int:period_id>/evaluation",
@@ -83,7 +84,6 @@ CROSS_ORG_URLS = {
                      "/api/v1/evaluations/<int:evaluation_id>/reopen",
                      "/api/v1/evaluations/<int:evaluation_id>/assess",
                      "/api/v1/evaluations/<int:evaluation_id>/acknowledge",
-                     "/api/v1/evaluation-evidence/<int:evidence_id>",
                      "/api/v1/periods/<int:period_id>/unit-predicates/<int:unit_id>")),
 }
 

@@ -4,10 +4,14 @@ Every change to an evaluation carries the ``version`` the client saw; a stale on
 with the current evaluation in ``error.current``.
 """
 
+from flask import request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.activities import evidence as evidence_files
 from app.core.schemas import ErrorEnvelope
+from app.errors import AppError
 from app.evaluations import services
 from app.evaluations.schemas import (
     AssessIn,
@@ -19,6 +23,7 @@ from app.evaluations.schemas import (
     EvaluationReturnIn,
     EvaluationTeamOut,
     EvaluationVersionIn,
+    EvidenceFileIn,
     GenerateIn,
     MyPeriodOut,
     PeriodIn,
@@ -165,22 +170,65 @@ def refresh(args, evaluation_id):
 
 
 @blp.post("/evaluations/<int:evaluation_id>/evidence")
-@blp.arguments(EvaluationEvidenceIn)
 @blp.response(201, EvaluationEvidenceOut)
 @errors(403, 404, 409, 422)
-def add_evidence(args, evaluation_id):
-    """A link as bukti dukung of one RHK."""
-    item = services.add_evidence(current_user, evaluation_id, **args)
+@blp.alt_response(413, schema=ErrorEnvelope, description="Beyond EVIDENCE_MAX_BYTES")
+@blp.alt_response(415, schema=ErrorEnvelope, description="Not a JPEG, PNG, WebP or PDF")
+@blp.doc(requestBody={"content": {
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file", "rhk_id"],
+                                       "properties": {
+        "file": {"type": "string", "format": "binary"}, "rhk_id": {"type": "integer"},
+        "label": {"type": "string"}}}},
+    "application/json": {"schema": {"type": "object", "required": ["rhk_id", "url"],
+                                    "properties": {
+        "rhk_id": {"type": "integer"}, "url": {"type": "string", "format": "uri"},
+        "label": {"type": "string"}}}}}})
+def add_evidence(evaluation_id):
+    """Bukti dukung of one RHK: a multipart ``file`` (photo or PDF, checked by its content,
+    as activity evidence) or a JSON link."""
+    upload = request.files.get("file")
+    if upload is not None:
+        args = EvidenceFileIn().load({key: request.form.get(key) for key in
+                                      ("rhk_id", "label") if key in request.form})
+        item = services.add_evidence_file(current_user, evaluation_id, stream=upload.stream,
+                                          filename=upload.filename, **args)
+    elif request.is_json:
+        args = EvaluationEvidenceIn().load(request.get_json())
+        item = services.add_evidence(current_user, evaluation_id, **args)
+    else:
+        raise AppError(_("Send a file (multipart field \"file\") or a JSON link."),
+                       status=422, code="invalid",
+                       fields={"file": _("This field is required.")})
     db.session.commit()
     return item
+
+
+@blp.get("/evaluation-evidence/<int:evidence_id>")
+@errors(404)
+def download_evidence(evidence_id):
+    """The evidence file, for those who may read the evaluation; never rendered in the
+    app's own context."""
+    item = services.get_evidence(current_user, evidence_id)
+    if item.storage_key is None:
+        raise AppError(_("This evidence is a link; open its url."), status=404,
+                       code="not_found")
+    inline = item.content_type.startswith("image/") and not request.args.get("download")
+    response = send_file(services.evidence_path(item), mimetype=item.content_type,
+                         as_attachment=not inline, download_name=item.filename,
+                         conditional=True, etag=item.sha256, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @blp.delete("/evaluation-evidence/<int:evidence_id>")
 @blp.response(204)
 @errors(404, 409)
 def delete_evidence(evidence_id):
-    services.delete_evidence(current_user, evidence_id)
+    _evaluation, key = services.delete_evidence(current_user, evidence_id)
     db.session.commit()
+    evidence_files.remove_file(key)
 
 
 @blp.post("/evaluations/<int:evaluation_id>/submit")

@@ -165,7 +165,8 @@ class EvaluationBehaviour(db.Model):
 
 
 class EvaluationEvidence(db.Model):
-    """Bukti dukung of the self-evaluation: a link, per RHK."""
+    """Bukti dukung of the self-evaluation, per RHK: a link, or a photo or PDF checked as
+    activity evidence is (``app.activities.evidence``)."""
 
     __tablename__ = "evaluation_evidence"
 
@@ -173,9 +174,20 @@ class EvaluationEvidence(db.Model):
     evaluation_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("evaluations.id"),
                                                      index=True)
     rhk_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("rhks.id"))
-    url: so.Mapped[str] = so.mapped_column(sa.String(2000))
+    url: so.Mapped[str | None] = so.mapped_column(sa.String(2000))
     label: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: The name the person's file had (shown, never used as a path).
+    filename: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    content_type: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    size: so.Mapped[int | None]
+    #: Where the bytes are, relative to the evidence folder; named by the server.
+    storage_key: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    sha256: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    @property
+    def kind(self) -> str:
+        return "file" if self.storage_key else "link"
 
     evaluation: so.Mapped[Evaluation] = so.relationship(back_populates="evidence")
 

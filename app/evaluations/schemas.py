@@ -98,8 +98,12 @@ class IndicatorSnapshotOut(Schema):
 class EvaluationEvidenceOut(Schema):
     id = ma.fields.Integer()
     rhk_id = ma.fields.Integer()
-    url = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "link or file"})
+    url = ma.fields.String(allow_none=True)
     label = ma.fields.String()
+    filename = ma.fields.String(allow_none=True)
+    content_type = ma.fields.String(allow_none=True)
+    size = ma.fields.Integer(allow_none=True)
     created_at = UtcDateTime()
 
 
@@ -178,6 +182,13 @@ class EvaluationVersionIn(Schema):
 class EvaluationReturnIn(Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
     version = _version()
+
+
+class EvidenceFileIn(Schema):
+    """The form fields beside a multipart ``file``."""
+
+    rhk_id = ma.fields.Integer(required=True)
+    label = ma.fields.String(validate=ma.validate.Length(max=200), load_default="")
 
 
 class EvaluationEvidenceIn(Schema):

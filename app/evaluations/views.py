@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.activities import deadlines
+from app.activities import evidence as evidence_files
 from app.errors import AppError, Conflict, flatten_messages
 from app.evaluations import services
 from app.evaluations.berakhlak import VALUES
@@ -184,20 +185,30 @@ def _simple(evaluation_id: int, act, done: str, target: str = "evaluations.detai
 
 @bp.post("/evaluasi/<int:evaluation_id>/bukti")
 def add_evidence(evaluation_id):
+    """A file (photo or PDF) when one is chosen, otherwise the link."""
+    upload = request.files.get("file")
+
     def act():
         rhk_id = request.form.get("rhk_id", "")
+        rhk_id = int(rhk_id) if rhk_id.isdigit() else 0
+        label = request.form.get("label", "")
+        if upload is not None and upload.filename:
+            services.add_evidence_file(current_user, evaluation_id, rhk_id=rhk_id,
+                                       stream=upload.stream, filename=upload.filename,
+                                       label=label[:200])
+            return
         args = EvaluationEvidenceIn().load({
-            "rhk_id": int(rhk_id) if rhk_id.isdigit() else 0,
-            "url": request.form.get("url", ""), "label": request.form.get("label", "")})
+            "rhk_id": rhk_id, "url": request.form.get("url", ""), "label": label})
         services.add_evidence(current_user, evaluation_id, **args)
-    return _simple(evaluation_id, act, _("Evidence link added."))
+    return _simple(evaluation_id, act, _("Evidence added."))
 
 
 @bp.post("/evaluasi/bukti/<int:evidence_id>/hapus")
 def delete_evidence(evidence_id):
-    evaluation = services.delete_evidence(current_user, evidence_id)
+    evaluation, key = services.delete_evidence(current_user, evidence_id)
     db.session.commit()
-    flash(_("Evidence link removed."), "success")
+    evidence_files.remove_file(key)
+    flash(_("Evidence removed."), "success")
     return redirect(url_for("evaluations.detail", evaluation_id=evaluation.id), 303)
 
 

@@ -47,6 +47,8 @@ def other_org_ids(world) -> dict:
     person = world.two.staff_a1
     line_skps(world.two)
     evaluation, _ = services.open_evaluation(person, period.id)
+    link = services.add_evidence(person, evaluation.id, rhk_id=evaluation.rhks[0].rhk_id,
+                                 url="https://bukti.example.org/dua")
     db.session.commit()
     return {"period_id": period.id, "evaluation_id": evaluation.id,
-            "unit_id": person.unit_id}
+            "unit_id": person.unit_id, "evidence_id": link.id}

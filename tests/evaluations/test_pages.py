@@ -129,3 +129,33 @@ def test_distribution_page_for_pimpinan(client, world):
     assert response.status_code == 303
     html = page(client, f"/evaluasi/distribusi?periode={period.id}&unit={world.one.sup_a.unit_id}")
     assert 'for="predicate-value"' in html
+
+
+def test_evidence_form_takes_a_photo_or_a_link(client, world, evidence_folder):
+    import io
+
+    from tests.evaluations.test_self_evaluation import PNG
+
+    periods = quarters(world.one)
+    line_skps(world.one)
+    sign_in(client, world.one.staff_a1)
+    url = post(client, f"/evaluasi/periode/{periods['Triwulan IV 2026'].id}/buka",
+               {}).headers["Location"]
+    html = page(client, url)
+    assert 'enctype="multipart/form-data"' in html and 'for="evidence-file"' in html
+    rhk_id = re.search(r'name="realisation-(\d+)"', html).group(1)
+    token = csrf_from(html)
+    photo = client.post(f"{url}/bukti", data={
+        "csrf_token": token, "rhk_id": rhk_id, "label": "Foto rapat",
+        "file": (io.BytesIO(PNG), "rapat.png")}, content_type="multipart/form-data")
+    assert photo.status_code == 303
+    link = client.post(f"{url}/bukti", data={"csrf_token": token, "rhk_id": rhk_id,
+                                             "url": "https://bukti.example.org/notulen"})
+    assert link.status_code == 303
+    bad = client.post(f"{url}/bukti", data={"csrf_token": token, "rhk_id": rhk_id,
+                                            "url": "bukan tautan"})
+    assert bad.status_code == 303
+    html = page(client, url)
+    assert "Foto rapat" in html and "https://bukti.example.org/notulen" in html
+    assert html.count("/api/v1/evaluation-evidence/") == 1
+    assert len(list(evidence_folder.rglob("*.png"))) == 1

@@ -3,18 +3,12 @@ tests/test_permissions.py)."""
 
 import pytest
 
-from app.evaluations import services
-from app.extensions import db
 from tests.evaluations.support import other_org_ids
 
 
 @pytest.mark.parametrize("who", ["head", "admin", "staff_a1", "sup_a"])
 def test_other_organisation_writes_are_404(as_, world, who):
     ids = other_org_ids(world)
-    evaluation = services.get_evaluation(world.two.staff_a1, ids["evaluation_id"])
-    link = services.add_evidence(world.two.staff_a1, evaluation.id,
-                                 rhk_id=evaluation.rhks[0].rhk_id, url="https://x.example.org")
-    db.session.commit()
     api = as_(getattr(world.one, who))
     evaluation_url = f"/api/v1/evaluations/{ids['evaluation_id']}"
     writes = [
@@ -28,7 +22,7 @@ def test_other_organisation_writes_are_404(as_, world, who):
         ("post", f"{evaluation_url}/assess", {"version": 1, "perilaku_kerja": "sesuai",
                                               "hasil_kerja": "sesuai"}),
         ("post", f"{evaluation_url}/acknowledge", {"version": 1}),
-        ("delete", f"/api/v1/evaluation-evidence/{link.id}", None),
+        ("delete", f"/api/v1/evaluation-evidence/{ids['evidence_id']}", None),
         ("put", f"/api/v1/periods/{ids['period_id']}/unit-predicates/{ids['unit_id']}",
          {"predikat": "baik"}),
         ("patch", f"/api/v1/periods/{ids['period_id']}", {"name": "X"}),

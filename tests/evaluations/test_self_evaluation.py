@@ -1,6 +1,7 @@
 """The self-evaluation: pre-filled from the logs, saved with a version, submitted before the
 deadline, returned by the supervisor."""
 
+import io
 from datetime import date, time
 from decimal import Decimal
 
@@ -201,3 +202,44 @@ def test_supervisor_returns_with_a_reason(as_, world, setup):
     mine = api.get(f"/api/v1/evaluations/{body['id']}").get_json()
     assert mine["can_edit"] is True
     assert sup.post(url, json={"reason": "lagi"}).status_code == 409
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+       b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe"
+       b"\x02\xfe\xa7V\xbd\xfa\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_evidence_files_are_checked_stored_and_served_to_readers(as_, world, setup,
+                                                                 evidence_folder):
+    periods, _ = setup
+    api = as_(world.one.staff_a1)
+    body = api.post(f"/api/v1/periods/{periods['Triwulan IV 2026'].id}/evaluation").get_json()
+    rhk_id = body["rhks"][0]["rhk_id"]
+    url = f"/api/v1/evaluations/{body['id']}/evidence"
+
+    def upload(content, name="foto.png"):
+        return api.post(url, data={"rhk_id": str(rhk_id), "label": "Foto kegiatan",
+                                   "file": (io.BytesIO(content), name)},
+                        content_type="multipart/form-data")
+
+    added = upload(PNG)
+    assert added.status_code == 201, added.get_json()
+    item = added.get_json()
+    assert (item["kind"], item["content_type"], item["size"]) == ("file", "image/png", len(PNG))
+    assert item["filename"] == "foto.png"
+    stored = list(evidence_folder.rglob("*.png"))
+    assert len(stored) == 1 and stored[0].read_bytes() == PNG
+    # Checked by content, not by name.
+    assert upload(b"MZ\x90\x00 not a photo", "foto.png").status_code == 415
+    assert api.post(url, data={"rhk_id": str(rhk_id)},
+                    content_type="multipart/form-data").status_code == 422
+    download = f"/api/v1/evaluation-evidence/{item['id']}"
+    for reader in (world.one.staff_a1, world.one.sup_a, world.one.admin):
+        response = as_(reader).get(download)
+        assert response.status_code == 200 and response.data == PNG
+        assert response.headers["Content-Security-Policy"] == "sandbox"
+        response.close()
+    assert as_(world.one.staff_a2).get(download).status_code == 404
+    assert as_(world.one.sup_b).get(download).status_code == 404
+    assert api.delete(download).status_code == 204
+    assert list(evidence_folder.rglob("*.png")) == []

@@ -1,8 +1,8 @@
 """evaluation periods, evaluations and unit predicates
 
-Revision ID: 4c5e1cc38b95
+Revision ID: e5d4a880a76b
 Revises: 8087579e6433
-Create Date: 2026-11-23 20:46:33.548918
+Create Date: 2026-11-23 20:58:13.255590
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4c5e1cc38b95'
+revision = 'e5d4a880a76b'
 down_revision = '8087579e6433'
 branch_labels = None
 depends_on = None
@@ -104,8 +104,13 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('evaluation_id', sa.Integer(), nullable=False),
     sa.Column('rhk_id', sa.Integer(), nullable=False),
-    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=True),
     sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=True),
+    sa.Column('content_type', sa.String(length=100), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=True),
+    sa.Column('storage_key', sa.String(length=255), nullable=True),
+    sa.Column('sha256', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['evaluation_id'], ['evaluations.id'], name=op.f('fk_evaluation_evidence_evaluation_id_evaluations')),
     sa.ForeignKeyConstraint(['rhk_id'], ['rhks.id'], name=op.f('fk_evaluation_evidence_rhk_id_rhks')),
