@@ -47,7 +47,7 @@ def direct_max_rows() -> int:
 
 
 def _month(params: dict) -> date:
-    return date.fromisoformat(params["month"])
+    return date.fromisoformat(params["month"][:7] + "-01")
 
 
 def _day(params: dict, key: str) -> date:
@@ -110,7 +110,7 @@ def describe(job: ExportJob) -> str:
     name = names[job.kind]
     params = job.parameters or {}
     if params.get("month"):
-        return f"{name}, {month_name(date.fromisoformat(params['month']))}"
+        return f"{name}, {month_name(_month(params))}"
     if params.get("from"):
         return f"{name}, {params['from']} – {params['to']}"
     return name

@@ -100,7 +100,7 @@ def render_monthly_pdf(report: dict) -> bytes:
     if progress_rows:
         pdf.section(_("Realisation per indicator this month"))
         pdf.grid([_("RHK"), _("Indicator"), _("Target"), _("Realisation (approved)"),
-                  _("Realisation %")], progress_rows, [95, 72, 35, 40, 25],
+                  _("Achievement")], progress_rows, [95, 72, 35, 40, 25],
                  aligns=["L", "L", "R", "R", "R"])
     pdf.signatures(*_signature_blocks(report))
     return pdf.render()
@@ -141,7 +141,7 @@ def render_monthly_xlsx(report: dict) -> bytes:
                formats={2: xlsx.NUMBER}, freeze=False)
     row = summary.max_row + 2
     xlsx.table(summary, row, [_("RHK"), _("Indicator"), _("Target"), _("Unit"),
-                              _("Realisation (approved)"), _("Realisation %")],
+                              _("Realisation (approved)"), _("Achievement")],
                [[p["rhk_description"], p["description"],
                  p["target_quantity"], p["unit"], p["approved"]["quantity"],
                  None if p["approved"]["percent"] is None else p["approved"]["percent"] / 100]
