@@ -44,7 +44,7 @@ def late_counts(person_ids: list[int], start: date, end: date) -> dict[int, int]
         .where(Activity.person_id.in_(person_ids), Activity.date >= start,
                Activity.date < end, Activity.is_late.is_(True))
         .group_by(Activity.person_id))
-    return {person_id: count for person_id, count in rows}
+    return {person_id: count for person_id, count in rows.all()}
 
 
 # --- one person's month ----------------------------------------------------------------------
@@ -163,14 +163,14 @@ def unit_recap(actor: Person, unit_id: int, month: date, progress=None) -> dict:
     late = late_counts(ids, start, end)
     unit_names = dict(db.session.execute(
         sa.select(Person.id, Unit.name).join(Unit, Person.unit_id == Unit.id)
-        .where(Person.id.in_(ids)))) if ids else {}
+        .where(Person.id.in_(ids))).all()) if ids else {}
     for row in people:
         row["late"] = late.get(row["person"]["id"], 0)
         row["unit"] = unit_names.get(row["person"]["id"], "")
-    logged = set(db.session.execute(
+    logged = {(person_id, day) for person_id, day in db.session.execute(
         sa.select(Activity.person_id, Activity.date)
         .where(Activity.person_id.in_(ids), Activity.date >= start, Activity.date < end)
-        .distinct())) if ids else set()
+        .distinct())} if ids else set()
     progress(60)
     calendar = Calendar(actor.org_id)
     days = [start + timedelta(days=n) for n in range((end - start).days)]

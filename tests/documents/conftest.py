@@ -70,3 +70,11 @@ def find_row(sheet, first_value) -> int:
         if row[0].value == first_value:
             return row[0].row
     raise AssertionError(f"no row starting with {first_value!r}")
+
+
+def fetch(client, url):
+    """GET and close at once (files are streamed)."""
+    response = client.get(url)
+    response.get_data()
+    response.close()
+    return response
