@@ -64,6 +64,10 @@ CROSS_ORG_URLS = {
     # test_api.py::test_another_organisations_holiday_cannot_be_removed).
     "/api/v1/holidays/<int:holiday_id>": (lambda w: __import__(
         "tests.reminders.support", fromlist=["other_org_ids"]).other_org_ids(w)),
+    # Export jobs are their owner's alone: a job of the second organisation's admin.
+    **{url: (lambda w: __import__("tests.documents.support",
+                                  fromlist=["other_org_ids"]).other_org_ids(w))
+       for url in ("/api/v1/exports/<job_id>", "/api/v1/exports/<job_id>/file")},
 }
 
 

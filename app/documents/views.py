@@ -169,8 +169,10 @@ def export_page(job_id):
     """An export's progress bar; refreshes itself (meta refresh, or the script) until done."""
     job = jobs.get_job(current_user, job_id)
     running = job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+    back_url = url_for("documents.unit_form") if _is_hr(current_user) \
+        else url_for("documents.monthly")
     return render_template("documents/export.html", job=job, running=running,
-                           title=jobs.describe(job))
+                           title=jobs.describe(job), back_url=back_url)
 
 
 @bp.get("/ekspor/<job_id>/unduh")
@@ -190,8 +192,7 @@ EXPORT_STATUS_LABELS = {
 
 @bp.context_processor
 def inject():
-    return {"export_status_labels": EXPORT_STATUS_LABELS,
-            "hr_roles": {Role.ADMIN, Role.PIMPINAN}}
+    return {"export_status_labels": EXPORT_STATUS_LABELS}
 
 
 @bp.app_template_filter("monthname")
