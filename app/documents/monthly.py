@@ -87,7 +87,7 @@ def render_monthly_pdf(report: dict) -> bytes:
         rows = [("span", [(_("No activities this month."), 8)])]
     pdf.grid(["No", _("Date"), _("Time"), _("Description"), _("RHK / indicator"),
               _("Quantity"), _("Status"), _("Evidence")],
-             rows, [9, 38, 27, 78, 55, 22, 24, 14],
+             rows, [9, 36, 25, 74, 55, 22, 26, 20],
              aligns=["R", "L", "L", "L", "L", "R", "L", "R"])
     pdf.section(_("Summary"))
     pdf.fields(_summary_fields(report), label_width=40)
