@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.core.schemas import ErrorEnvelope
-from app.documents import jobs, monthly, recaps, services
+from app.documents import jobs, services
 from app.documents.models import ExportKind, ExportStatus
 from app.documents.schemas import (
     EkinerjaArgs,

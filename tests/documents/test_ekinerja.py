@@ -80,7 +80,7 @@ def test_xlsx_has_date_cells_and_hyperlinks(api, db, world, logged):
     assert sheet.max_row == 4
 
 
-@pytest.mark.parametrize("who, status", [("staff_a2", 404), ("sup_b", 404), ("admin", 200)])
+@pytest.mark.parametrize(("who", "status"), [("staff_a2", 404), ("sup_b", 404), ("admin", 200)])
 def test_only_the_line_and_hr_get_someone_elses_progress(api, db, world, logged, who, status):
     api.login(getattr(world.one, who))
     response = api.get(f"{URL}?from=2026-11-01&to=2026-11-30&person_id="

@@ -109,7 +109,7 @@ def test_xlsx_has_typed_cells_formats_and_a_frozen_header(api, db, world, month_
     assert dokumen[5].number_format == "0.0%"
 
 
-@pytest.mark.parametrize("who, status", [("staff_a1", 200), ("sup_a", 200), ("head", 200),
+@pytest.mark.parametrize(("who", "status"), [("staff_a1", 200), ("sup_a", 200), ("head", 200),
                                          ("admin", 200), ("staff_a2", 404), ("sup_b", 404),
                                          ("staff_b1", 404)])
 def test_who_may_get_someone_elses_report(api, db, world, month_of_work, who, status):
@@ -145,7 +145,7 @@ def test_page_shows_the_recap_and_download_links(client, db, world, month_of_wor
     assert 'for="month"' in html and 'type="month"' in html
     assert "/laporan-bulanan/unduh?bulan=2026-11" in html
     assert "/laporan-bulanan/ekinerja" in html
-    pdf = client.get(f"/laporan-bulanan/unduh?bulan=2026-11&format=pdf")
+    pdf = client.get("/laporan-bulanan/unduh?bulan=2026-11&format=pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert "/laporan-bulanan" in client.get("/profil").get_data(as_text=True)
 
