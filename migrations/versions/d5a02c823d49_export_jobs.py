@@ -5,9 +5,8 @@ Revises: 8087579e6433
 Create Date: 2026-11-23 20:42:01.712248
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd5a02c823d49'
