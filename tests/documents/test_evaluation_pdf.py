@@ -125,3 +125,15 @@ def test_text_outside_latin1_survives(app):
     with app.app_context():
         _reader, text = pdf_text(render_evaluation_pdf(doc))
     assert "Ni Luh Ayu" in text
+
+
+def test_without_a_unicode_font_text_is_reduced_to_latin1(app, monkeypatch):
+    from app.documents import pdf_base
+
+    monkeypatch.setattr(pdf_base, "FONT_DIRS", ())
+    monkeypatch.setitem(app.config, "DOCUMENT_FONT_DIR", None)
+    doc = evaluation(employee=person("Ni Luh Ayu – Déwi “Çantik” 王", "198001012005011001",
+                                     "Analis"))
+    with app.app_context():
+        _reader, text = pdf_text(render_evaluation_pdf(doc))
+    assert 'Ni Luh Ayu - Déwi "Çantik" ?' in text
