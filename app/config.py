@@ -23,6 +23,7 @@ ENV_SETTINGS = {
     "EVIDENCE_MAX_BYTES": int,
     "EXPORT_FOLDER": str,
     "EXPORT_DIRECT_MAX_ROWS": int,
+    "EXPORT_KEEP_DAYS": int,
     "DOCUMENT_FONT_DIR": str,
     "SSE_HEARTBEAT": float,
     "NOTIFY_CHANNEL_PREFIX": str,

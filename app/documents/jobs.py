@@ -9,7 +9,7 @@ The task builds the document as its owner, writes it under ``EXPORT_FOLDER`` (de
 
 import logging
 import os
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -17,7 +17,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.core.queue import task
+from huey import crontab
+
+from app.core.queue import periodic_task, task
 from app.documents import monthly, recaps, services
 from app.documents.formats import month_name
 from app.documents.models import ExportJob, ExportKind, ExportStatus
@@ -34,6 +36,8 @@ CSV = "text/csv; charset=utf-8"
 
 #: Direct downloads with more rows than this become background jobs.
 DEFAULT_DIRECT_MAX_ROWS = 1500
+#: Export jobs and their files are removed after this many days.
+DEFAULT_KEEP_DAYS = 7
 
 
 def export_folder() -> Path:
@@ -201,3 +205,26 @@ def run_job(job_id: str, on_progress=None) -> ExportJob | None:
 def run_export_task(job_id: str):
     """The queue's side of :func:`run_job`."""
     run_job(job_id)
+
+
+# --- housekeeping ----------------------------------------------------------------------------
+
+def purge_old_exports(now: datetime | None = None) -> int:
+    """Remove jobs older than ``EXPORT_KEEP_DAYS`` (default 7) and their files."""
+    days = int(current_app.config.get("EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    old = list(db.session.scalars(sa.select(ExportJob).where(ExportJob.created_at < cutoff)))
+    for job in old:
+        if job.file_key:
+            (export_folder() / job.file_key).unlink(missing_ok=True)
+        db.session.delete(job)
+    db.session.commit()
+    return len(old)
+
+
+@periodic_task(crontab(minute="41", hour="*/6"), name="purge_exports")
+def purge_exports_task():
+    """Every six hours: old exports go (idempotent, so several schedulers do no harm)."""
+    removed = purge_old_exports()
+    if removed:
+        logger.info("%s old exports removed", removed)

@@ -1,6 +1,6 @@
 """Export jobs: queued, running with progress, done, downloaded; only by their owner."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -158,3 +158,21 @@ def test_unit_recap_page_is_not_for_staff(client, db, world):
 
     sign_in(client, world.one.staff_a1)
     assert client.get("/rekap-unit").status_code == 403
+
+
+def test_old_exports_and_their_files_are_purged(api, db, world, unit_month, export_folder):
+    api.login(world.one.admin)
+    old_id = start(api, world).get_json()["id"]
+    new_id = start(api, world).get_json()["id"]
+    old = db.session.get(ExportJob, old_id)
+    old_file = jobs.file_path(old)
+    assert old_file.is_file()
+    old.created_at -= timedelta(days=8)
+    db.session.commit()
+
+    assert jobs.purge_old_exports() == 1
+
+    assert not old_file.exists()
+    assert db.session.get(ExportJob, old_id) is None
+    assert jobs.file_path(db.session.get(ExportJob, new_id)).is_file()
+    assert api.get(f"{EXPORTS}/{old_id}").status_code == 404
