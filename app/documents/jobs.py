@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-
 from huey import crontab
 
 from app.core.queue import periodic_task, task

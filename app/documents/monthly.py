@@ -66,7 +66,7 @@ def _signature_blocks(report: dict) -> tuple[dict, dict]:
     supervisor = f.person_block(report["supervisor"])
     place = report.get("place") or "...................."
     return (
-        {"above": ["", _("Employee")], "role": person["jabatan"], "person": person},
+        {"above": [" ", _("Employee")], "role": person["jabatan"], "person": person},
         {"above": [f"{place}, {f.short_date(report['signed_on'])}",
                    _("Supervisor (appraising official)")],
          "role": supervisor["jabatan"] if supervisor else "", "person": supervisor},
