@@ -208,10 +208,22 @@ def run_export_task(job_id: str):
 
 # --- housekeeping ----------------------------------------------------------------------------
 
+#: A job still running after this long was interrupted (its worker stopped).
+STALE_AFTER = timedelta(hours=1)
+
+
 def purge_old_exports(now: datetime | None = None) -> int:
-    """Remove jobs older than ``EXPORT_KEEP_DAYS`` (default 7) and their files."""
+    """Remove jobs older than ``EXPORT_KEEP_DAYS`` (default 7) and their files; mark jobs
+    that have been running for over an hour as failed, so nobody waits for them forever."""
+    now = now or utcnow()
+    db.session.execute(
+        sa.update(ExportJob)
+        .where(ExportJob.status == ExportStatus.RUNNING,
+               ExportJob.started_at < now - STALE_AFTER)
+        .values(status=ExportStatus.FAILED, finished_at=now,
+                error=_("The export was interrupted. Please start it again.")))
     days = int(current_app.config.get("EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    cutoff = now - timedelta(days=days)
     old = list(db.session.scalars(sa.select(ExportJob).where(ExportJob.created_at < cutoff)))
     for job in old:
         if job.file_key:

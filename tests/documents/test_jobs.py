@@ -176,3 +176,16 @@ def test_old_exports_and_their_files_are_purged(api, db, world, unit_month, expo
     assert db.session.get(ExportJob, old_id) is None
     assert jobs.file_path(db.session.get(ExportJob, new_id)).is_file()
     assert api.get(f"{EXPORTS}/{old_id}").status_code == 404
+
+
+def test_a_job_interrupted_while_running_is_marked_failed(api, db, world, unit_month, held):
+    api.login(world.one.admin)
+    job_id = start(api, world).get_json()["id"]
+    job = db.session.get(ExportJob, job_id)
+    job.status, job.started_at = ExportStatus.RUNNING, job.created_at - timedelta(hours=2)
+    db.session.commit()
+
+    jobs.purge_old_exports()
+
+    answer = api.get(f"{EXPORTS}/{job_id}").get_json()
+    assert answer["status"] == "failed" and answer["error"]
