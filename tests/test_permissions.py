@@ -85,6 +85,10 @@ CROSS_ORG_URLS = {
                      "/api/v1/evaluations/<int:evaluation_id>/assess",
                      "/api/v1/evaluations/<int:evaluation_id>/acknowledge",
                      "/api/v1/periods/<int:period_id>/unit-predicates/<int:unit_id>")),
+    # Export jobs are their owner's alone: a job of the second organisation's admin.
+    **{url: (lambda w: __import__("tests.documents.support",
+                                  fromlist=["other_org_ids"]).other_org_ids(w))
+       for url in ("/api/v1/exports/<job_id>", "/api/v1/exports/<job_id>/file")},
 }
 
 

@@ -42,6 +42,7 @@ def register_api(app):
     from app.activities.api import blp as activities_blp
     from app.auth.api import blp as auth_blp
     from app.evaluations.api import blp as evaluations_blp
+    from app.documents.api import blp as documents_blp
     from app.feedback.api import blp as feedback_blp
     from app.notifications.api import blp as notifications_blp
     from app.org.api import blp as org_blp
@@ -58,6 +59,7 @@ def register_api(app):
         "security": [{"session": []}, {"bearer": []}],
     })
     for blp in (auth_blp, org_blp, targets_blp, activities_blp, reports_blp, feedback_blp,
-                notifications_blp, reminders_blp, evaluations_blp):
+                notifications_blp, reminders_blp, evaluations_blp,
+                documents_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     app.register_blueprint(docs_bp)

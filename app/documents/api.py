@@ -1,0 +1,156 @@
+"""/api/v1/documents (direct downloads) and /api/v1/exports (background jobs)."""
+
+from flask import Response, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from app.core.schemas import ErrorEnvelope
+from app.documents import jobs, services
+from app.documents.models import ExportKind, ExportStatus
+from app.documents.schemas import (
+    EkinerjaArgs,
+    ExportIn,
+    ExportOut,
+    MonthlyReportArgs,
+    TeamRecapArgs,
+    job_parameters,
+)
+from app.errors import AppError
+from app.extensions import db
+from app.reports.services import current_month
+
+blp = Blueprint("documents_api", __name__, url_prefix="", description="Documents and exports")
+
+FILE_DOC = {"responses": {"200": {"description": "The file", "content": {
+    "application/pdf": {}, jobs.XLSX: {}, "text/csv": {}}}}}
+
+
+def download(content: bytes, filename: str, content_type: str) -> Response:
+    response = Response(content, mimetype=content_type.split(";")[0])
+    if content_type.startswith("text/csv"):
+        response.headers["Content-Type"] = content_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def as_job(kind: ExportKind, params: dict):
+    """Too big for one request: start a job instead and answer 202 with it."""
+    job = jobs.start_export(current_user, kind, params)
+    db.session.commit()
+    jobs.enqueue(job.id)
+    db.session.refresh(job)
+    return ExportOut().dump(job), 202, {"Location": f"/api/v1/exports/{job.id}"}
+
+
+@blp.get("/documents/monthly-report")
+@blp.arguments(MonthlyReportArgs, location="query")
+@blp.alt_response(200, description="PDF or XLSX file")
+@blp.alt_response(404, schema=ErrorEnvelope, description="Person not found or not visible")
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.doc(**FILE_DOC)
+def monthly_report(args):
+    """One person's monthly performance report (laporan kinerja bulanan), PDF or XLSX."""
+    person = services.reportable_person(current_user, args.get("person_id"))
+    month = args.get("month") or current_month(person)
+    kind = ExportKind.MONTHLY_PDF if args["format"] == "pdf" else ExportKind.MONTHLY_XLSX
+    params = {"person_id": person.id, "month": month.strftime("%Y-%m"),
+              "place": args.get("place")}
+    return download(*jobs.build(current_user, kind, params))
+
+
+@blp.get("/documents/team-recap")
+@blp.arguments(TeamRecapArgs, location="query")
+@blp.alt_response(200, description="XLSX file")
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.doc(**FILE_DOC)
+def team_recap(args):
+    """The caller's team (everyone below them in their line) for a month, as XLSX."""
+    month = args.get("month") or current_month(current_user)
+    return download(*jobs.build(current_user, ExportKind.TEAM_RECAP,
+                                {"month": month.strftime("%Y-%m")}))
+
+
+@blp.get("/documents/ekinerja")
+@blp.arguments(EkinerjaArgs, location="query")
+@blp.alt_response(200, description="XLSX or CSV file")
+@blp.alt_response(202, schema=ExportOut, description="Large: started as an export job")
+@blp.alt_response(404, schema=ErrorEnvelope, description="Person not found or not visible")
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.doc(**FILE_DOC)
+def ekinerja(args):
+    """Daily progress (progres harian) for BKN e-Kinerja: one row per activity with date,
+    description, evidence link, RHK and status. Approved activities only unless
+    ``include_submitted``. Beyond ``EXPORT_DIRECT_MAX_ROWS`` rows it becomes a job (202)."""
+    person = services.reportable_person(current_user, args.get("person_id"))
+    services.check_range(args["from_"], args["to"])
+    kind = ExportKind.EKINERJA_CSV if args["format"] == "csv" else ExportKind.EKINERJA_XLSX
+    params = {"person_id": person.id, "from": args["from_"].isoformat(),
+              "to": args["to"].isoformat(), "include_submitted": args["include_submitted"],
+              "base_url": request.host_url}
+    rows = services.count_rows(services.ekinerja_activities(
+        person, args["from_"], args["to"], args["include_submitted"]))
+    if rows > jobs.direct_max_rows():
+        return as_job(kind, params)
+    return download(*jobs.build(current_user, kind, params))
+
+
+@blp.post("/exports")
+@blp.arguments(ExportIn)
+@blp.response(202, ExportOut)
+@blp.alt_response(403, schema=ErrorEnvelope, description="Not allowed to export this")
+@blp.alt_response(404, schema=ErrorEnvelope, description="Person or unit not found")
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+def start_export(args):
+    """Start an export in the background; poll ``GET /exports/{id}`` for its progress."""
+    params = job_parameters(args)
+    if args["kind"] in (ExportKind.EKINERJA_XLSX, ExportKind.EKINERJA_CSV):
+        params["base_url"] = request.host_url
+    job = jobs.start_export(current_user, args["kind"], params)
+    db.session.commit()
+    jobs.enqueue(job.id)
+    db.session.refresh(job)
+    return job, 202, {"Location": url_for("documents_api.get_export", job_id=job.id)}
+
+
+@blp.get("/exports")
+@blp.response(200, ExportOut(many=True))
+def list_exports():
+    """The caller's ten most recent exports."""
+    return jobs.recent_jobs(current_user)
+
+
+@blp.get("/exports/<job_id>")
+@blp.response(200, ExportOut)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not the caller's")
+def get_export(job_id):
+    """An export's status (queued, running, done, failed) and progress (0-100)."""
+    return jobs.get_job(current_user, job_id)
+
+
+@blp.get("/exports/<job_id>/file")
+@blp.alt_response(200, description="The file")
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not the caller's")
+@blp.alt_response(409, schema=ErrorEnvelope, description="Not finished yet")
+@blp.doc(**FILE_DOC)
+def export_file(job_id):
+    """The finished export's file, for the person who asked for it."""
+    job = jobs.get_job(current_user, job_id)
+    return send_job_file(job)
+
+
+def send_job_file(job):
+    if job.status != ExportStatus.DONE:
+        raise AppError(job.error if job.status == ExportStatus.FAILED
+                       else _("The export is not finished yet."), status=409,
+                       code="not_ready")
+    path = jobs.file_path(job)
+    if not path.is_file():
+        raise AppError(status=404, code="not_found")
+    response = send_file(path, mimetype=job.content_type.split(";")[0], as_attachment=True,
+                         download_name=job.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

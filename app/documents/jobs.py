@@ -1,0 +1,241 @@
+"""Exports built in the background (huey), with a job row that tells their progress.
+
+``start_export`` checks access at once (a bad unit or person fails the request, not the
+job), stores the job and, after the caller commits, :func:`enqueue` hands it to the queue.
+The task builds the document as its owner, writes it under ``EXPORT_FOLDER`` (default
+``instance/exports``) and marks the job done; progress (0-100) is committed as it goes, so
+``GET /api/v1/exports/<id>`` and the progress page can show it.
+"""
+
+import logging
+import os
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from huey import crontab
+
+from app.core.queue import periodic_task, task
+from app.documents import monthly, recaps, services
+from app.documents.formats import month_name
+from app.documents.models import ExportJob, ExportKind, ExportStatus
+from app.errors import NotFound
+from app.extensions import db
+from app.models import utcnow
+from app.org.models import Person
+
+logger = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+CSV = "text/csv; charset=utf-8"
+
+#: Direct downloads with more rows than this become background jobs.
+DEFAULT_DIRECT_MAX_ROWS = 1500
+#: Export jobs and their files are removed after this many days.
+DEFAULT_KEEP_DAYS = 7
+
+
+def export_folder() -> Path:
+    folder = current_app.config.get("EXPORT_FOLDER") or os.path.join(
+        current_app.instance_path, "exports")
+    return Path(folder)
+
+
+def direct_max_rows() -> int:
+    return int(current_app.config.get("EXPORT_DIRECT_MAX_ROWS", DEFAULT_DIRECT_MAX_ROWS))
+
+
+def _month(params: dict) -> date:
+    return date.fromisoformat(params["month"][:7] + "-01")
+
+
+def _day(params: dict, key: str) -> date:
+    return date.fromisoformat(params[key])
+
+
+# --- building a document, as its owner -------------------------------------------------------
+
+def build(owner: Person, kind: ExportKind, params: dict, progress=None) -> tuple[bytes, str, str]:
+    """(content, file name, content type) of an export; raises like the direct downloads."""
+    progress = progress or (lambda percent: None)
+    if kind in (ExportKind.MONTHLY_PDF, ExportKind.MONTHLY_XLSX):
+        report = services.monthly_report(owner, params.get("person_id"), _month(params))
+        report["place"] = params.get("place")
+        progress(50)
+        stem = f"laporan-bulanan-{report['person'].nip}-{params['month']}"
+        if kind == ExportKind.MONTHLY_PDF:
+            return monthly.render_monthly_pdf(report), f"{stem}.pdf", PDF
+        return monthly.render_monthly_xlsx(report), f"{stem}.xlsx", XLSX
+    if kind == ExportKind.TEAM_RECAP:
+        recap = services.team_recap(owner, _month(params))
+        progress(50)
+        return (recaps.render_team_xlsx(recap, progress),
+                f"rekap-tim-{owner.nip}-{params['month']}.xlsx", XLSX)
+    if kind == ExportKind.UNIT_RECAP:
+        recap = services.unit_recap(owner, params["unit_id"], _month(params), progress)
+        return (recaps.render_unit_xlsx(recap, progress),
+                f"rekap-unit-{recap['unit'].code}-{params['month']}.xlsx", XLSX)
+    export = services.ekinerja_rows(owner, params.get("person_id"), _day(params, "from"),
+                                    _day(params, "to"), bool(params.get("include_submitted")),
+                                    params.get("base_url") or "http://localhost/")
+    progress(60)
+    stem = f"progres-harian-{export['person'].nip}-{params['from']}-{params['to']}"
+    if kind == ExportKind.EKINERJA_CSV:
+        return recaps.render_ekinerja_csv(export), f"{stem}.csv", CSV
+    return recaps.render_ekinerja_xlsx(export), f"{stem}.xlsx", XLSX
+
+
+def check_access(owner: Person, kind: ExportKind, params: dict) -> None:
+    """Fail now, in the request, for a person or unit the owner may not export."""
+    if kind == ExportKind.UNIT_RECAP:
+        services.check_unit_access(owner, params["unit_id"])
+    elif kind in (ExportKind.EKINERJA_XLSX, ExportKind.EKINERJA_CSV):
+        services.reportable_person(owner, params.get("person_id"))
+        services.check_range(_day(params, "from"), _day(params, "to"))
+    elif kind != ExportKind.TEAM_RECAP:
+        services.reportable_person(owner, params.get("person_id"))
+
+
+def describe(job: ExportJob) -> str:
+    """"Unit recap, November 2026" for lists and the progress page."""
+    names = {
+        ExportKind.MONTHLY_PDF: _("Monthly report (PDF)"),
+        ExportKind.MONTHLY_XLSX: _("Monthly report (XLSX)"),
+        ExportKind.TEAM_RECAP: _("Team recap (XLSX)"),
+        ExportKind.UNIT_RECAP: _("Unit recap (XLSX)"),
+        ExportKind.EKINERJA_XLSX: _("e-Kinerja daily progress (XLSX)"),
+        ExportKind.EKINERJA_CSV: _("e-Kinerja daily progress (CSV)"),
+    }
+    name = names[job.kind]
+    params = job.parameters or {}
+    if params.get("month"):
+        return f"{name}, {month_name(_month(params))}"
+    if params.get("from"):
+        return f"{name}, {params['from']} – {params['to']}"
+    return name
+
+
+# --- the job row -----------------------------------------------------------------------------
+
+def start_export(owner: Person, kind: ExportKind | str, params: dict) -> ExportJob:
+    """A queued job (flushed, not committed); call :func:`enqueue` after the commit."""
+    kind = ExportKind(kind)
+    check_access(owner, kind, params)
+    job = ExportJob(org_id=owner.org_id, owner_id=owner.id, kind=kind, parameters=params,
+                    status=ExportStatus.QUEUED, progress=0)
+    db.session.add(job)
+    db.session.flush()
+    logger.info("Export %s (%s) queued for %s", job.id, kind.value, owner.id)
+    return job
+
+
+def get_job(actor: Person, job_id: str) -> ExportJob:
+    """The caller's own job. :raise NotFound: for anyone else's, in any organisation."""
+    job = db.session.scalar(sa.select(ExportJob).where(
+        ExportJob.id == str(job_id), ExportJob.org_id == actor.org_id,
+        ExportJob.owner_id == actor.id))
+    if job is None:
+        raise NotFound(_("Export not found."))
+    return job
+
+
+def recent_jobs(actor: Person, limit: int = 10) -> list[ExportJob]:
+    return list(db.session.scalars(
+        sa.select(ExportJob).where(ExportJob.org_id == actor.org_id,
+                                   ExportJob.owner_id == actor.id)
+        .order_by(ExportJob.created_at.desc()).limit(limit)))
+
+
+def file_path(job: ExportJob) -> Path:
+    return export_folder() / job.file_key
+
+
+def enqueue(job_id: str) -> None:
+    run_export_task(job_id)
+
+
+def _set_progress(job_id: str, percent: int, on_progress=None) -> None:
+    db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id)
+                       .values(progress=max(0, min(99, int(percent)))))
+    db.session.commit()
+    if on_progress is not None:
+        on_progress(percent)
+
+
+def run_job(job_id: str, on_progress=None) -> ExportJob | None:
+    """Build a queued job's document; a failure marks it failed with a short reason."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status != ExportStatus.QUEUED:
+        return job
+    job.status, job.started_at, job.progress = ExportStatus.RUNNING, utcnow(), 1
+    db.session.commit()
+    owner, kind, params = job.owner, job.kind, dict(job.parameters or {})
+    try:
+        with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            content, filename, content_type = build(
+                owner, kind, params, lambda percent: _set_progress(job_id, percent,
+                                                                   on_progress))
+        folder = export_folder() / str(job.org_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        key = f"{job.org_id}/{job.id}{Path(filename).suffix}"
+        (export_folder() / key).write_bytes(content)
+    except Exception as error:  # noqa: BLE001 - any failure is the job's, not the worker's
+        db.session.rollback()
+        logger.exception("Export %s failed", job_id)
+        job = db.session.get(ExportJob, job_id)
+        job.status, job.finished_at = ExportStatus.FAILED, utcnow()
+        job.error = getattr(error, "message", None) or _("The export could not be made.")
+        db.session.commit()
+        return job
+    job = db.session.get(ExportJob, job_id)
+    job.status, job.progress, job.finished_at = ExportStatus.DONE, 100, utcnow()
+    job.file_key, job.filename = key, filename
+    job.content_type, job.size = content_type, len(content)
+    db.session.commit()
+    logger.info("Export %s done: %s bytes", job_id, len(content))
+    return job
+
+
+@task(name="run_export")
+def run_export_task(job_id: str):
+    """The queue's side of :func:`run_job`."""
+    run_job(job_id)
+
+
+# --- housekeeping ----------------------------------------------------------------------------
+
+#: A job still running after this long was interrupted (its worker stopped).
+STALE_AFTER = timedelta(hours=1)
+
+
+def purge_old_exports(now: datetime | None = None) -> int:
+    """Remove jobs older than ``EXPORT_KEEP_DAYS`` (default 7) and their files; mark jobs
+    that have been running for over an hour as failed, so nobody waits for them forever."""
+    now = now or utcnow()
+    db.session.execute(
+        sa.update(ExportJob)
+        .where(ExportJob.status == ExportStatus.RUNNING,
+               ExportJob.started_at < now - STALE_AFTER)
+        .values(status=ExportStatus.FAILED, finished_at=now,
+                error=_("The export was interrupted. Please start it again.")))
+    days = int(current_app.config.get("EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+    cutoff = now - timedelta(days=days)
+    old = list(db.session.scalars(sa.select(ExportJob).where(ExportJob.created_at < cutoff)))
+    for job in old:
+        if job.file_key:
+            (export_folder() / job.file_key).unlink(missing_ok=True)
+        db.session.delete(job)
+    db.session.commit()
+    return len(old)
+
+
+@periodic_task(crontab(minute="41", hour="*/6"), name="purge_exports")
+def purge_exports_task():
+    """Every six hours: old exports go (idempotent, so several schedulers do no harm)."""
+    removed = purge_old_exports()
+    if removed:
+        logger.info("%s old exports removed", removed)
