@@ -70,6 +70,7 @@ CROSS_ORG_URLS = {
                                   fromlist=["other_org_ids"]).other_org_ids(w))
        for url in ("/api/v1/periods/<int:period_id>",
                    "/api/v1/evaluations/<int:evaluation_id>",
+                   "/api/v1/evaluations/<int:evaluation_id>/document",
                    "/api/v1/periods/<int:period_id>/team",
                    "/api/v1/periods/<int:period_id>/unit-predicates",
                    "/api/v1/periods/<int:period_id>/distribution",

@@ -147,6 +147,18 @@ def get_evaluation(evaluation_id):
     return _out(services.get_evaluation(current_user, evaluation_id))
 
 
+@blp.get("/evaluations/<int:evaluation_id>/document")
+@blp.doc(responses={"200": {"description": "The evaluation form (PDF)",
+                            "content": {"application/pdf": {}}}})
+@errors(404)
+def evaluation_document(evaluation_id):
+    """The evaluation form (*Evaluasi Kinerja Pegawai*) as a PDF."""
+    from app.documents.api import download
+
+    content, name = services.document_pdf(current_user, evaluation_id)
+    return download(content, name, "application/pdf")
+
+
 @blp.patch("/evaluations/<int:evaluation_id>")
 @blp.arguments(SelfEvaluationIn)
 @blp.response(200, EvaluationOut)

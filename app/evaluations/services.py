@@ -903,3 +903,13 @@ def document_data(actor: Person, evaluation_id: int) -> dict:
         "acknowledged_on": _local_date(evaluation.acknowledged_at, person),
     }
 
+
+
+def document_pdf(actor: Person, evaluation_id: int) -> tuple[bytes, str]:
+    """The evaluation form as a PDF, and a file name for it."""
+    from app.documents.evaluation_pdf import render_evaluation_pdf
+
+    data = document_data(actor, evaluation_id)
+    evaluation = get_evaluation(actor, evaluation_id)
+    name = f"evaluasi-kinerja-{evaluation.person.nip}-{evaluation.period_id}.pdf"
+    return render_evaluation_pdf(data), name

@@ -128,6 +128,15 @@ def detail(evaluation_id):
     return _detail_page(evaluation_id)
 
 
+@bp.get("/evaluasi/<int:evaluation_id>/dokumen")
+def document(evaluation_id):
+    """Download the evaluation form as a PDF."""
+    from app.documents.api import download
+
+    content, name = services.document_pdf(current_user, evaluation_id)
+    return download(content, name, "application/pdf")
+
+
 @bp.post("/evaluasi/<int:evaluation_id>")
 def save(evaluation_id):
     """Save the self-evaluation; ``action`` may also submit it or refresh from the logs."""

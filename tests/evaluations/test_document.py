@@ -88,3 +88,38 @@ def test_document_data_is_scoped(world, app):
             with pytest.raises(NotFound):
                 services.document_data(outsider, evaluation.id)
         assert services.document_data(org.admin, evaluation.id)["status"]
+
+
+def test_the_evaluation_form_downloads_as_a_pdf_with_its_content(world, api):
+    import io
+
+    from pypdf import PdfReader
+
+    org = world.one
+    period = quarters(org)["Triwulan IV 2026"]
+    line_skps(org)
+    person = org.staff_a1
+    evaluation, _ = services.open_evaluation(person, period.id)
+    services.submit_evaluation(person, evaluation.id, evaluation.version)
+    services.assess_evaluation(
+        org.sup_a, evaluation.id, version=evaluation.version, hasil_kerja="di_atas",
+        perilaku_kerja="di_atas",
+        rhk=[{"rhk_id": evaluation.rhks[0].rhk_id, "feedback": "Tepat waktu",
+              "rating": "di_atas"}], behaviour=[])
+    db.session.commit()
+
+    api.login(org.sup_a)
+    for url in (f"/api/v1/evaluations/{evaluation.id}/document",
+                f"/evaluasi/{evaluation.id}/dokumen"):
+        response = api.get(url, headers={"Accept-Language": "id"})
+        assert response.status_code == 200, url
+        assert response.mimetype == "application/pdf"
+        assert "attachment" in response.headers["Content-Disposition"]
+        text = " ".join(page.extract_text() for page in PdfReader(
+            io.BytesIO(response.data)).pages)
+        assert person.name in text and person.nip in text and org.sup_a.name in text
+        assert "PERIODE: TRIWULAN IV 2026" in text and "Tepat waktu" in text
+        assert "sangat baik" in text.lower()  # di atas x di atas
+
+    api.login(org.staff_b1)
+    assert api.get(f"/api/v1/evaluations/{evaluation.id}/document").status_code == 404
