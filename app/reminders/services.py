@@ -9,8 +9,8 @@ defaults in :data:`DEFAULTS`). Every time is *local* to the person's unit (WIB, 
   working days without logs in that month;
 - ``reviews_waiting``: working days from 09:00, to supervisors (and their acting stand-ins)
   with submitted activities waiting more than 2 working days;
-- ``self_evaluation``: the last working day of the month (the period, until evaluations
-  bring configurable periods), from 09:00, to everyone;
+- ``self_evaluation``: the last working day of each evaluation period the organisation
+  defined (of each month when it defined none), from 09:00, to everyone;
 - ``evaluations_due``: the same day, to supervisors;
 - ``digest``: working days from 17:00, to supervisors: who of their team still has no log
   after the daily reminder (the escalation).
@@ -350,20 +350,62 @@ def _reviews_waiting(org_id, members, rules, cal, now) -> list[Due]:
             if cal.is_working(by_id[rid].today) and by_id[rid].ready(rule)]
 
 
+def _last_working_day_until(cal, day: date, floor: date) -> date | None:
+    while day >= floor:
+        if cal.is_working(day):
+            return day
+        day -= timedelta(days=1)
+    return None
+
+
+def _periods_ending(org_id, cal, days: set[date]) -> dict[date, list] | None:
+    """The organisation's evaluation periods whose last working day is one of ``days``.
+
+    ``None`` when the organisation has defined no periods: months stand in for them.
+    """
+    from app.evaluations.models import EvaluationPeriod
+
+    years = {day.year for day in days}
+    periods = db.session.scalars(
+        sa.select(EvaluationPeriod).where(EvaluationPeriod.org_id == org_id,
+                                          EvaluationPeriod.year.in_(years | {y - 1 for y in years}))
+        .order_by(EvaluationPeriod.ends_on, EvaluationPeriod.starts_on.desc())).all()
+    if not periods:
+        return None
+    ending: dict[date, list] = {}
+    for period in periods:
+        last = _last_working_day_until(cal, period.ends_on, period.starts_on)
+        if last in days:
+            ending.setdefault(last, []).append(period)
+    return ending
+
+
 def _period_end(org_id, members, rules, cal) -> list[Due]:
-    """The last working day of the month: everyone's self-evaluation, supervisors' turn."""
+    """A period's last working day: everyone's self-evaluation, supervisors' turn.
+
+    The periods are the organisation's evaluation periods (monthly, quarterly, semester,
+    annual); an organisation that has defined none is reminded at the end of each month.
+    Periods ending on the same day (Triwulan IV and the annual one) make one reminder.
+    """
     dues = []
     own = rules[ReminderKind.SELF_EVALUATION]
     team = rules[ReminderKind.EVALUATIONS_DUE]
     supervisors = {m.supervisor_id for m in members if m.supervisor_id}
     assignments = None
+    periods = _periods_ending(org_id, cal, {m.today for m in members})
     for m in members:
-        if m.today != cal.last_working_day(m.today.year, m.today.month):
-            continue
-        key = _month_key(m.today)
+        if periods is None:
+            if m.today != cal.last_working_day(m.today.year, m.today.month):
+                continue
+            key, facts = _month_key(m.today), {"month": m.today}
+        else:
+            ending = periods.get(m.today)
+            if not ending:
+                continue
+            key = "period:" + ",".join(str(period.id) for period in ending)
+            facts = {"periods": [period.name for period in ending]}
         if m.ready(own):
-            dues.append(Due(org_id, m.id, own.kind, key, m.locale, m.name,
-                            {"month": m.today}))
+            dues.append(Due(org_id, m.id, own.kind, key, m.locale, m.name, facts))
         if m.ready(team):
             if m.id not in supervisors:
                 if assignments is None:
@@ -371,8 +413,7 @@ def _period_end(org_id, members, rules, cal) -> list[Due]:
                 if not any(a.acting_person_id == m.id and a.starts_on <= m.today <= a.ends_on
                            for a in assignments):
                     continue
-            dues.append(Due(org_id, m.id, team.kind, key, m.locale, m.name,
-                            {"month": m.today}))
+            dues.append(Due(org_id, m.id, team.kind, key, m.locale, m.name, facts))
     return dues
 
 
@@ -441,16 +482,17 @@ def message(due: Due) -> dict:
                                      "Submitted more than %(num)d working days ago.",
                                      facts["days"]),
                     "url": "/tim"}
-        if due.kind is ReminderKind.SELF_EVALUATION:
-            return {"title": _("Time for your self-evaluation"),
-                    "body": _("%(month)s ends today: fill in your self-evaluation.",
-                              month=format_date(facts["month"], "MMMM y")),
-                    "url": "/"}
-        if due.kind is ReminderKind.EVALUATIONS_DUE:
+        if due.kind in (ReminderKind.SELF_EVALUATION, ReminderKind.EVALUATIONS_DUE):
+            period = (", ".join(facts["periods"]) if "periods" in facts
+                      else format_date(facts["month"], "MMMM y"))
+            if due.kind is ReminderKind.SELF_EVALUATION:
+                return {"title": _("Time for your self-evaluation"),
+                        "body": _("%(month)s ends today: fill in your self-evaluation.",
+                                  month=period),
+                        "url": "/evaluasi"}
             return {"title": _("Your team's evaluations are due"),
-                    "body": _("%(month)s ends today: evaluate your team.",
-                              month=format_date(facts["month"], "MMMM y")),
-                    "url": "/tim"}
+                    "body": _("%(month)s ends today: evaluate your team.", month=period),
+                    "url": "/evaluasi/tim"}
         names = ", ".join(p["name"] for p in facts["people"])
         return {"title": ngettext("%(num)d person has not logged today",
                                   "%(num)d people have not logged today", len(facts["people"])),

@@ -192,6 +192,38 @@ def test_period_end_self_evaluation_and_supervisors_evaluations(world):
     assert {key for _p, _k, key in result} >= {"2026-11"}
 
 
+def test_period_end_follows_the_organisations_evaluation_periods(world, db):
+    from app.evaluations.models import EvaluationPeriod, PeriodKind
+
+    def period(name, kind, start, end, final=False):
+        db.session.add(EvaluationPeriod(
+            org_id=world.one.org.id, name=name, kind=kind, year=2026, starts_on=date(*start),
+            ends_on=date(*end), deadline=date(*end), is_final=final))
+
+    # Quarterly: Triwulan IV and the annual period end on Thursday 31 December 2026.
+    period("Triwulan III 2026", PeriodKind.QUARTERLY, (2026, 7, 1), (2026, 9, 30))
+    period("Triwulan IV 2026", PeriodKind.QUARTERLY, (2026, 10, 1), (2026, 12, 31))
+    period("Tahunan 2026", PeriodKind.ANNUAL, (2026, 1, 1), (2026, 12, 31), final=True)
+    db.session.commit()
+    ends = {ReminderKind.SELF_EVALUATION, ReminderKind.EVALUATIONS_DUE}
+    one, two = ids(*people_of(world.one)), ids(*people_of(world.two))
+
+    # The end of November is no period end in the first organisation, still one in the
+    # second, which has defined no periods.
+    november = {p for p, k, _key in tick("2026-11-30T03:00:00+00:00") if k in ends}
+    assert november & one == set() and november >= two
+
+    result = [row for row in tick("2026-12-31T03:00:00+00:00") if row[1] in ends]
+    own = {p for p, k, _key in result if k is ReminderKind.SELF_EVALUATION}
+    assert own >= one
+    keys = {key for p, _k, key in result if p in one}
+    assert len(keys) == 1 and keys.pop().startswith("period:")
+    notes = [n for n in notifications_of(world.one.staff_a1)
+             if n.kind.value == "reminder" and n.url == "/evaluasi"]
+    assert len(notes) == 1
+    assert "Triwulan IV 2026" in notes[0].body and "Tahunan 2026" in notes[0].body
+
+
 def test_dry_run_lists_without_sending(world, db):
     with clock(f"{DAY}T08:30:00+00:00") as now:
         due = due_reminders(now)
