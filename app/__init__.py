@@ -58,8 +58,8 @@ def register_extensions(app: Flask) -> None:
     from app.audit import models as _audit_models  # noqa: F401
     from app.auth import models as _auth_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
-    from app.evaluations import models as _evaluations_models  # noqa: F401
     from app.documents import models as _documents_models  # noqa: F401
+    from app.evaluations import models as _evaluations_models  # noqa: F401
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from app.feedback import models as _feedback_models  # noqa: F401
     from app.notifications import models as _notifications_models  # noqa: F401
@@ -104,8 +104,8 @@ def register_blueprints(app: Flask) -> None:
     from app.activities.views import bp as activities_bp
     from app.api import register_api
     from app.auth.views import bp as auth_bp
-    from app.evaluations.views import bp as evaluations_bp
     from app.documents.views import bp as documents_bp
+    from app.evaluations.views import bp as evaluations_bp
     from app.feedback.views import bp as feedback_bp
     from app.home.views import bp as home_bp
     from app.notifications.views import bp as notifications_bp

@@ -41,8 +41,8 @@ def docs_asset(filename):
 def register_api(app):
     from app.activities.api import blp as activities_blp
     from app.auth.api import blp as auth_blp
-    from app.evaluations.api import blp as evaluations_blp
     from app.documents.api import blp as documents_blp
+    from app.evaluations.api import blp as evaluations_blp
     from app.feedback.api import blp as feedback_blp
     from app.notifications.api import blp as notifications_blp
     from app.org.api import blp as org_blp
