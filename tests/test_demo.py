@@ -73,3 +73,20 @@ def test_demo_account_signs_in_and_sees_its_unit_and_supervisor(app, db, client)
     assert me["unit"]["name"] == staff["unit"]
     assert me["supervisor"]["name"]
     assert me["timezone"] == "Asia/Makassar"
+
+
+def test_seed_defines_quarterly_periods_and_the_final_one(db):
+    from app.evaluations.models import EvaluationPeriod
+
+    seed_demo()
+    seed_demo()
+    for org in db.session.scalars(sa.select(Organisation)):
+        periods = db.session.scalars(sa.select(EvaluationPeriod).where(
+            EvaluationPeriod.org_id == org.id).order_by(EvaluationPeriod.starts_on)).all()
+        years = sorted({p.year for p in periods})
+        assert len(years) == 2 and years[1] == years[0] + 1
+        for year in years:
+            of_year = [p for p in periods if p.year == year]
+            assert sorted(p.kind.value for p in of_year) == ["annual"] + ["quarterly"] * 4
+            assert [p.is_final for p in of_year if p.kind.value == "annual"] == [True]
+            assert all(p.starts_on <= p.ends_on < p.deadline for p in of_year)

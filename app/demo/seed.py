@@ -45,5 +45,18 @@ def seed_demo() -> list[dict]:
                              "name": person.name, "password": DEMO_PASSWORD,
                              "unit": person.unit.name,
                              "roles": sorted(role.value for role in person.roles)})
+        _seed_periods(org, people)
     db.session.commit()
     return accounts
+
+
+def _seed_periods(org: Organisation, people: dict[str, Person]) -> None:
+    """Quarterly evaluation periods and the annual final one, this year and next."""
+    from app.evaluations.models import PeriodKind
+    from app.evaluations.services import generate_periods
+    from app.reports.services import local_today
+
+    admin = next(person for person in people.values() if Role.ADMIN in person.roles)
+    year = local_today(admin).year
+    for each in (year, year + 1):
+        generate_periods(admin, each, PeriodKind.QUARTERLY)
