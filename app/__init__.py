@@ -57,6 +57,8 @@ def register_extensions(app: Flask) -> None:
     from app.activities import models as _activities_models  # noqa: F401
     from app.audit import models as _audit_models  # noqa: F401
     from app.auth import models as _auth_models  # noqa: F401
+    from app.citizen import models as _citizen_models  # noqa: F401
+    from app.dashboards import models as _dashboards_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from app.feedback import models as _feedback_models  # noqa: F401
@@ -102,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     from app.activities.views import bp as activities_bp
     from app.api import register_api
     from app.auth.views import bp as auth_bp
+    from app.citizen.views import bp as citizen_bp
+    from app.dashboards.views import bp as dashboards_bp
     from app.feedback.views import bp as feedback_bp
     from app.home.views import bp as home_bp
     from app.notifications.views import bp as notifications_bp
@@ -112,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp, feedback_bp,
                       notifications_bp, reminders_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(citizen_bp)
+    app.register_blueprint(dashboards_bp)
     register_api(app)
 
 

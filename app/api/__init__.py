@@ -41,6 +41,7 @@ def docs_asset(filename):
 def register_api(app):
     from app.activities.api import blp as activities_blp
     from app.auth.api import blp as auth_blp
+    from app.dashboards.api import blp as dashboards_blp
     from app.feedback.api import blp as feedback_blp
     from app.notifications.api import blp as notifications_blp
     from app.org.api import blp as org_blp
@@ -59,4 +60,5 @@ def register_api(app):
     for blp in (auth_blp, org_blp, targets_blp, activities_blp, reports_blp, feedback_blp,
                 notifications_blp, reminders_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
+    api.register_blueprint(dashboards_blp, url_prefix="/api/v1" + dashboards_blp.url_prefix)
     app.register_blueprint(docs_bp)

@@ -1,0 +1,106 @@
+"""Small server-side SVG charts: no script, no library.
+
+Each chart is ``<svg role="img">`` named by its ``<title>`` (and described by ``<desc>``);
+every bar carries its number as text, so nothing is told by colour alone. Pages also show the
+same numbers in a table next to the chart.
+"""
+
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+ROW = 30  # px per bar
+LABEL = 190  # px for the label column
+BAR = 300  # px for the bar at 100 %
+VALUE = 90  # px for the value text
+
+#: Segment fills of the stacked bars (predikat), best first; the legend and the table name
+#: them, and each segment wide enough carries its count.
+SEGMENT_FILLS = ("#1e6b30", "#4f9a5e", "#c98a00", "#c4461b", "#7a1116")
+
+
+def _text(value) -> str:
+    return str(escape(value))
+
+
+def _trim(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[:limit - 1] + "…"
+
+
+def bar_chart(chart_id: str, title: str, rows: list[tuple], *, maximum=100,
+              description: str = "") -> Markup:
+    """Horizontal bars: ``rows`` are ``(label, value or None, text)``; ``value`` against
+    ``maximum`` (values above it are drawn full, the text tells the real figure)."""
+    height = max(1, len(rows)) * ROW + 8
+    width = LABEL + BAR + VALUE
+    parts = [
+        f'<svg class="chart" id="{_text(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="{_text(chart_id)}-title {_text(chart_id)}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{_text(chart_id)}-title">{_text(title)}</title>',
+        f'<desc id="{_text(chart_id)}-desc">{_text(description or title)}</desc>',
+    ]
+    for n, (label, value, text) in enumerate(rows):
+        y = 4 + n * ROW
+        share = 0 if value is None or not maximum else max(
+            0, min(1, float(Decimal(str(value)) / Decimal(str(maximum)))))
+        parts.append(
+            f'<g class="chart-row"><text x="0" y="{y + 19}" class="chart-label">'
+            f'{_text(_trim(str(label)))}</text>'
+            f'<rect x="{LABEL}" y="{y + 5}" width="{BAR}" height="18" class="chart-track" '
+            f'fill="#e6ebf0"/>'
+            f'<rect x="{LABEL}" y="{y + 5}" width="{round(BAR * share, 1)}" height="18" '
+            f'class="chart-bar" fill="#0b5394"/>'
+            f'<text x="{LABEL + BAR + 8}" y="{y + 19}" class="chart-value">{_text(text)}</text>'
+            f'</g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def stacked_bar_chart(chart_id: str, title: str, rows: list[tuple], keys: list[tuple], *,
+                      description: str = "", total_label: str = "n =") -> Markup:
+    """One bar per row, split by ``keys`` (``(key, label)``): ``rows`` are ``(label,
+    {key: count})``. Each bar is 100 % of its row; counts are written in the segments wide
+    enough (in ``keys`` order, as the legend numbers them), the row's total after the bar."""
+    legend_height = 24
+    height = max(1, len(rows)) * ROW + 8 + legend_height
+    width = LABEL + BAR + VALUE
+    parts = [
+        f'<svg class="chart" id="{_text(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="{_text(chart_id)}-title {_text(chart_id)}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{_text(chart_id)}-title">{_text(title)}</title>',
+        f'<desc id="{_text(chart_id)}-desc">{_text(description or title)}</desc>',
+    ]
+    x = 0
+    for n, (_key, label) in enumerate(keys):
+        fill = SEGMENT_FILLS[n % len(SEGMENT_FILLS)]
+        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{fill}"/>'
+                     f'<text x="{x + 16}" y="15" class="chart-legend">'
+                     f'{n + 1} = {_text(label)}</text>')
+        x += 16 + 7 * len(f"{n + 1} = {label}") + 12
+    for n, (label, counts) in enumerate(rows):
+        y = legend_height + 4 + n * ROW
+        total = sum(counts.get(key, 0) for key, _label in keys)
+        parts.append(f'<g class="chart-row"><text x="0" y="{y + 19}" class="chart-label">'
+                     f'{_text(_trim(str(label)))}</text>')
+        offset = 0.0
+        for index, (key, _label) in enumerate(keys):
+            count = counts.get(key, 0)
+            if not total or not count:
+                continue
+            width_of = BAR * count / total
+            parts.append(f'<rect x="{round(LABEL + offset, 1)}" y="{y + 5}" '
+                         f'width="{round(width_of, 1)}" height="18" '
+                         f'fill="{SEGMENT_FILLS[index % len(SEGMENT_FILLS)]}"/>')
+            if width_of >= 22:
+                parts.append(f'<text x="{round(LABEL + offset + 4, 1)}" y="{y + 19}" '
+                             f'class="chart-segment" fill="#ffffff">{count}</text>')
+            offset += width_of
+        summary = f"{total_label} {total}"
+        parts.append(f'<text x="{LABEL + BAR + 8}" y="{y + 19}" class="chart-value">'
+                     f'{_text(summary)}</text></g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
