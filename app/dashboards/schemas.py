@@ -32,6 +32,11 @@ class DashboardPersonRef(Schema):
     jabatan = ma.fields.String()
 
 
+class DashboardPersonName(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
 class DashboardIndicatorOut(Schema):
     indicator_id = ma.fields.Integer()
     description = ma.fields.String()
@@ -62,7 +67,7 @@ class DashboardOldestOut(Schema):
     date = ma.fields.Date()
     submitted_at = ma.fields.DateTime(allow_none=True)
     description = ma.fields.String()
-    person = ma.fields.Nested(DashboardPersonRef(only=("id", "name")))
+    person = ma.fields.Nested(DashboardPersonName)
 
 
 class DashboardReviewsOut(Schema):
