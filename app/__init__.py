@@ -58,8 +58,8 @@ def register_extensions(app: Flask) -> None:
     from app.audit import models as _audit_models  # noqa: F401
     from app.auth import models as _auth_models  # noqa: F401
     from app.citizen import models as _citizen_models  # noqa: F401
-    from app.dashboards import models as _dashboards_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
+    from app.dashboards import models as _dashboards_models  # noqa: F401
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from app.feedback import models as _feedback_models  # noqa: F401
     from app.notifications import models as _notifications_models  # noqa: F401

@@ -5,7 +5,12 @@ from flask_smorest import Blueprint
 
 from app.core.schemas import ErrorEnvelope
 from app.dashboards import services
-from app.dashboards.schemas import DashboardOrganisationArgs, DashboardOrganisationOut, DashboardTeamArgs, DashboardTeamOut
+from app.dashboards.schemas import (
+    DashboardOrganisationArgs,
+    DashboardOrganisationOut,
+    DashboardTeamArgs,
+    DashboardTeamOut,
+)
 
 blp = Blueprint("dashboards_api", __name__, url_prefix="/dashboards",
                 description="Dashboards")

@@ -37,7 +37,7 @@ def test_the_ends_of_the_scale():
         Decimal("1.0000"), Decimal("25.00"), "D", "Not good")
 
 
-@pytest.mark.parametrize("value, grade", [
+@pytest.mark.parametrize(("value", "grade"), [
     ("100.00", "A"), ("88.31", "A"), ("88.30", "B"), ("76.61", "B"), ("76.60", "C"),
     ("65.00", "C"), ("64.99", "D"), ("25.00", "D"),
 ])
@@ -51,7 +51,7 @@ def _hundred(total: int) -> list[int]:
     return [base] * 8 + [total - 8 * base]
 
 
-@pytest.mark.parametrize("total, value, grade", [
+@pytest.mark.parametrize(("total", "value", "grade"), [
     # 100 questionnaires: value = 25 × total / 900 = total / 36.
     (3179, "88.31", "A"),  # 88.3055... -> 88.31
     (3178, "88.28", "B"),  # 88.2777...
