@@ -26,5 +26,5 @@ QUESTIONS = (
      (_l("There is no way to complain"), _l("There is one but it does not work"),
       _l("It works but not fully"), _l("They are handled well"))),
     ("u9", _l("How good are the facilities and infrastructure?"),
-     (_l("Poor"), _l("Fair"), _l("Good"), _l("Very good"))),
+     (_l("Bad"), _l("Fair"), _l("Good"), _l("Very good"))),
 )

@@ -22,7 +22,7 @@ bp = Blueprint("dashboards", __name__)
 PREDIKAT_LABELS = {
     Predikat.SANGAT_BAIK.value: _l("Very good"), Predikat.BAIK.value: _l("Good"),
     Predikat.BUTUH_PERBAIKAN.value: _l("Needs improvement"),
-    Predikat.KURANG_MISCONDUCT.value: _l("Poor/misconduct"),
+    Predikat.KURANG_MISCONDUCT.value: _l("Poor/Misconduct"),
     Predikat.SANGAT_KURANG.value: _l("Very poor"),
 }
 

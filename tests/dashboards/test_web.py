@@ -178,3 +178,13 @@ def test_dashboard_api_scales_with_grouped_queries(api, world, db):
             sa.event.remove(database.engine, "before_cursor_execute", counter)
     assert counts[0] == counts[1]
     assert counts[0] < 40
+
+
+def test_navigation_offers_the_dashboard_only_to_who_may_see_one(client, world):
+    sign_in(client, world.one.staff_a1)
+    assert 'href="/dasbor"' not in client.get("/").get_data(as_text=True)
+    client.post("/keluar", data={"csrf_token": re.search(
+        r'name="csrf-token" content="([^"]+)"', client.get("/").get_data(as_text=True))
+        .group(1)})
+    sign_in(client, world.one.sup_a)
+    assert 'href="/dasbor"' in client.get("/").get_data(as_text=True)
