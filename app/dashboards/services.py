@@ -104,17 +104,25 @@ def _waiting(org_id: int, ids: list[int]) -> tuple[dict[int, int], dict | None]:
     """Submitted activities waiting for review: the count per person, and the oldest."""
     if not ids:
         return {}, None
-    submitted = sa.and_(Activity.org_id == org_id, Activity.person_id.in_(ids),
+    # ``ids`` are people of ``org_id`` already: no org condition, so that the partial index
+    # ix_activities_waiting answers alone (an index-only scan).
+    submitted = sa.and_(Activity.person_id.in_(ids),
                         Activity.status == ActivityStatus.SUBMITTED)
-    counts = dict(db.session.execute(
-        sa.select(Activity.person_id, sa.func.count()).where(submitted)
-        .group_by(Activity.person_id)).all())
-    oldest = db.session.execute(
-        sa.select(Activity.id, Activity.date, Activity.submitted_at, Activity.description,
-                  Person.id.label("person_id"), Person.name)
-        .join(Person, Activity.person_id == Person.id).where(submitted)
-        .order_by(Activity.submitted_at.asc().nulls_last(), Activity.date, Activity.id)
-        .limit(1)).first()
+    rows = db.session.execute(
+        sa.select(Activity.person_id, sa.func.count(), sa.func.min(Activity.submitted_at))
+        .where(submitted).group_by(Activity.person_id)).all()
+    counts = {row[0]: row[1] for row in rows}
+    # The oldest in two steps, both on the index: whose is it, then that one row.
+    dated = [row for row in rows if row[2] is not None]
+    query = (sa.select(Activity.id, Activity.date, Activity.submitted_at, Activity.description,
+                       Person.id.label("person_id"), Person.name)
+             .join(Person, Activity.person_id == Person.id).where(submitted)
+             .order_by(Activity.submitted_at.asc().nulls_last(), Activity.date, Activity.id)
+             .limit(1))
+    if dated:
+        person_id, _count, first = min(dated, key=lambda row: (row[2], row[0]))
+        query = query.where(Activity.person_id == person_id, Activity.submitted_at == first)
+    oldest = db.session.execute(query).first() if rows else None
     return counts, None if oldest is None else {
         "activity_id": oldest.id, "date": oldest.date, "submitted_at": oldest.submitted_at,
         "description": oldest.description,
@@ -131,7 +139,9 @@ def _realisation(org_id: int, ids: list[int], start: date, end: date) -> dict[in
                   sa.type_coerce(sa.func.sum(sa.func.coalesce(Activity.quantity, 0)),
                                  QUANTITY).label("quantity"),
                   sa.func.count().label("count"))
-        .where(Activity.org_id == org_id, Activity.person_id.in_(ids),
+        # ``ids`` are people of ``org_id``: the partial index ix_activities_approved_output
+        # (person, date, target, quantity) answers this alone.
+        .where(Activity.person_id.in_(ids),
                Activity.date >= start, Activity.date <= end,
                Activity.target_id.is_not(None), Activity.status == ActivityStatus.APPROVED)
         .group_by(Activity.target_id).subquery("approved"))

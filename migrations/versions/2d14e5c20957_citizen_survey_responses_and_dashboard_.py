@@ -1,8 +1,8 @@
-"""citizen survey responses and dashboard index
+"""citizen survey responses and dashboard indexes
 
-Revision ID: 7710e749bfea
+Revision ID: 2d14e5c20957
 Revises: 8087579e6433
-Create Date: 2026-11-23 21:06:05.417328
+Create Date: 2026-11-23 21:22:12.215772
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7710e749bfea'
+revision = '2d14e5c20957'
 down_revision = '8087579e6433'
 branch_labels = None
 depends_on = None
@@ -51,13 +51,17 @@ def upgrade():
         batch_op.create_index('ix_survey_responses_unit_submitted', ['unit_id', 'submitted_at'], unique=False)
 
     with op.batch_alter_table('activities', schema=None) as batch_op:
+        batch_op.create_index('ix_activities_approved_output', ['person_id', 'date', 'target_id', 'quantity'], unique=False, postgresql_where=sa.text("status = 'approved' AND target_id IS NOT NULL"), sqlite_where=sa.text("status = 'approved' AND target_id IS NOT NULL"))
         batch_op.create_index('ix_activities_org_date_person', ['org_id', 'date', 'person_id', 'is_late'], unique=False)
+        batch_op.create_index('ix_activities_waiting', ['person_id', 'submitted_at'], unique=False, postgresql_where=sa.text("status = 'submitted'"), sqlite_where=sa.text("status = 'submitted'"))
 
 
 
 def downgrade():
     with op.batch_alter_table('activities', schema=None) as batch_op:
+        batch_op.drop_index('ix_activities_waiting', postgresql_where=sa.text("status = 'submitted'"), sqlite_where=sa.text("status = 'submitted'"))
         batch_op.drop_index('ix_activities_org_date_person')
+        batch_op.drop_index('ix_activities_approved_output', postgresql_where=sa.text("status = 'approved' AND target_id IS NOT NULL"), sqlite_where=sa.text("status = 'approved' AND target_id IS NOT NULL"))
 
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
         batch_op.drop_index('ix_survey_responses_unit_submitted')
