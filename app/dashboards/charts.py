@@ -1,8 +1,8 @@
 """Small server-side SVG charts: no script, no library.
 
-Each chart is ``<svg role="img">`` named by its ``<title>`` (and described by ``<desc>``);
-every bar carries its number as text, so nothing is told by colour alone. Pages also show the
-same numbers in a table next to the chart.
+Each chart is a ``<figure>``: a visible caption, then ``<svg role="img">`` named by its
+``<title>`` (and described by ``<desc>``); every bar carries its number as text, so nothing is
+told by colour alone. Pages also show the same numbers in a table next to the chart.
 """
 
 from decimal import Decimal
@@ -21,6 +21,12 @@ SEGMENT_FILLS = ("#1e6b30", "#4f9a5e", "#c98a00", "#c4461b", "#7a1116")
 
 def _text(value) -> str:
     return str(escape(value))
+
+
+def _figure(chart_id: str, title: str, svg: list[str]) -> Markup:
+    """The chart in a figure with its title as the visible caption."""
+    return Markup(f'<figure class="chart-figure"><figcaption class="chart-caption">'
+                  f'{_text(title)}</figcaption>{"".join(svg)}</figure>')
 
 
 def _trim(label: str, limit: int = 28) -> str:
@@ -55,7 +61,7 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple], *, maximum=100,
             f'<text x="{LABEL + BAR + 8}" y="{y + 19}" class="chart-value">{_text(text)}</text>'
             f'</g>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return _figure(chart_id, title, parts)
 
 
 def stacked_bar_chart(chart_id: str, title: str, rows: list[tuple], keys: list[tuple], *,
@@ -103,4 +109,4 @@ def stacked_bar_chart(chart_id: str, title: str, rows: list[tuple], keys: list[t
         parts.append(f'<text x="{LABEL + BAR + 8}" y="{y + 19}" class="chart-value">'
                      f'{_text(summary)}</text></g>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return _figure(chart_id, title, parts)

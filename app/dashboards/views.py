@@ -112,4 +112,5 @@ def organisation_page():
         "dashboards/organisation.html", view=view, pct=_pct, dec=_dec,
         month_label=format_date(view["month"], "MMMM y"), compliance=compliance,
         late=late, survey=survey, predikat=predikat, predikat_labels=PREDIKAT_LABELS,
-        performance=PERFORMANCE, all_units=units_of(current_user.org_id))
+        performance=PERFORMANCE, all_units=units_of(current_user.org_id),
+        org_slug=current_user.organisation.slug)

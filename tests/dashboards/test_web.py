@@ -114,6 +114,8 @@ def test_admin_without_a_team_goes_to_the_organisation_dashboard(client, world):
     assert 'id="chart-unit-compliance"' in html and "Seksi A1" in html
     assert "Kota-Dua" not in html and "kota-dua" not in html
     assert 'id="chart-unit-predikat"' not in html
+    # Each unit's public survey address, for the QR code at the counter.
+    assert f'/survei/{world.one.org.slug}/A1"' in html
 
 
 def test_organisation_page_survey_and_predikat_when_available(client, world, db, monkeypatch):
