@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-ROW = 30  # px per bar
-LABEL = 190  # px for the label column
-BAR = 300  # px for the bar at 100 %
-VALUE = 90  # px for the value text
+#: Phone first: 360 units wide, each row a label line over its bar, the figure after the bar.
+WIDTH = 360
+ROW = 40  # per row: label, then the bar
+BAR = 270  # the bar at 100 %
+LEGEND_ROW = 18
 
 #: Segment fills of the stacked bars (predikat), best first; the legend and the table name
 #: them, and each segment wide enough carries its count.
@@ -29,7 +30,18 @@ def _figure(chart_id: str, title: str, svg: list[str]) -> Markup:
                   f'{_text(title)}</figcaption>{"".join(svg)}</figure>')
 
 
-def _trim(label: str, limit: int = 28) -> str:
+def _open(chart_id: str, title: str, description: str, height: int) -> list[str]:
+    return [
+        f'<svg class="chart" id="{_text(chart_id)}" role="img" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="{_text(chart_id)}-title {_text(chart_id)}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{_text(chart_id)}-title">{_text(title)}</title>',
+        f'<desc id="{_text(chart_id)}-desc">{_text(description or title)}</desc>',
+    ]
+
+
+def _trim(label: str, limit: int = 48) -> str:
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
 
@@ -37,29 +49,20 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple], *, maximum=100,
               description: str = "") -> Markup:
     """Horizontal bars: ``rows`` are ``(label, value or None, text)``; ``value`` against
     ``maximum`` (values above it are drawn full, the text tells the real figure)."""
-    height = max(1, len(rows)) * ROW + 8
-    width = LABEL + BAR + VALUE
-    parts = [
-        f'<svg class="chart" id="{_text(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'aria-labelledby="{_text(chart_id)}-title {_text(chart_id)}-desc" '
-        f'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{_text(chart_id)}-title">{_text(title)}</title>',
-        f'<desc id="{_text(chart_id)}-desc">{_text(description or title)}</desc>',
-    ]
+    height = max(1, len(rows)) * ROW + 4
+    parts = _open(chart_id, title, description, height)
     for n, (label, value, text) in enumerate(rows):
-        y = 4 + n * ROW
+        y = n * ROW
         share = 0 if value is None or not maximum else max(
             0, min(1, float(Decimal(str(value)) / Decimal(str(maximum)))))
         parts.append(
-            f'<g class="chart-row"><text x="0" y="{y + 19}" class="chart-label">'
+            f'<g class="chart-row"><text x="0" y="{y + 14}" class="chart-label">'
             f'{_text(_trim(str(label)))}</text>'
-            f'<rect x="{LABEL}" y="{y + 5}" width="{BAR}" height="18" class="chart-track" '
+            f'<rect x="0" y="{y + 20}" width="{BAR}" height="14" class="chart-track" '
             f'fill="#e6ebf0"/>'
-            f'<rect x="{LABEL}" y="{y + 5}" width="{round(BAR * share, 1)}" height="18" '
+            f'<rect x="0" y="{y + 20}" width="{round(BAR * share, 1)}" height="14" '
             f'class="chart-bar" fill="#0b5394"/>'
-            f'<text x="{LABEL + BAR + 8}" y="{y + 19}" class="chart-value">{_text(text)}</text>'
-            f'</g>')
+            f'<text x="{BAR + 6}" y="{y + 32}" class="chart-value">{_text(text)}</text></g>')
     parts.append("</svg>")
     return _figure(chart_id, title, parts)
 
@@ -69,28 +72,19 @@ def stacked_bar_chart(chart_id: str, title: str, rows: list[tuple], keys: list[t
     """One bar per row, split by ``keys`` (``(key, label)``): ``rows`` are ``(label,
     {key: count})``. Each bar is 100 % of its row; counts are written in the segments wide
     enough (in ``keys`` order, as the legend numbers them), the row's total after the bar."""
-    legend_height = 24
-    height = max(1, len(rows)) * ROW + 8 + legend_height
-    width = LABEL + BAR + VALUE
-    parts = [
-        f'<svg class="chart" id="{_text(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'aria-labelledby="{_text(chart_id)}-title {_text(chart_id)}-desc" '
-        f'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{_text(chart_id)}-title">{_text(title)}</title>',
-        f'<desc id="{_text(chart_id)}-desc">{_text(description or title)}</desc>',
-    ]
-    x = 0
+    legend_height = len(keys) * LEGEND_ROW + 6
+    height = legend_height + max(1, len(rows)) * ROW + 4
+    parts = _open(chart_id, title, description, height)
     for n, (_key, label) in enumerate(keys):
         fill = SEGMENT_FILLS[n % len(SEGMENT_FILLS)]
-        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{fill}"/>'
-                     f'<text x="{x + 16}" y="15" class="chart-legend">'
+        y = n * LEGEND_ROW
+        parts.append(f'<rect x="0" y="{y + 3}" width="12" height="12" fill="{fill}"/>'
+                     f'<text x="18" y="{y + 14}" class="chart-legend">'
                      f'{n + 1} = {_text(label)}</text>')
-        x += 16 + 7 * len(f"{n + 1} = {label}") + 12
     for n, (label, counts) in enumerate(rows):
-        y = legend_height + 4 + n * ROW
+        y = legend_height + n * ROW
         total = sum(counts.get(key, 0) for key, _label in keys)
-        parts.append(f'<g class="chart-row"><text x="0" y="{y + 19}" class="chart-label">'
+        parts.append(f'<g class="chart-row"><text x="0" y="{y + 14}" class="chart-label">'
                      f'{_text(_trim(str(label)))}</text>')
         offset = 0.0
         for index, (key, _label) in enumerate(keys):
@@ -98,15 +92,14 @@ def stacked_bar_chart(chart_id: str, title: str, rows: list[tuple], keys: list[t
             if not total or not count:
                 continue
             width_of = BAR * count / total
-            parts.append(f'<rect x="{round(LABEL + offset, 1)}" y="{y + 5}" '
-                         f'width="{round(width_of, 1)}" height="18" '
+            parts.append(f'<rect x="{round(offset, 1)}" y="{y + 20}" '
+                         f'width="{round(width_of, 1)}" height="14" '
                          f'fill="{SEGMENT_FILLS[index % len(SEGMENT_FILLS)]}"/>')
             if width_of >= 22:
-                parts.append(f'<text x="{round(LABEL + offset + 4, 1)}" y="{y + 19}" '
+                parts.append(f'<text x="{round(offset + 4, 1)}" y="{y + 31}" '
                              f'class="chart-segment" fill="#ffffff">{count}</text>')
             offset += width_of
-        summary = f"{total_label} {total}"
-        parts.append(f'<text x="{LABEL + BAR + 8}" y="{y + 19}" class="chart-value">'
-                     f'{_text(summary)}</text></g>')
+        parts.append(f'<text x="{BAR + 6}" y="{y + 32}" class="chart-value">'
+                     f'{_text(total_label)} {total}</text></g>')
     parts.append("</svg>")
     return _figure(chart_id, title, parts)
