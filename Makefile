@@ -45,6 +45,7 @@ test: install-test translations
 # then issue 5's live-event latency with 1,000 open streams (gevent + Redis, ~20 s).
 bench: install translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/dashboards.py
 	$(BIN)/python bench/stream.py
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/lighthouse.py

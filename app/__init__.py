@@ -57,7 +57,9 @@ def register_extensions(app: Flask) -> None:
     from app.activities import models as _activities_models  # noqa: F401
     from app.audit import models as _audit_models  # noqa: F401
     from app.auth import models as _auth_models  # noqa: F401
+    from app.citizen import models as _citizen_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
+    from app.dashboards import models as _dashboards_models  # noqa: F401
     from app.documents import models as _documents_models  # noqa: F401
     from app.evaluations import models as _evaluations_models  # noqa: F401
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -104,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
     from app.activities.views import bp as activities_bp
     from app.api import register_api
     from app.auth.views import bp as auth_bp
+    from app.citizen.views import bp as citizen_bp
+    from app.dashboards.views import bp as dashboards_bp
     from app.documents.views import bp as documents_bp
     from app.evaluations.views import bp as evaluations_bp
     from app.feedback.views import bp as feedback_bp
@@ -117,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
                       notifications_bp, reminders_bp, evaluations_bp,
                       documents_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(citizen_bp)
+    app.register_blueprint(dashboards_bp)
     register_api(app)
 
 

@@ -14,6 +14,8 @@ PUBLIC_ENDPOINTS = {
     "pwa.service_worker": "the service worker must install before signing in",
     "pwa.manifest": "the web app manifest",
     "pwa.shell": "the offline shell; it holds no personal data",
+    "citizen.survey": "citizens rate a service unit without an account (SKM survey)",
+    "citizen.thanks": "the survey's thank-you page",
 }
 
 #: For every API URL with an id: how to find an id that belongs to the *other* organisation.

@@ -41,6 +41,7 @@ def docs_asset(filename):
 def register_api(app):
     from app.activities.api import blp as activities_blp
     from app.auth.api import blp as auth_blp
+    from app.dashboards.api import blp as dashboards_blp
     from app.documents.api import blp as documents_blp
     from app.evaluations.api import blp as evaluations_blp
     from app.feedback.api import blp as feedback_blp
@@ -62,4 +63,5 @@ def register_api(app):
                 notifications_blp, reminders_blp, evaluations_blp,
                 documents_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
+    api.register_blueprint(dashboards_blp, url_prefix="/api/v1" + dashboards_blp.url_prefix)
     app.register_blueprint(docs_bp)

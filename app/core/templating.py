@@ -21,6 +21,7 @@ NAVIGATION = (
     ("home.index", _l("Home"), "home"),
     ("targets.index", _l("Targets"), "target"),
     ("feedback.team_page", _l("Team"), "team"),
+    ("dashboards.team_page", _l("Dashboard"), "chart"),
     ("notifications.index", _l("Notifications"), "bell"),
     ("home.profile", _l("Profile"), "person"),
 )
@@ -32,9 +33,15 @@ def _supervises_anyone(person) -> bool:
     return supervises_anyone(person)
 
 
+def _sees_a_dashboard(person) -> bool:
+    return bool(person.roles & {Role.ADMIN, Role.PIMPINAN, Role.ATASAN}) \
+        or _supervises_anyone(person)
+
+
 #: Entries shown only to some people: endpoint -> who (a test on the signed-in person).
 NAVIGATION_FOR = {
     "feedback.team_page": _supervises_anyone,
+    "dashboards.team_page": _sees_a_dashboard,
 }
 
 

@@ -1,0 +1,66 @@
+"""The public survey page of a service unit: no sign-in, CSRF-protected, rate-limited.
+
+A citizen reaches it from the QR code at the counter: ``/survei/<org slug>/<unit code>``.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from app.citizen import services
+from app.citizen.questions import QUESTIONS
+from app.citizen.schemas import SurveyIn
+from app.core.security import public
+from app.errors import NotFound, flatten_messages
+from app.extensions import db, limiter
+from app.org.models import Organisation, Unit
+
+bp = Blueprint("citizen", __name__)
+
+
+def _unit(org_slug: str, unit_code: str) -> Unit:
+    unit = db.session.scalar(
+        sa.select(Unit).join(Organisation, Unit.org_id == Organisation.id)
+        .where(Organisation.slug == org_slug, Unit.code == unit_code))
+    if unit is None:
+        raise NotFound(_("Service unit not found."))
+    return unit
+
+
+def _page(unit: Unit, form: dict, errors: dict, status: int = 200):
+    response = current_app.make_response((render_template(
+        "citizen/survey.html", unit=unit, questions=QUESTIONS, form=form, errors=errors),
+        status))
+    # The page carries a CSRF token bound to this browser's session.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _survey_limit() -> str:
+    return current_app.config.get("SURVEY_LIMIT_PER_IP", "20 per hour")
+
+
+@bp.route("/survei/<org_slug>/<unit_code>", methods=["GET", "POST"])
+@limiter.limit(_survey_limit, methods=["POST"])
+@public
+def survey(org_slug, unit_code):
+    """The nine questions; a bad answer re-shows the form with every choice kept."""
+    unit = _unit(org_slug, unit_code)
+    if request.method == "GET":
+        return _page(unit, {}, {})
+    form = request.form.to_dict()
+    form.pop("csrf_token", None)
+    try:
+        answers = SurveyIn().load(form)
+    except ValidationError as error:
+        return _page(unit, form, flatten_messages(error.messages), 422)
+    services.record(unit, answers)
+    db.session.commit()
+    return redirect(url_for("citizen.thanks", org_slug=org_slug, unit_code=unit_code), 303)
+
+
+@bp.get("/survei/<org_slug>/<unit_code>/terima-kasih")
+@public
+def thanks(org_slug, unit_code):
+    return render_template("citizen/thanks.html", unit=_unit(org_slug, unit_code))

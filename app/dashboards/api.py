@@ -1,0 +1,40 @@
+"""/api/v1/dashboards: the supervisor's team and the organisation's units."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from app.core.schemas import ErrorEnvelope
+from app.dashboards import services
+from app.dashboards.schemas import (
+    DashboardOrganisationArgs,
+    DashboardOrganisationOut,
+    DashboardTeamArgs,
+    DashboardTeamOut,
+)
+
+blp = Blueprint("dashboards_api", __name__, url_prefix="/dashboards",
+                description="Dashboards")
+
+
+@blp.get("/team")
+@blp.arguments(DashboardTeamArgs, location="query")
+@blp.response(200, DashboardTeamOut)
+@blp.alt_response(403, schema=ErrorEnvelope, description="The caller supervises nobody")
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+def team(args):
+    """Today's logging, the month's compliance, realisation and reviews of the caller's team."""
+    return services.team_dashboard(current_user, args.get("month"))
+
+
+@blp.get("/organisation")
+@blp.arguments(DashboardOrganisationArgs, location="query")
+@blp.response(200, DashboardOrganisationOut)
+@blp.alt_response(403, schema=ErrorEnvelope,
+                  description="Only HR administrators and the head of agency")
+@blp.alt_response(404, schema=ErrorEnvelope, description="Unit not in the organisation")
+@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+def organisation(args):
+    """Per unit: the month's compliance and late submissions, the citizen survey index and,
+    when evaluations exist, the predikat distribution."""
+    return services.organisation_dashboard(current_user, args.get("month"),
+                                           args.get("unit_id"))

@@ -1,0 +1,128 @@
+"""Arguments and answers of the dashboard endpoints."""
+
+import marshmallow as ma
+
+from app.core.schemas import Schema
+from app.reports.schemas import Month, Number
+
+
+def _month():
+    return Month(metadata={"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03",
+                           "description": "Default: the current month (local time)."})
+
+
+def _number(description: str):
+    return Number(allow_none=True, metadata={"type": "number", "description": description})
+
+
+class DashboardTeamArgs(Schema):
+    month = _month()
+
+
+class DashboardOrganisationArgs(Schema):
+    month = _month()
+    unit_id = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "Only this unit and the units below it."})
+
+
+class DashboardPersonRef(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    jabatan = ma.fields.String()
+
+
+class DashboardPersonName(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class DashboardIndicatorOut(Schema):
+    indicator_id = ma.fields.Integer()
+    description = ma.fields.String()
+    rhk = ma.fields.String(metadata={"description": "The RHK the indicator belongs to"})
+    unit = ma.fields.String()
+    target_quantity = _number("Target (upper bound of a range); null for kualitatif")
+    approved_quantity = _number("Approved output from 1 January to the end of the month")
+    approved_count = ma.fields.Integer()
+    percent = _number("Approved output as a percentage of the target, not capped")
+
+
+class DashboardTeamPersonOut(Schema):
+    person = ma.fields.Nested(DashboardPersonRef)
+    today = ma.fields.Date(metadata={"description": "Today in the person's time zone"})
+    logged_today = ma.fields.Boolean()
+    days_logged = ma.fields.Integer(metadata={
+        "description": "Working days of the month so far with at least one activity"})
+    working_days = ma.fields.Integer(metadata={"description": "Working days so far"})
+    compliance_percent = _number("days_logged / working_days, one decimal")
+    activities = ma.fields.Integer(metadata={"description": "Activities of the month"})
+    late = ma.fields.Integer(metadata={"description": "Of which submitted late"})
+    waiting = ma.fields.Integer(metadata={"description": "Submitted, waiting for review"})
+    indicators = ma.fields.List(ma.fields.Nested(DashboardIndicatorOut))
+
+
+class DashboardOldestOut(Schema):
+    activity_id = ma.fields.String()
+    date = ma.fields.Date()
+    submitted_at = ma.fields.DateTime(allow_none=True)
+    description = ma.fields.String()
+    person = ma.fields.Nested(DashboardPersonName)
+
+
+class DashboardReviewsOut(Schema):
+    waiting = ma.fields.Integer()
+    oldest = ma.fields.Nested(DashboardOldestOut, allow_none=True)
+
+
+class DashboardTeamOut(Schema):
+    month = Month()
+    today = ma.fields.Date()
+    working_days = ma.fields.Integer()
+    people = ma.fields.List(ma.fields.Nested(DashboardTeamPersonOut))
+    logged_today = ma.fields.List(ma.fields.Nested(DashboardPersonRef))
+    not_logged_today = ma.fields.List(ma.fields.Nested(DashboardPersonRef))
+    reviews = ma.fields.Nested(DashboardReviewsOut)
+
+
+class DashboardFiguresOut(Schema):
+    people = ma.fields.Integer()
+    days_logged = ma.fields.Integer()
+    possible_days = ma.fields.Integer(metadata={"description": "people × working days"})
+    compliance_percent = _number("days_logged / possible_days")
+    activities = ma.fields.Integer()
+    late = ma.fields.Integer()
+    late_percent = _number("late / activities")
+
+
+class DashboardSurveyOut(Schema):
+    responses = ma.fields.Integer()
+    nrr = ma.fields.List(_number("NRR of an unsur"))
+    skm = _number("Σ NRR × 1/9, on the 1-4 scale")
+    value = _number("SKM × 25")
+    grade = ma.fields.String(metadata={"enum": ["A", "B", "C", "D"]})
+    performance = ma.fields.String()
+
+
+class DashboardUnitOut(DashboardFiguresOut):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)
+    depth = ma.fields.Integer()
+    with_subunits = ma.fields.Nested(DashboardFiguresOut)
+    survey = ma.fields.Nested(DashboardSurveyOut, allow_none=True)
+    predikat = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(),
+                              allow_none=True)
+
+
+class DashboardOrganisationOut(Schema):
+    month = Month()
+    today = ma.fields.Date()
+    working_days = ma.fields.Integer()
+    unit_id = ma.fields.Integer(allow_none=True)
+    survey_from = ma.fields.Date()
+    survey_to = ma.fields.Date()
+    units = ma.fields.List(ma.fields.Nested(DashboardUnitOut))
+    totals = ma.fields.Nested(DashboardFiguresOut)
+    predikat_available = ma.fields.Boolean()
