@@ -126,3 +126,5 @@ class DashboardOrganisationOut(Schema):
     units = ma.fields.List(ma.fields.Nested(DashboardUnitOut))
     totals = ma.fields.Nested(DashboardFiguresOut)
     predikat_available = ma.fields.Boolean()
+    #: The evaluation period the predikat distribution is of.
+    predikat_period = ma.fields.String(allow_none=True)

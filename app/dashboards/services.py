@@ -214,20 +214,49 @@ def team_dashboard(actor: Person, month: date | None = None,
 
 # --- the organisation ---------------------------------------------------------------------
 
+def predikat_period(org_id: int):
+    """The organisation's latest evaluation period (by end date) in which someone already
+    has a predikat kinerja, or None."""
+    from app.evaluations.models import Evaluation, EvaluationPeriod
+
+    return db.session.scalar(
+        sa.select(EvaluationPeriod)
+        .where(EvaluationPeriod.org_id == org_id,
+               sa.exists().where(Evaluation.period_id == EvaluationPeriod.id,
+                                 Evaluation.org_id == org_id,
+                                 Evaluation.predikat.is_not(None)))
+        .order_by(EvaluationPeriod.ends_on.desc(), EvaluationPeriod.is_final.desc(),
+                  EvaluationPeriod.id.desc())
+        .limit(1))
+
+
 def predikat_distribution(org_id: int, period_id: int | None = None) -> dict[int, dict]:
     """How many people of each unit got each predikat kinerja in an evaluation period.
 
     Returns ``{unit_id: {predikat: count}}`` with the five :class:`Predikat` values as keys
     (``"sangat_baik"``, ``"baik"``, ``"butuh_perbaikan"``, ``"kurang_misconduct"``,
     ``"sangat_kurang"``), counting each person in the unit they belong to, for the period
-    ``period_id`` (None: the organisation's latest closed period). Units without evaluated
-    people are left out.
-
-    Not wired yet: the evaluation tables (predikat per person per period) are not there, so
-    this returns ``{}`` and the dashboards say that no predikat is available. Wire it to them
-    with one grouped query (``GROUP BY unit_id, predikat``) scoped to ``org_id``.
+    ``period_id`` (None: :func:`predikat_period`). Units without evaluated people are left
+    out. One grouped query, scoped to ``org_id``.
     """
-    return {}
+    from app.evaluations.models import Evaluation
+
+    if period_id is None:
+        period = predikat_period(org_id)
+        if period is None:
+            return {}
+        period_id = period.id
+    rows = db.session.execute(
+        sa.select(Person.unit_id, Evaluation.predikat, sa.func.count())
+        .join(Person, Person.id == Evaluation.person_id)
+        .where(Evaluation.org_id == org_id, Person.org_id == org_id,
+               Evaluation.period_id == period_id, Evaluation.predikat.is_not(None))
+        .group_by(Person.unit_id, Evaluation.predikat))
+    found: dict[int, dict] = {}
+    for unit_id, predikat, number in rows:
+        counts = found.setdefault(unit_id, {p.value: 0 for p in Predikat})
+        counts[Predikat(predikat).value] = int(number)
+    return found
 
 
 def may_see_organisation(actor: Person) -> bool:
@@ -323,7 +352,8 @@ def organisation_dashboard(actor: Person, month: date | None = None,
     figures = _unit_figures(org.id, first, following, working)
     last = following - timedelta(days=1)
     survey = citizen.index_by_unit(org.id, date(month.year, 1, 1), last, org.timezone)
-    predikat = predikat_distribution(org.id)
+    period = predikat_period(org.id)
+    predikat = predikat_distribution(org.id, period.id) if period else {}
     own = {}
     for unit, _depth in tree:
         row = figures.get(unit.id)
@@ -348,4 +378,5 @@ def organisation_dashboard(actor: Person, month: date | None = None,
     return {"month": first, "today": today, "working_days": len(working),
             "unit_id": unit_id, "survey_from": date(month.year, 1, 1), "survey_to": last,
             "units": rows, "totals": _figures(*everyone, len(working)),
-            "predikat_available": bool(predikat)}
+            "predikat_available": bool(predikat),
+            "predikat_period": period.name if period and predikat else None}

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from app.activities.deadlines import is_working_day, local_today
 from app.activities.models import ActivityStatus
@@ -133,6 +134,8 @@ def test_organisation_page_survey_and_predikat_when_available(client, world, db,
         return distribution
 
     monkeypatch.setattr(services, "predikat_distribution", fake)
+    monkeypatch.setattr(services, "predikat_period",
+                        lambda org_id: SimpleNamespace(id=1, name="Triwulan I 2026"))
     sign_in(client, one.head)
     html = client.get("/dasbor/organisasi?bulan=2026-03").get_data(as_text=True)
     assert calls == [one.org.id]
