@@ -343,6 +343,52 @@ def _insert_statement(dialect: str):
             .returning(table.c.id))
 
 
+def _insert_logged(actor: Person, values: dict, changes: dict) -> Activity | None:
+    """Insert a new activity and append its "create" entry to the owner's audit chain;
+    None if the id exists already (then nothing is written).
+
+    On PostgreSQL, with the chain lock taken by the checks statement, both go in one
+    statement (:func:`_logged_insert_statement`); otherwise an insert, then
+    :func:`audit.record`.
+    """
+    params = None
+    if not audit.lock_needed(actor.id) and db.session.get_bind().dialect.name == "postgresql":
+        params = audit.chained_params(actor.org_id, actor.id, actor.id, "activity",
+                                      values["id"], "create", changes)
+    if params is None:
+        activity = _insert(values)
+        if activity is not None:
+            _record(actor, activity, "create", changes)
+        return activity
+    params.update({f"a_{name}": value for name, value in values.items()})
+    row = db.session.execute(_logged_insert_statement(tuple(values)), params).first()
+    if row is None:
+        return None
+    activity = _as_loaded(values)
+    if row.seq is None:  # pragma: no cover - the chain lock makes this impossible
+        _record(actor, activity, "create", changes)
+    else:
+        audit.appended(actor.id, row.seq, row.hash)
+    return activity
+
+
+@functools.cache
+def _logged_insert_statement(names: tuple) -> sa.Select:
+    """INSERT the activity ON CONFLICT (id) DO NOTHING and, if it was written, its audit
+    entry, in one statement (PostgreSQL): a row (id, seq, hash), or none if the id exists."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    table = Activity.__table__
+    written = (insert(table)
+               .values({name: sa.bindparam(f"a_{name}", type_=table.c[name].type)
+                        for name in names})
+               .on_conflict_do_nothing(index_elements=["id"])
+               .returning(table.c.id).cte("new_activity"))
+    entry = audit.chained_insert(written)
+    return sa.select(written.c.id, entry.c.seq, entry.c.hash).select_from(
+        written.outerjoin(entry, sa.true()))
+
+
 #: Columns a new activity has empty; set so that reading them needs no query.
 _UNSET_ON_CREATE = {"return_reason": None, "submitted_at": None, "reviewed_at": None,
                     "reviewed_by_id": None}
@@ -397,13 +443,13 @@ def create_activity(actor: Person, *, date: date, start_time: time, end_time: ti
             raise
         return Saved(existing)
     warnings = values.pop("_warnings")
-    activity = _insert(values)
+    changes = {name: values[name] for name in CONTENT_FIELDS}
+    activity = _insert_logged(actor, values, changes)
     if activity is None:
         existing = _existing(actor, key)
         if existing is None:  # pragma: no cover - deleted between the two statements
             raise Conflict(code="conflict")
         return Saved(existing)
-    _record(actor, activity, "create", {name: values[name] for name in CONTENT_FIELDS})
     logger.info("Activity %s created by %s", key, actor.id)
     if status == ActivityStatus.SUBMITTED:
         _submit(actor, activity, now)
