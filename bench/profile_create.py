@@ -35,6 +35,8 @@ def main():
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--phases", action="store_true",
+                        help="also time the parts of a create one by one")
     args = parser.parse_args()
     name = f"kinerjaku_bench_{secrets.token_hex(5)}"
     url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
@@ -84,20 +86,24 @@ def main():
             statements.append(" ".join(text.split())[:110])
 
         sa.event.listen(engine, "before_cursor_execute", seen)
+        if os.environ.get("ECHO"):
+            engine.echo = True
         response = client.post("/api/v1/activities", json=body(0), headers=headers)
+        engine.echo = False
         sa.event.remove(engine, "before_cursor_execute", seen)
         print(f"One create answered {response.status_code}: {len(statements)} statements")
         for text in statements:
             print("   ", text)
 
         bodies = [body(n) for n in range(args.count)]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for _ in range(args.count):
             client.get("/healthz")
         health = (time.perf_counter() - started) / args.count * 1000
+        health_cpu = (time.process_time() - cpu) / args.count * 1000
         profiler = cProfile.Profile() if args.profile else None
         statuses = {}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         for item in bodies:
@@ -106,17 +112,103 @@ def main():
         if profiler:
             profiler.disable()
         create = (time.perf_counter() - started) / args.count * 1000
-        print(f"GET /healthz {health:.2f} ms, POST /api/v1/activities {create:.2f} ms "
-              f"in-process (statuses {statuses})")
+        create_cpu = (time.process_time() - cpu) / args.count * 1000
+        print(f"In-process, per request (the test client's own work included): "
+              f"GET /healthz {health:.2f} ms ({health_cpu:.2f} ms CPU), "
+              f"POST /api/v1/activities {create:.2f} ms ({create_cpu:.2f} ms CPU of this "
+              f"process; the rest is the database) (statuses {statuses})")
         if profiler:
+            profiler.dump_stats(os.environ.get("PROFILE_OUT", "/dev/null"))
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top)
+        if args.phases:
+            phases(app, token, bodies[0])
         with app.app_context():
             db.engine.dispose()
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def raw_select(db):
+    connection = db.session.connection().connection.driver_connection
+    connection.execute("SELECT 1").fetchall()
+    db.session.rollback()
+
+
+def phases(app, token, body, n=300):
+    """Mean CPU milliseconds of each part of a create, each repeated ``n`` times."""
+    from app.activities import services
+    from app.activities.schemas import ActivityCreateIn, ActivityWithWarnings
+    from app.auth.services import person_for_token
+    from app.extensions import db
+
+    def timed(label, work, setup=None):
+        with app.test_request_context("/api/v1/activities", method="POST", json=body):
+            state = setup() if setup else None
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(n):
+                work(state)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            db.session.rollback()
+        print(f"  {label:<44} {cpu / n * 1000:6.3f} ms CPU {wall / n * 1000:6.3f} ms wall")
+
+    def auth(_):
+        person_for_token(token)
+        db.session.rollback()
+
+    schema = ActivityCreateIn()
+    timed("person_for_token + rollback", auth)
+    if os.environ.get("PROFILE_AUTH"):
+        profiler = cProfile.Profile()
+        profiler.enable()
+        timed("person_for_token + rollback (profiled)", auth)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    timed("ActivityCreateIn() construct + load", lambda _: ActivityCreateIn().load(body))
+    timed("ActivityCreateIn load (instance)", lambda _: schema.load(body))
+    person = {}
+
+    def setup():
+        person["p"] = person_for_token(token)
+        return schema.load(body)
+
+    def create(args):
+        services.create_activity(person["p"], **{**args, "id": str(seed.uuid.uuid4())})
+        db.session.rollback()
+        person["p"] = person_for_token(token)
+
+    timed("person_for_token + create + rollback", create, setup)
+
+    import types
+
+    def checks_setup():
+        args = setup()
+        p = person["p"]
+        person["n"] = types.SimpleNamespace(id=p.id, org_id=p.org_id, timezone=p.timezone)
+        return args
+
+    def checks(args):
+        services._create_checks(person["n"], args["date"], args["start_time"],
+                                args["end_time"], args["target_id"])
+        db.session.rollback()
+
+    timed("checks statement + rollback", checks, checks_setup)
+    timed("SELECT 1 (session.execute) + rollback",
+          lambda _: (db.session.execute(sa.text("SELECT 1")), db.session.rollback()))
+    timed("SELECT 1 (raw psycopg) + rollback", lambda _: raw_select(db))
+    saved = {}
+
+    def dump_setup():
+        args = setup()
+        saved["a"] = services.create_activity(person["p"], **args).activity
+        saved["a"].warnings = []
+        return None
+
+    out = ActivityWithWarnings()
+    timed("ActivityWithWarnings dump", lambda _: out.dump(saved["a"]), dump_setup)
+    timed("rollback only", lambda _: db.session.rollback())
 
 
 if __name__ == "__main__":

@@ -431,10 +431,17 @@ def create_activity(actor: Person, *, date: date, start_time: time, end_time: ti
     key = normalise_id(id) if id is not None else str(uuid.uuid4())
     if key is None:
         raise ValidationFailed(fields={"id": _("Enter a valid identifier (UUID).")})
+    fields = {"date": date, "start_time": start_time, "end_time": end_time,
+              "description": description, "quantity": quantity, "unit": unit,
+              "target_id": target_id, "work_kind": work_kind}
+    saved = _create_at_once(actor, key, fields, now)
+    if saved is not None:
+        logger.info("Activity %s created by %s", key, actor.id)
+        if status == ActivityStatus.SUBMITTED:
+            _submit(actor, saved.activity, now)
+        return saved
     try:
-        values = _new_values(actor, key, date=date, start_time=start_time, end_time=end_time,
-                             description=description, quantity=quantity, unit=unit,
-                             target_id=target_id, work_kind=work_kind, now=now)
+        values = _new_values(actor, key, now=now, **fields)
     except AppError:
         # A replay of a create that was stored must not fail on a rule checked later
         # (the period may have locked meanwhile): answer what is stored.
@@ -463,7 +470,7 @@ def _checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
     dual = sa.select(sa.literal(1).label("one")).subquery("dual")
     rule, rule_on, rule_columns = deadlines.rule_columns(sa.bindparam("org_id"))
     joined = dual.outerjoin(rule, rule_on)
-    columns = [*rule_columns]
+    columns = [column.label(column.name) for column in rule_columns]
     if with_target:
         indicator = (sa.select(Indicator.id, Indicator.unit)
                      .join(Rhk, Indicator.rhk_id == Rhk.id).join(Skp, Rhk.skp_id == Skp.id)
@@ -472,16 +479,108 @@ def _checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
                             Skp.year == sa.bindparam("year"))
                      .subquery("indicator"))
         joined = joined.outerjoin(indicator, sa.true())
-        columns += [indicator.c.id, indicator.c.unit]
+        columns += [indicator.c.id.label("indicator_id"),
+                    indicator.c.unit.label("indicator_unit")]
     else:
-        columns += [sa.null(), sa.null()]
+        columns += [sa.null().label("indicator_id"), sa.null().label("indicator_unit")]
     overlap = _overlap_query(person_id, sa.bindparam("on_date"), sa.bindparam("start"),
                              sa.bindparam("end")).subquery("overlap")
     joined = joined.outerjoin(overlap, sa.true())
-    columns += [overlap.c.id, overlap.c.start_time, overlap.c.end_time, overlap.c.n]
+    columns += [overlap.c.id.label("overlap_id"), overlap.c.start_time.label("overlap_start"),
+                overlap.c.end_time.label("overlap_end"), overlap.c.n.label("overlap_count")]
     if with_lock:
         columns.append(audit.lock_column(person_id))
     return sa.select(*columns).select_from(joined)
+
+
+def _create_at_once(actor: Person, key: str, fields: dict, now: datetime) -> Saved | None:
+    """A create in one statement (PostgreSQL), or None when it cannot be (then nothing was
+    written and :func:`create_activity` takes the general path, which reads everything
+    afresh and answers every case: replays, invalid targets, locked periods).
+
+    The statement (:func:`_create_statement`) reads what :func:`_create_checks` reads, and
+    inserts the activity and its audit entry only if the organisation's deadline rule is the
+    one this process last read (the date and lock checks below were made with it) and the
+    target is one of the actor's own. The unit must be known (given, or no target): it is
+    part of the hashed audit entry.
+    """
+    target_id, unit = fields["target_id"], fields["unit"]
+    if (target_id is not None and unit is None) or not audit.lock_needed(actor.id) \
+            or db.session.get_bind().dialect.name != "postgresql":
+        return None
+    rule = deadlines.assume(actor.org_id)
+    if rule is None:
+        return None
+    try:
+        kind = _check_basics(actor, fields["date"], fields["start_time"], fields["end_time"],
+                             target_id, fields["work_kind"], now)
+    except AppError:
+        return None
+    stamp = utcnow()
+    values = {
+        "id": key, "org_id": actor.org_id, "person_id": actor.id, "date": fields["date"],
+        "start_time": fields["start_time"], "end_time": fields["end_time"],
+        "duration_minutes": minutes_between(fields["start_time"], fields["end_time"]),
+        "description": fields["description"], "quantity": fields["quantity"],
+        "unit": unit or None, "target_id": target_id, "work_kind": kind,
+        "status": ActivityStatus.DRAFT, "version": 1, "is_late": False,
+        "created_at": stamp, "updated_at": stamp,
+    }
+    changes = {name: values[name] for name in CONTENT_FIELDS}
+    params = audit.chained_params(actor.org_id, actor.id, actor.id, "activity", key, "create",
+                                  changes)
+    if params is None:
+        return None
+    params.update({f"a_{name}": value for name, value in values.items()})
+    params.update({"person_id": actor.id, "org_id": actor.org_id, "target_id": target_id,
+                   "year": fields["date"].year, "on_date": fields["date"],
+                   "start": fields["start_time"], "end": fields["end_time"],
+                   "rule_lock_day": rule[0], "rule_lock_time": rule[1], "rule_late": rule[2]})
+    row = db.session.execute(_create_statement(target_id is not None, tuple(values)),
+                             params).one()
+    deadlines.remember(actor.org_id, row.lock_day, row.lock_time, row.late_after_working_days)
+    if row.written is None:
+        return None
+    audit.locked(actor.id)  # the statement took the chain lock before it wrote
+    activity = _as_loaded(values)
+    if row.seq is None:  # the head moved while the lock was awaited: append afresh
+        _record(actor, activity, "create", changes)
+    else:
+        audit.appended(actor.id, row.seq, row.hash)
+    warnings = _overlap_warning(row.overlap_id, row.overlap_start, row.overlap_end,
+                                row.overlap_count)
+    return Saved(activity, created=True, warnings=warnings)
+
+
+@functools.cache
+def _create_statement(with_target: bool, names: tuple) -> sa.Select:
+    """The checks of :func:`_create_checks`, then, if the rule is the expected one and the
+    target the actor's own: the chain lock, the activity (ON CONFLICT (id) DO NOTHING) and its
+    audit entry. One row: the checks, ``written`` (the id, or None) and the entry's seq and
+    hash."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    checks = _checks_statement(with_target, False).cte("checks")
+    chain_lock = sa.select(audit.lock_column(sa.bindparam("person_id", type_=sa.Integer))
+                           ).cte("chain_lock")
+    table = Activity.__table__
+    same_rule = sa.and_(*[
+        checks.c[column].is_not_distinct_from(sa.bindparam(param, type_=table_type))
+        for column, param, table_type in (
+            ("lock_day", "rule_lock_day", sa.Integer()),
+            ("lock_time", "rule_lock_time", sa.Time()),
+            ("late_after_working_days", "rule_late", sa.Integer()))])
+    allowed = sa.and_(same_rule, checks.c.indicator_id.is_not(None)) if with_target \
+        else same_rule
+    source = (sa.select(*[sa.bindparam(f"a_{name}", type_=table.c[name].type)
+                          for name in names])
+              .select_from(checks.join(chain_lock, sa.true())).where(allowed))
+    written = (insert(table).from_select(list(names), source)
+               .on_conflict_do_nothing(index_elements=["id"])
+               .returning(table.c.id).cte("new_activity"))
+    entry = audit.chained_insert(written)
+    return (sa.select(checks, written.c.id.label("written"), entry.c.seq, entry.c.hash)
+            .select_from(checks.outerjoin(written, sa.true()).outerjoin(entry, sa.true())))
 
 
 def _create_checks(actor: Person, on_date: date, start: time, end: time,
