@@ -54,6 +54,10 @@ def options():
     parser.add_argument("--threads", type=int, default=1, help="for --worker-class gthread")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--python-loadgen", action="store_true", help="do not use wrk")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure /healthz and POST /activities alternately this many "
+                             "times and report each pair's ratio and their median: on a "
+                             "machine shared with other work a single pair can mislead")
     parser.add_argument("--only", choices=("post", "batch", "recap"), action="append",
                         help="measure only these figures (repeatable; /healthz always); "
                              "e.g. --only post --rows 10000 to iterate on the create path")
@@ -220,11 +224,25 @@ def main():
             health = loadgen.Scenario("get", "/healthz")
             hello = measure("healthz", health)
             if has_post:
+                single = loadgen.Scenario("single", "/api/v1/activities", posters=posters,
+                                          days=days)
                 before = seed.count_activities(url)
-                post = measure("post_activity", loadgen.Scenario(
-                    "single", "/api/v1/activities", posters=posters, days=days))
+                post = measure("post_activity", single)
                 figures["post_activity"]["rows_added"] = seed.count_activities(url) - before
                 figures["post_activity"]["ratio_to_healthz"] = round(post.rps / hello.rps, 3)
+                pairs = [(hello.rps, post.rps)]
+                for n in range(2, args.rounds + 1):
+                    again = measure(f"healthz_round_{n}", health, warm=1).rps
+                    pairs.append((again, measure(f"post_activity_round_{n}", single,
+                                                 warm=1).rps))
+                if args.rounds > 1:
+                    ratios = sorted(p / h for h, p in pairs)
+                    results["post_rounds"] = {
+                        "pairs": [[round(h, 1), round(p, 1)] for h, p in pairs],
+                        "ratios": [round(p / h, 3) for h, p in pairs],
+                        "median_ratio": round(ratios[len(ratios) // 2], 3)
+                        if len(ratios) % 2 else round(
+                            (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2, 3)}
             if has_batch:
                 before = seed.count_activities(url)
                 batch = measure("batch_100", loadgen.Scenario(
@@ -294,6 +312,13 @@ def report(results: dict) -> None:
                      f"{p['ratio_to_healthz']:>13.1%}")
     else:
         lines.append(f"{'POST /api/v1/activities':<46}{'pending':>14}")
+    rounds = results.get("post_rounds")
+    if rounds:
+        lines.append(f"{'  rounds (healthz, POST r/s -> ratio):':<46}")
+        lines += [f"{'':<6}{h:>10,.0f} {p:>8,.0f} -> {r:.1%}"
+                  for (h, p), r in zip(rounds["pairs"], rounds["ratios"], strict=True)]
+        lines.append(f"{'  median ratio over ' + str(len(rounds['pairs'])) + ' rounds':<46}"
+                     f"{'':>14}{rounds['median_ratio']:>13.1%}")
     if "batch_100" in f:
         b = f["batch_100"]
         lines.append(f"{'POST /activities/batch (activities/s)':<46}"
