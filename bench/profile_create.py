@@ -101,9 +101,27 @@ def main():
             client.get("/healthz")
         health = (time.perf_counter() - started) / args.count * 1000
         health_cpu = (time.process_time() - cpu) / args.count * 1000
+        import gc
+
+        gc_time, gc_runs, gc_started = [0.0], [0, 0, 0], [0.0]
+
+        def gc_watch(phase, info):
+            if phase == "start":
+                gc_started[0] = time.perf_counter()
+            else:
+                gc_time[0] += time.perf_counter() - gc_started[0]
+                gc_runs[info["generation"]] += 1
+
+        gc.callbacks.append(gc_watch)
         profiler = cProfile.Profile() if args.profile else None
         statuses = {}
         started, cpu = time.perf_counter(), time.process_time()
+        sampler = None
+        if os.environ.get("PYINSTRUMENT"):  # a sampling profiler, when installed
+            import pyinstrument
+
+            sampler = pyinstrument.Profiler(interval=0.0002)
+            sampler.start()
         if profiler:
             profiler.enable()
         for item in bodies:
@@ -111,8 +129,15 @@ def main():
             statuses[code] = statuses.get(code, 0) + 1
         if profiler:
             profiler.disable()
+        if sampler:
+            sampler.stop()
+            print(sampler.output_text(show_all=bool(os.environ.get("PYINSTRUMENT_ALL")),
+                                      color=False, unicode=False))
         create = (time.perf_counter() - started) / args.count * 1000
         create_cpu = (time.process_time() - cpu) / args.count * 1000
+        gc.callbacks.remove(gc_watch)
+        print(f"Garbage collection during the creates: {gc_time[0] / args.count * 1000:.3f} ms "
+              f"per request, collections by generation {gc_runs}")
         print(f"In-process, per request (the test client's own work included): "
               f"GET /healthz {health:.2f} ms ({health_cpu:.2f} ms CPU), "
               f"POST /api/v1/activities {create:.2f} ms ({create_cpu:.2f} ms CPU of this "

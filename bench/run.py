@@ -118,6 +118,30 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_pid: int, database: str) -> dict:
+    """CPU seconds used so far by gunicorn and its workers ("app") and by the PostgreSQL
+    backends serving ``database`` ("database"): unlike requests per second, CPU per request
+    hardly moves when other work shares the machine. Linux only (zeros elsewhere)."""
+    if not Path("/proc").is_dir():
+        return {"app": 0.0, "database": 0.0}
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    workers = [int(p) for p in children.read_text().split()] if children.exists() else []
+    app = sum(_process_cpu(pid) for pid in [server_pid, *workers])
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        backends = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
+    return {"app": app, "database": sum(_process_cpu(pid) for pid in backends)}
+
+
 def route_exists(route: str) -> bool:
     """Whether the activities API defines ``route`` (it is being built alongside)."""
     source = (ROOT / "app" / "activities" / "api.py").read_text()
@@ -214,11 +238,19 @@ def main():
                                                     seconds=s, connections=c))
                 if warm:
                     run(warm, min(4, connections))
+                before = cpu_seconds(server.process.pid, name)
                 result = run(seconds, connections)
+                after = cpu_seconds(server.process.pid, name)
                 figures[label] = {**result.__dict__, "rps": round(result.rps, 1)}
+                if result.requests:
+                    figures[label]["cpu_ms_per_request"] = {
+                        part: round((after[part] - before[part]) * 1000 / result.requests, 3)
+                        for part in after}
+                cpu = figures[label].get("cpu_ms_per_request", {})
                 print(f"  {label:<34} {result.rps:>9,.1f} req/s  p50 {result.p50_ms:7.1f} ms"
                       f"  p95 {result.p95_ms:7.1f} ms  non-2xx {result.non2xx}"
-                      f"  socket errors {result.socket_errors}")
+                      f"  socket errors {result.socket_errors}  CPU/request: app "
+                      f"{cpu.get('app', 0):.2f} ms, database {cpu.get('database', 0):.2f} ms")
                 return result
 
             health = loadgen.Scenario("get", "/healthz")
@@ -310,6 +342,11 @@ def report(results: dict) -> None:
         p = f["post_activity"]
         lines.append(f"{'POST /api/v1/activities':<46}{p['rps']:>10,.0f} r/s"
                      f"{p['ratio_to_healthz']:>13.1%}")
+        h_cpu, p_cpu = f["healthz"].get("cpu_ms_per_request"), p.get("cpu_ms_per_request")
+        if h_cpu and p_cpu:
+            lines.append(f"{'  CPU per request, app + database (ms)':<46}"
+                         f"{p_cpu['app']:>6.2f} +{p_cpu['database']:>5.2f}"
+                         f"{h_cpu['app']:>8.2f} +{h_cpu['database']:>4.2f}")
     else:
         lines.append(f"{'POST /api/v1/activities':<46}{'pending':>14}")
     rounds = results.get("post_rounds")

@@ -105,7 +105,8 @@ def lock_column(owner_id):
     The chain head must be read by a *later* statement: a statement's snapshot is taken
     before the lock is granted.
     """
-    return sa.func.pg_advisory_xact_lock(_LOCK_NAMESPACE, owner_id).label("audit_lock")
+    return sa.func.pg_advisory_xact_lock(sa.literal_column(str(_LOCK_NAMESPACE)),
+                                         owner_id).label("audit_lock")
 
 
 def locked(owner_id: int) -> None:
@@ -204,13 +205,13 @@ def hash_parts(entry) -> tuple[str, str] | None:
 
 
 def chained_params(org_id: int, owner_id: int, actor_id: int | None, subject_type: str,
-                   subject_id, action: str, changes: dict) -> dict | None:
+                   subject_id, action: str, changes: dict, created_at=None) -> dict | None:
     """Bind values for :func:`chained_insert` (``e_*``); None when the entry cannot be
     hashed by the database (use :func:`record`)."""
     row = _Row(org_id=org_id, owner_id=owner_id, seq=0, actor_id=actor_id,
                subject_type=subject_type, subject_id=str(subject_id), action=action,
                changes={key: _plain_change(value) for key, value in changes.items()},
-               created_at=utcnow(), prev_hash=GENESIS)
+               created_at=created_at or utcnow(), prev_hash=GENESIS)
     parts = hash_parts(row)
     if parts is None:
         return None
@@ -220,33 +221,45 @@ def chained_params(org_id: int, owner_id: int, actor_id: int | None, subject_typ
     return values
 
 
-def chained_insert(subject: sa.CTE, name: str = "audit_entry") -> sa.CTE:
+def _constant(value: str) -> sa.ColumnElement:
+    """A fixed text inline in the SQL (not a bind parameter: fewer parameters keep a long
+    statement within the driver's cache of converted queries)."""
+    assert "'" not in value
+    return sa.literal_column(f"'{value}'", sa.String())
+
+
+def chained_insert(subject: sa.CTE, name: str = "audit_entry", **columns) -> sa.CTE:
     """A CTE appending one entry to the chain of ``e_owner_id`` for each row of ``subject``
     (an INSERT ... RETURNING that yields a row only when it wrote): ``RETURNING seq, hash``.
 
-    The caller must hold the owner's chain lock (:func:`lock_needed`) taken by an *earlier*
-    statement, so this statement's snapshot has the true head. ``ON CONFLICT DO NOTHING``
-    on ``(owner_id, seq)`` turns a broken promise into no row (then use :func:`record`)
-    rather than an error.
+    ``columns`` may give expressions (e.g. a bind parameter the statement has already) for
+    entry columns instead of their ``e_*`` bind parameters.
+
+    The owner's chain lock must be held when the entry is written: taken by an earlier
+    statement, or by the statement itself before it writes ``subject``. Should the
+    statement's snapshot predate the head (it waited for the lock), ``ON CONFLICT DO
+    NOTHING`` on ``(owner_id, seq)`` makes that no row (then use :func:`record`) rather
+    than an error.
     """
     from sqlalchemy.dialects.postgresql import insert
 
     table = AuditEntry.__table__
     c = table.c
-    head = (sa.select(c.seq, c.hash).where(c.owner_id == sa.bindparam("e_owner_id"))
-            .order_by(c.seq.desc()).limit(1).subquery("head"))
-    seq = sa.func.coalesce(head.c.seq, 0) + 1
-    prev = sa.func.coalesce(head.c.hash, GENESIS)
-    text = sa.String()
-    canonical = (sa.bindparam("e_hash_prefix", type_=text) + prev
-                 + sa.literal(_SEQ_GLUE, text) + sa.cast(seq, sa.Text)
-                 + sa.bindparam("e_hash_suffix", type_=text))
-    digest = sa.func.encode(sa.func.sha256(sa.func.convert_to(canonical, "UTF8")), "hex")
     names = ["org_id", "owner_id", "actor_id", "subject_type", "subject_id", "action",
              "changes", "created_at"]
-    source = sa.select(
-        *[sa.bindparam(f"e_{n}", type_=c[n].type) for n in names], seq, prev, digest,
-    ).select_from(subject.outerjoin(head, sa.true()))
+    given = {n: columns.get(n, sa.bindparam(f"e_{n}", type_=c[n].type)) for n in names}
+    head = (sa.select(c.seq, c.hash).where(c.owner_id == given["owner_id"])
+            .order_by(c.seq.desc()).limit(sa.literal_column("1")).subquery("head"))
+    seq = sa.func.coalesce(head.c.seq, sa.literal_column("0")) + sa.literal_column("1")
+    prev = sa.func.coalesce(head.c.hash, _constant(GENESIS))
+    text = sa.String()
+    canonical = (sa.bindparam("e_hash_prefix", type_=text) + prev
+                 + _constant(_SEQ_GLUE) + sa.cast(seq, sa.Text)
+                 + sa.bindparam("e_hash_suffix", type_=text))
+    digest = sa.func.encode(sa.func.sha256(sa.func.convert_to(canonical, _constant("UTF8"))),
+                            _constant("hex"))
+    source = sa.select(*[given[n] for n in names], seq, prev, digest,
+                       ).select_from(subject.outerjoin(head, sa.true()))
     return (insert(table).from_select([*names, "seq", "prev_hash", "hash"], source)
             .on_conflict_do_nothing(index_elements=["owner_id", "seq"])
             .returning(c.seq, c.hash).cte(name))

@@ -442,3 +442,17 @@ def test_templates_are_personal(api, app, world):
     assert other_target.status_code == 422
     assert staff.delete(f"/api/v1/activity-templates/{template['id']}").status_code == 204
     assert staff.get("/api/v1/activity-templates").get_json() == []
+
+
+@pytest.mark.parametrize("with_target", [True, False])
+def test_the_create_statement_stays_within_the_drivers_query_cache(with_target):
+    """psycopg converts a query's placeholders once and caches that only for queries of at
+    most 4,096 characters and 50 parameters; above, every create pays the conversion."""
+    from psycopg import _queries
+    from sqlalchemy.dialects import postgresql
+
+    from app.activities.services import _create_statement
+
+    compiled = _create_statement(with_target).compile(dialect=postgresql.psycopg.dialect())
+    assert len(str(compiled).encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert len(compiled.params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
