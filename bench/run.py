@@ -8,7 +8,19 @@
 It creates ``kinerjaku_bench_<random>`` on the PostgreSQL at 127.0.0.1:5432 (user postgres),
 migrates it with ``flask db upgrade``, bulk-loads it, serves the app with gunicorn on a free
 local port, drives it with wrk (or a Python generator when wrk cannot be had), prints a table,
-writes it to bench-results/, and drops the database.
+writes it to bench-results/, and drops the database. Next to requests/s it reports the CPU
+milliseconds per request of the app (gunicorn and its workers) and of the database backends:
+unlike throughput, that hardly moves when other work shares the machine.
+
+gunicorn: 4 sync workers for every figure (2 cores here). Each request is short and CPU-bound
+once its few round trips are done, so a process per core or two keeps the cores busy; gthread
+workers measured slower for writes here (the GIL serialises a worker's threads), and gevent
+is for the long-lived stream only (deploy/gunicorn_stream.py). Production (README.md) runs
+the same app with threads for the live stream's sake; ``--worker-class``/``--threads`` try it.
+
+Iterating on the create path: ``--only post --rows 5000 --seconds 5 --rounds 3`` (about a
+minute; ``--rounds`` alternates /healthz and POST and reports the median ratio), and
+``bench/profile_create.py`` for where one create spends its time in-process.
 """
 
 import argparse
