@@ -394,10 +394,18 @@ _UNSET_ON_CREATE = {"return_reason": None, "submitted_at": None, "reviewed_at": 
                     "reviewed_by_id": None}
 
 
+@functools.cache
+def _activity_manager():
+    return so.attributes.manager_of_class(Activity)
+
+
 def _as_loaded(values: dict) -> Activity:
     """A persistent Activity holding the row just inserted, as if loaded (no SELECT)."""
     session = db.session()
-    activity = Activity(**values, **_UNSET_ON_CREATE)
+    # As the ORM builds a loaded row: the values go straight into the instance's dict,
+    # without the attribute events of Activity(**values).
+    activity = _activity_manager().new_instance()
+    activity.__dict__.update(values, **_UNSET_ON_CREATE)
     so.make_transient_to_detached(activity)
     stale = session.identity_map.get(so.object_mapper(activity).identity_key_from_instance(
         activity))
