@@ -302,6 +302,12 @@ def main():
             if "recap" in wanted:
                 recap_figures(measure, server, tokens[world.supervisor_id], recap_month,
                               health, hello, results)
+        if has_post:
+            # Thousands of concurrent creates later, every person's audit chain must verify.
+            check = subprocess.run([str(BIN / "flask"), "audit-verify"], cwd=ROOT, env=env,
+                                   capture_output=True, text=True)
+            results["audit_verify"] = {"exit": check.returncode,
+                                       "output": check.stdout.strip().splitlines()[:5]}
         results["load_generator"] = figures["healthz"]["generator"]
         results["pending"] = [route for route, there in (
             ("POST /api/v1/activities", route_exists("/activities")),
@@ -385,6 +391,10 @@ def report(results: dict) -> None:
                      f"{len(trips['statements'])} SQL statements in "
                      f"{trips['transactions']} transaction(s):")
         lines += [f"    {s}" for s in trips["statements"]]
+    verify = results.get("audit_verify")
+    if verify:
+        lines.append("flask audit-verify after the writes: "
+                     + ("; ".join(verify["output"]) or f"exit {verify['exit']}"))
     if results["pending"]:
         lines.append("Pending (route not built yet): " + ", ".join(results["pending"]))
     lines.append(f"Whole run: {results['seconds_total']} s.")
