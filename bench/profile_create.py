@@ -113,7 +113,7 @@ def main():
                 gc_runs[info["generation"]] += 1
 
         gc.callbacks.append(gc_watch)
-        profiler = cProfile.Profile() if args.profile else None
+        profiler = cProfile.Profile(time.process_time) if args.profile else None
         statuses = {}
         started, cpu = time.perf_counter(), time.process_time()
         sampler = None
