@@ -147,6 +147,12 @@ def main():
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top)
+        with app.app_context():  # how PostgreSQL planned the prepared statements
+            for plans in db.session.execute(sa.text(
+                    "SELECT generic_plans, custom_plans, left(statement, 60) "
+                    "FROM pg_prepared_statements ORDER BY custom_plans DESC LIMIT 6")):
+                print(f"  generic plans {plans[0]:>5}, custom plans {plans[1]:>5}: "
+                      f"{' '.join(plans[2].split())}")
         if args.phases:
             phases(app, token, bodies[0])
         with app.app_context():
