@@ -8,7 +8,19 @@
 It creates ``kinerjaku_bench_<random>`` on the PostgreSQL at 127.0.0.1:5432 (user postgres),
 migrates it with ``flask db upgrade``, bulk-loads it, serves the app with gunicorn on a free
 local port, drives it with wrk (or a Python generator when wrk cannot be had), prints a table,
-writes it to bench-results/, and drops the database.
+writes it to bench-results/, and drops the database. Next to requests/s it reports the CPU
+milliseconds per request of the app (gunicorn and its workers) and of the database backends:
+unlike throughput, that hardly moves when other work shares the machine.
+
+gunicorn: 4 sync workers for every figure (2 cores here). Each request is short and CPU-bound
+once its few round trips are done, so a process per core or two keeps the cores busy; gthread
+workers measured slower for writes here (the GIL serialises a worker's threads), and gevent
+is for the long-lived stream only (deploy/gunicorn_stream.py). Production (README.md) runs
+the same app with threads for the live stream's sake; ``--worker-class``/``--threads`` try it.
+
+Iterating on the create path: ``--only post --rows 5000 --seconds 5 --rounds 3`` (about a
+minute; ``--rounds`` alternates /healthz and POST and reports the median ratio), and
+``bench/profile_create.py`` for where one create spends its time in-process.
 """
 
 import argparse
@@ -54,6 +66,13 @@ def options():
     parser.add_argument("--threads", type=int, default=1, help="for --worker-class gthread")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--python-loadgen", action="store_true", help="do not use wrk")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure /healthz and POST /activities alternately this many "
+                             "times and report each pair's ratio and their median: on a "
+                             "machine shared with other work a single pair can mislead")
+    parser.add_argument("--only", choices=("post", "batch", "recap"), action="append",
+                        help="measure only these figures (repeatable; /healthz always); "
+                             "e.g. --only post --rows 10000 to iterate on the create path")
     return parser.parse_args()
 
 
@@ -109,6 +128,30 @@ class Server:
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_pid: int, database: str) -> dict:
+    """CPU seconds used so far by gunicorn and its workers ("app") and by the PostgreSQL
+    backends serving ``database`` ("database"): unlike requests per second, CPU per request
+    hardly moves when other work shares the machine. Linux only (zeros elsewhere)."""
+    if not Path("/proc").is_dir():
+        return {"app": 0.0, "database": 0.0}
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    workers = [int(p) for p in children.read_text().split()] if children.exists() else []
+    app = sum(_process_cpu(pid) for pid in [server_pid, *workers])
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        backends = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
+    return {"app": app, "database": sum(_process_cpu(pid) for pid in backends)}
 
 
 def route_exists(route: str) -> bool:
@@ -186,6 +229,8 @@ def main():
             today.isoformat(),)
         results["posters"], results["days"] = len(posters), len(days)
         has_post, has_batch = route_exists("/activities"), route_exists("/activities/batch")
+        wanted = set(args.only or ("post", "batch", "recap"))
+        has_post, has_batch = has_post and "post" in wanted, has_batch and "batch" in wanted
         if has_post:
             results["post_round_trips"] = round_trips_per_post(
                 app, posters[0][0], posters[0][1], today.isoformat())
@@ -205,21 +250,43 @@ def main():
                                                     seconds=s, connections=c))
                 if warm:
                     run(warm, min(4, connections))
+                before = cpu_seconds(server.process.pid, name)
                 result = run(seconds, connections)
+                after = cpu_seconds(server.process.pid, name)
                 figures[label] = {**result.__dict__, "rps": round(result.rps, 1)}
+                if result.requests:
+                    figures[label]["cpu_ms_per_request"] = {
+                        part: round((after[part] - before[part]) * 1000 / result.requests, 3)
+                        for part in after}
+                cpu = figures[label].get("cpu_ms_per_request", {})
                 print(f"  {label:<34} {result.rps:>9,.1f} req/s  p50 {result.p50_ms:7.1f} ms"
                       f"  p95 {result.p95_ms:7.1f} ms  non-2xx {result.non2xx}"
-                      f"  socket errors {result.socket_errors}")
+                      f"  socket errors {result.socket_errors}  CPU/request: app "
+                      f"{cpu.get('app', 0):.2f} ms, database {cpu.get('database', 0):.2f} ms")
                 return result
 
             health = loadgen.Scenario("get", "/healthz")
             hello = measure("healthz", health)
             if has_post:
+                single = loadgen.Scenario("single", "/api/v1/activities", posters=posters,
+                                          days=days)
                 before = seed.count_activities(url)
-                post = measure("post_activity", loadgen.Scenario(
-                    "single", "/api/v1/activities", posters=posters, days=days))
+                post = measure("post_activity", single)
                 figures["post_activity"]["rows_added"] = seed.count_activities(url) - before
                 figures["post_activity"]["ratio_to_healthz"] = round(post.rps / hello.rps, 3)
+                pairs = [(hello.rps, post.rps)]
+                for n in range(2, args.rounds + 1):
+                    again = measure(f"healthz_round_{n}", health, warm=1).rps
+                    pairs.append((again, measure(f"post_activity_round_{n}", single,
+                                                 warm=1).rps))
+                if args.rounds > 1:
+                    ratios = sorted(p / h for h, p in pairs)
+                    results["post_rounds"] = {
+                        "pairs": [[round(h, 1), round(p, 1)] for h, p in pairs],
+                        "ratios": [round(p / h, 3) for h, p in pairs],
+                        "median_ratio": round(ratios[len(ratios) // 2], 3)
+                        if len(ratios) % 2 else round(
+                            (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2, 3)}
             if has_batch:
                 before = seed.count_activities(url)
                 batch = measure("batch_100", loadgen.Scenario(
@@ -232,34 +299,48 @@ def main():
                 if has_post:
                     figures["batch_100"]["times_single_post"] = round(
                         added / batch.seconds / post.rps, 1)
-            team_url = f"/api/v1/recaps/monthly/team?month={recap_month:%Y-%m}"
-            bearer = f"Bearer {tokens[world.supervisor_id]}"
-            check = urllib.request.Request(server.base + team_url,
-                                           headers={"Authorization": bearer})
-            with urllib.request.urlopen(check, timeout=30) as response:
-                people = json.load(response)["people"]
-            results["team_recap_check"] = {
-                "people": len(people),
-                "activities": sum(p["activity_count"] for p in people)}
-            hello1 = measure("healthz_1conn", health, seconds=10, connections=1)
-            recap1 = measure("team_recap_1conn", loadgen.Scenario("get", team_url,
-                                                                  token=bearer),
-                             seconds=10, connections=1)
-            recap = measure("team_recap", loadgen.Scenario("get", team_url, token=bearer),
-                            seconds=10)
-            figures["team_recap_1conn"]["median_ratio_to_healthz"] = round(
-                recap1.p50_ms / hello1.p50_ms, 1) if hello1.p50_ms else None
-            figures["team_recap"]["ratio_to_healthz"] = round(recap.rps / hello.rps, 3)
+            if "recap" in wanted:
+                recap_figures(measure, server, tokens[world.supervisor_id], recap_month,
+                              health, hello, results)
+        if has_post:
+            # Thousands of concurrent creates later, every person's audit chain must verify.
+            check = subprocess.run([str(BIN / "flask"), "audit-verify"], cwd=ROOT, env=env,
+                                   capture_output=True, text=True)
+            results["audit_verify"] = {"exit": check.returncode,
+                                       "output": check.stdout.strip().splitlines()[:5]}
         results["load_generator"] = figures["healthz"]["generator"]
         results["pending"] = [route for route, there in (
-            ("POST /api/v1/activities", has_post),
-            ("POST /api/v1/activities/batch", has_batch)) if not there]
+            ("POST /api/v1/activities", route_exists("/activities")),
+            ("POST /api/v1/activities/batch", route_exists("/activities/batch"))) if not there]
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         print(f"Dropped {name}")
     results["seconds_total"] = round(time.time() - started)
     report(results)
+
+
+def recap_figures(measure, server, token, recap_month, health, hello, results) -> None:
+    """The team recap over the bulk-loaded month, against /healthz with 1 connection too."""
+    figures = results["figures"]
+    team_url = f"/api/v1/recaps/monthly/team?month={recap_month:%Y-%m}"
+    bearer = f"Bearer {token}"
+    check = urllib.request.Request(server.base + team_url,
+                                   headers={"Authorization": bearer})
+    with urllib.request.urlopen(check, timeout=30) as response:
+        people = json.load(response)["people"]
+    results["team_recap_check"] = {
+        "people": len(people),
+        "activities": sum(p["activity_count"] for p in people)}
+    hello1 = measure("healthz_1conn", health, seconds=10, connections=1)
+    recap1 = measure("team_recap_1conn", loadgen.Scenario("get", team_url,
+                                                          token=bearer),
+                     seconds=10, connections=1)
+    recap = measure("team_recap", loadgen.Scenario("get", team_url, token=bearer),
+                    seconds=10)
+    figures["team_recap_1conn"]["median_ratio_to_healthz"] = round(
+        recap1.p50_ms / hello1.p50_ms, 1) if hello1.p50_ms else None
+    figures["team_recap"]["ratio_to_healthz"] = round(recap.rps / hello.rps, 3)
 
 
 def report(results: dict) -> None:
@@ -279,8 +360,20 @@ def report(results: dict) -> None:
         p = f["post_activity"]
         lines.append(f"{'POST /api/v1/activities':<46}{p['rps']:>10,.0f} r/s"
                      f"{p['ratio_to_healthz']:>13.1%}")
+        h_cpu, p_cpu = f["healthz"].get("cpu_ms_per_request"), p.get("cpu_ms_per_request")
+        if h_cpu and p_cpu:
+            lines.append(f"{'  CPU per request, app + database (ms)':<46}"
+                         f"{p_cpu['app']:>6.2f} +{p_cpu['database']:>5.2f}"
+                         f"{h_cpu['app']:>8.2f} +{h_cpu['database']:>4.2f}")
     else:
         lines.append(f"{'POST /api/v1/activities':<46}{'pending':>14}")
+    rounds = results.get("post_rounds")
+    if rounds:
+        lines.append(f"{'  rounds (healthz, POST r/s -> ratio):':<46}")
+        lines += [f"{'':<6}{h:>10,.0f} {p:>8,.0f} -> {r:.1%}"
+                  for (h, p), r in zip(rounds["pairs"], rounds["ratios"], strict=True)]
+        lines.append(f"{'  median ratio over ' + str(len(rounds['pairs'])) + ' rounds':<46}"
+                     f"{'':>14}{rounds['median_ratio']:>13.1%}")
     if "batch_100" in f:
         b = f["batch_100"]
         lines.append(f"{'POST /activities/batch (activities/s)':<46}"
@@ -290,8 +383,35 @@ def report(results: dict) -> None:
                          f"{b['times_single_post']:>12.1f} x")
     else:
         lines.append(f"{'POST /api/v1/activities/batch':<46}{'pending':>14}")
+    if "team_recap" in f:
+        lines += recap_lines(results)
+    trips = results.get("post_round_trips")
+    if trips:
+        lines.append(f"One POST /api/v1/activities (status {trips['status']}): "
+                     f"{len(trips['statements'])} SQL statements in "
+                     f"{trips['transactions']} transaction(s):")
+        lines += [f"    {s}" for s in trips["statements"]]
+    verify = results.get("audit_verify")
+    if verify:
+        lines.append("flask audit-verify after the writes: "
+                     + ("; ".join(verify["output"]) or f"exit {verify['exit']}"))
+    if results["pending"]:
+        lines.append("Pending (route not built yet): " + ", ".join(results["pending"]))
+    lines.append(f"Whole run: {results['seconds_total']} s.")
+    text = "\n".join(lines)
+    print(text)
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (out / f"bench-{stamp}.txt").write_text(text + "\n")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
+    print(f"Written to bench-results/bench-{stamp}.txt and .json")
+
+
+def recap_lines(results: dict) -> list[str]:
+    f = results["figures"]
     h1, r1, r = f["healthz_1conn"], f["team_recap_1conn"], f["team_recap"]
-    lines += [
+    return [
         f"{'team recap, 1 connection: median':<46}{r1['p50_ms']:>11.1f} ms"
         f"{h1['p50_ms']:>11.2f} ms",
         f"{'team recap, 1 connection: p95':<46}{r1['p95_ms']:>11.1f} ms"
@@ -305,23 +425,6 @@ def report(results: dict) -> None:
         f"{results['team_recap_check']['activities']:,} activities in the month, over "
         f"{results['rows']:,} rows.",
     ]
-    trips = results.get("post_round_trips")
-    if trips:
-        lines.append(f"One POST /api/v1/activities (status {trips['status']}): "
-                     f"{len(trips['statements'])} SQL statements in "
-                     f"{trips['transactions']} transaction(s):")
-        lines += [f"    {s}" for s in trips["statements"]]
-    if results["pending"]:
-        lines.append("Pending (route not built yet): " + ", ".join(results["pending"]))
-    lines.append(f"Whole run: {results['seconds_total']} s.")
-    text = "\n".join(lines)
-    print(text)
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out / f"bench-{stamp}.txt").write_text(text + "\n")
-    (out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"Written to bench-results/bench-{stamp}.txt and .json")
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def list_activities(args):
 
 
 @blp.post("/activities")
-@blp.arguments(ActivityCreateIn)
+@blp.arguments(ActivityCreateIn())  # an instance: not built again per request
 @blp.response(201, ActivityWithWarnings, description="Created")
 @blp.alt_response(200, schema=ActivityWithWarnings, description="The id existed: a replay")
 @blp.alt_response(409, schema=ErrorEnvelope, description="The id is someone else's")
@@ -90,7 +90,7 @@ def create_activity(args):
 
 
 @blp.post("/activities/batch")
-@blp.arguments(ActivityBatchIn)
+@blp.arguments(ActivityBatchIn())
 @blp.response(200, ActivityBatchOut)
 def batch(args):
     """Apply many queued writes (an offline outbox) in one request and one transaction.
@@ -130,7 +130,7 @@ def get_activity(activity_id):
 
 
 @blp.patch("/activities/<activity_id>")
-@blp.arguments(ActivityUpdateIn)
+@blp.arguments(ActivityUpdateIn())
 @blp.response(200, ActivityWithWarnings)
 @blp.alt_response(409, schema=ErrorEnvelope, description="Stale version (error.current "
                   "holds the server's copy) or not editable (submitted, approved)")

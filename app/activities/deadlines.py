@@ -74,8 +74,29 @@ def rule_columns(org_id: int):
     return table, on, (table.c.lock_day, table.c.lock_time, table.c.late_after_working_days)
 
 
+#: organisation id -> its rule row (lock_day, lock_time, late_after_working_days), all None
+#: without one, as this process last read it. Only a guess: see :func:`assume`.
+_last_read: dict[int, tuple] = {}
+
+
+def assume(org_id: int) -> tuple | None:
+    """The rule row this process last read for ``org_id``, also made this request's rule;
+    None if it has not read one yet.
+
+    For a write that checks, in its own statement, that the row is still the same, and
+    otherwise writes nothing and starts over (see ``activities.services``).
+    """
+    row = _last_read.get(org_id)
+    if row is not None:
+        remember(org_id, *row)
+    return row
+
+
 def remember(org_id: int, lock_day, lock_time, late_after_working_days) -> Rule:
     """Keep a rule read along with another statement for the rest of the request."""
+    if len(_last_read) > 10_000:
+        _last_read.clear()
+    _last_read[org_id] = (lock_day, lock_time, late_after_working_days)
     rule = Rule(org_id) if lock_day is None else Rule(
         org_id, lock_day, lock_time, late_after_working_days)
     if has_app_context():

@@ -283,7 +283,7 @@ def _overlap_query(person_id: int, on_date: date, start: time, end: time,
         Activity.start_time < end, Activity.end_time > start)
     if exclude_id is not None:
         query = query.where(Activity.id != exclude_id)
-    return query.order_by(Activity.start_time, Activity.id).limit(1)
+    return query.order_by(Activity.start_time, Activity.id).limit(sa.literal_column("1"))
 
 
 def _overlap_warning(first_id, first_start: time | None, first_end: time | None,
@@ -343,15 +343,69 @@ def _insert_statement(dialect: str):
             .returning(table.c.id))
 
 
+def _insert_logged(actor: Person, values: dict, changes: dict) -> Activity | None:
+    """Insert a new activity and append its "create" entry to the owner's audit chain;
+    None if the id exists already (then nothing is written).
+
+    On PostgreSQL, with the chain lock taken by the checks statement, both go in one
+    statement (:func:`_logged_insert_statement`); otherwise an insert, then
+    :func:`audit.record`.
+    """
+    params = None
+    if not audit.lock_needed(actor.id) and db.session.get_bind().dialect.name == "postgresql":
+        params = audit.chained_params(actor.org_id, actor.id, actor.id, "activity",
+                                      values["id"], "create", changes)
+    if params is None:
+        activity = _insert(values)
+        if activity is not None:
+            _record(actor, activity, "create", changes)
+        return activity
+    params.update({f"a_{name}": value for name, value in values.items()})
+    row = db.session.execute(_logged_insert_statement(tuple(values)), params).first()
+    if row is None:
+        return None
+    activity = _as_loaded(values)
+    if row.seq is None:  # pragma: no cover - the chain lock makes this impossible
+        _record(actor, activity, "create", changes)
+    else:
+        audit.appended(actor.id, row.seq, row.hash)
+    return activity
+
+
+@functools.cache
+def _logged_insert_statement(names: tuple) -> sa.Select:
+    """INSERT the activity ON CONFLICT (id) DO NOTHING and, if it was written, its audit
+    entry, in one statement (PostgreSQL): a row (id, seq, hash), or none if the id exists."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    table = Activity.__table__
+    written = (insert(table)
+               .values({name: sa.bindparam(f"a_{name}", type_=table.c[name].type)
+                        for name in names})
+               .on_conflict_do_nothing(index_elements=["id"])
+               .returning(table.c.id).cte("new_activity"))
+    entry = audit.chained_insert(written)
+    return sa.select(written.c.id, entry.c.seq, entry.c.hash).select_from(
+        written.outerjoin(entry, sa.true()))
+
+
 #: Columns a new activity has empty; set so that reading them needs no query.
 _UNSET_ON_CREATE = {"return_reason": None, "submitted_at": None, "reviewed_at": None,
                     "reviewed_by_id": None}
 
 
+@functools.cache
+def _activity_manager():
+    return so.attributes.manager_of_class(Activity)
+
+
 def _as_loaded(values: dict) -> Activity:
     """A persistent Activity holding the row just inserted, as if loaded (no SELECT)."""
     session = db.session()
-    activity = Activity(**values, **_UNSET_ON_CREATE)
+    # As the ORM builds a loaded row: the values go straight into the instance's dict,
+    # without the attribute events of Activity(**values).
+    activity = _activity_manager().new_instance()
+    activity.__dict__.update(values, **_UNSET_ON_CREATE)
     so.make_transient_to_detached(activity)
     stale = session.identity_map.get(so.object_mapper(activity).identity_key_from_instance(
         activity))
@@ -385,10 +439,17 @@ def create_activity(actor: Person, *, date: date, start_time: time, end_time: ti
     key = normalise_id(id) if id is not None else str(uuid.uuid4())
     if key is None:
         raise ValidationFailed(fields={"id": _("Enter a valid identifier (UUID).")})
+    fields = {"date": date, "start_time": start_time, "end_time": end_time,
+              "description": description, "quantity": quantity, "unit": unit,
+              "target_id": target_id, "work_kind": work_kind}
+    saved = _create_at_once(actor, key, fields, now)
+    if saved is not None:
+        logger.info("Activity %s created by %s", key, actor.id)
+        if status == ActivityStatus.SUBMITTED:
+            _submit(actor, saved.activity, now)
+        return saved
     try:
-        values = _new_values(actor, key, date=date, start_time=start_time, end_time=end_time,
-                             description=description, quantity=quantity, unit=unit,
-                             target_id=target_id, work_kind=work_kind, now=now)
+        values = _new_values(actor, key, now=now, **fields)
     except AppError:
         # A replay of a create that was stored must not fail on a rule checked later
         # (the period may have locked meanwhile): answer what is stored.
@@ -397,13 +458,13 @@ def create_activity(actor: Person, *, date: date, start_time: time, end_time: ti
             raise
         return Saved(existing)
     warnings = values.pop("_warnings")
-    activity = _insert(values)
+    changes = {name: values[name] for name in CONTENT_FIELDS}
+    activity = _insert_logged(actor, values, changes)
     if activity is None:
         existing = _existing(actor, key)
         if existing is None:  # pragma: no cover - deleted between the two statements
             raise Conflict(code="conflict")
         return Saved(existing)
-    _record(actor, activity, "create", {name: values[name] for name in CONTENT_FIELDS})
     logger.info("Activity %s created by %s", key, actor.id)
     if status == ActivityStatus.SUBMITTED:
         _submit(actor, activity, now)
@@ -414,10 +475,10 @@ def create_activity(actor: Person, *, date: date, start_time: time, end_time: ti
 def _checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
     """Built once per shape; see :func:`_create_checks`."""
     person_id = sa.bindparam("person_id", type_=sa.Integer)
-    dual = sa.select(sa.literal(1).label("one")).subquery("dual")
+    dual = sa.select(sa.literal_column("1").label("one")).subquery("dual")
     rule, rule_on, rule_columns = deadlines.rule_columns(sa.bindparam("org_id"))
     joined = dual.outerjoin(rule, rule_on)
-    columns = [*rule_columns]
+    columns = [column.label(column.name) for column in rule_columns]
     if with_target:
         indicator = (sa.select(Indicator.id, Indicator.unit)
                      .join(Rhk, Indicator.rhk_id == Rhk.id).join(Skp, Rhk.skp_id == Skp.id)
@@ -426,16 +487,132 @@ def _checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
                             Skp.year == sa.bindparam("year"))
                      .subquery("indicator"))
         joined = joined.outerjoin(indicator, sa.true())
-        columns += [indicator.c.id, indicator.c.unit]
+        columns += [indicator.c.id.label("indicator_id"),
+                    indicator.c.unit.label("indicator_unit")]
     else:
-        columns += [sa.null(), sa.null()]
+        columns += [sa.null().label("indicator_id"), sa.null().label("indicator_unit")]
     overlap = _overlap_query(person_id, sa.bindparam("on_date"), sa.bindparam("start"),
                              sa.bindparam("end")).subquery("overlap")
     joined = joined.outerjoin(overlap, sa.true())
-    columns += [overlap.c.id, overlap.c.start_time, overlap.c.end_time, overlap.c.n]
+    columns += [overlap.c.id.label("overlap_id"), overlap.c.start_time.label("overlap_start"),
+                overlap.c.end_time.label("overlap_end"), overlap.c.n.label("overlap_count")]
     if with_lock:
         columns.append(audit.lock_column(person_id))
     return sa.select(*columns).select_from(joined)
+
+
+def _create_at_once(actor: Person, key: str, fields: dict, now: datetime) -> Saved | None:
+    """A create in one statement (PostgreSQL), or None when it cannot be (then nothing was
+    written and :func:`create_activity` takes the general path, which reads everything
+    afresh and answers every case: replays, invalid targets, locked periods).
+
+    The statement (:func:`_create_statement`) reads what :func:`_create_checks` reads, and
+    inserts the activity and its audit entry only if the organisation's deadline rule is the
+    one this process last read (the date and lock checks below were made with it) and the
+    target is one of the actor's own. The unit must be known (given, or no target): it is
+    part of the hashed audit entry.
+    """
+    target_id, unit = fields["target_id"], fields["unit"]
+    if (target_id is not None and unit is None) or not audit.lock_needed(actor.id) \
+            or db.session.get_bind().dialect.name != "postgresql":
+        return None
+    rule = deadlines.assume(actor.org_id)
+    if rule is None:
+        return None
+    try:
+        kind = _check_basics(actor, fields["date"], fields["start_time"], fields["end_time"],
+                             target_id, fields["work_kind"], now)
+    except AppError:
+        return None
+    stamp = utcnow()
+    values = {
+        "id": key, "org_id": actor.org_id, "person_id": actor.id, "date": fields["date"],
+        "start_time": fields["start_time"], "end_time": fields["end_time"],
+        "duration_minutes": minutes_between(fields["start_time"], fields["end_time"]),
+        "description": fields["description"], "quantity": fields["quantity"],
+        "unit": unit or None, "target_id": target_id, "work_kind": kind,
+        "status": ActivityStatus.DRAFT, "version": 1, "is_late": False,
+        "created_at": stamp, "updated_at": stamp,
+    }
+    changes = {name: values[name] for name in CONTENT_FIELDS}
+    entry = audit.chained_params(actor.org_id, actor.id, actor.id, "activity", key, "create",
+                                 changes, created_at=stamp)
+    if entry is None:
+        return None
+    params = {
+        "person_id": actor.id, "org_id": actor.org_id, "target_id": target_id,
+        "year": fields["date"].year, "on_date": fields["date"],
+        "start": fields["start_time"], "end": fields["end_time"],
+        "rule_lock_day": rule[0], "rule_lock_time": rule[1], "rule_late": rule[2],
+        "id": key, "stamp": stamp, "duration_minutes": values["duration_minutes"],
+        "description": values["description"], "quantity": values["quantity"],
+        "unit": values["unit"], "work_kind": kind, "e_changes": entry["e_changes"],
+        "e_hash_prefix": entry["e_hash_prefix"], "e_hash_suffix": entry["e_hash_suffix"],
+    }
+    row = db.session.execute(_create_statement(target_id is not None), params).one()
+    deadlines.remember(actor.org_id, row.lock_day, row.lock_time, row.late_after_working_days)
+    if row.written is None:
+        return None
+    audit.locked(actor.id)  # the statement took the chain lock before it wrote
+    activity = _as_loaded(values)
+    if row.seq is None:  # the head moved while the lock was awaited: append afresh
+        _record(actor, activity, "create", changes)
+    else:
+        audit.appended(actor.id, row.seq, row.hash)
+    warnings = _overlap_warning(row.overlap_id, row.overlap_start, row.overlap_end,
+                                row.overlap_count)
+    return Saved(activity, created=True, warnings=warnings)
+
+
+@functools.cache
+def _create_statement(with_target: bool) -> sa.Select:
+    """The checks of :func:`_create_checks`, then, if the rule is the expected one and the
+    target the actor's own: the chain lock, the activity (ON CONFLICT (id) DO NOTHING) and its
+    audit entry. One row: the checks, ``written`` (the id, or None) and the entry's seq and
+    hash.
+
+    Values the parts share are one bind parameter, constants are inline: the statement stays
+    within psycopg's cache of converted queries (4 kB, 50 parameters).
+    """
+    from sqlalchemy.dialects.postgresql import insert
+
+    table = Activity.__table__
+    c = table.c
+
+    def bind(name, column=None):
+        return sa.bindparam(name, type_=c[column or name].type)
+
+    checks = _checks_statement(with_target, False).cte("checks")
+    chain_lock = sa.select(audit.lock_column(bind("person_id"))).cte("chain_lock")
+    same_rule = sa.and_(*[
+        checks.c[column].is_not_distinct_from(sa.bindparam(param, type_=kind))
+        for column, param, kind in (
+            ("lock_day", "rule_lock_day", sa.Integer()),
+            ("lock_time", "rule_lock_time", sa.Time()),
+            ("late_after_working_days", "rule_late", sa.Integer()))])
+    allowed = sa.and_(same_rule, checks.c.indicator_id.is_not(None)) if with_target \
+        else same_rule
+    row = {
+        "id": bind("id"), "org_id": bind("org_id"), "person_id": bind("person_id"),
+        "date": bind("on_date", "date"), "start_time": bind("start", "start_time"),
+        "end_time": bind("end", "end_time"), "duration_minutes": bind("duration_minutes"),
+        "description": bind("description"), "quantity": bind("quantity"),
+        "unit": bind("unit"), "target_id": bind("target_id"), "work_kind": bind("work_kind"),
+        "status": sa.literal_column(f"'{ActivityStatus.DRAFT.value}'"),
+        "version": sa.literal_column("1"), "is_late": sa.false(),
+        "created_at": bind("stamp", "created_at"), "updated_at": bind("stamp", "updated_at"),
+    }
+    source = (sa.select(*row.values()).select_from(checks.join(chain_lock, sa.true()))
+              .where(allowed))
+    written = (insert(table).from_select(list(row), source)
+               .on_conflict_do_nothing(index_elements=["id"])
+               .returning(c.id).cte("new_activity"))
+    entry = audit.chained_insert(
+        written, org_id=row["org_id"], owner_id=row["person_id"], actor_id=row["person_id"],
+        subject_type=sa.literal_column("'activity'"), subject_id=row["id"],
+        action=sa.literal_column("'create'"), created_at=row["created_at"])
+    return (sa.select(checks, written.c.id.label("written"), entry.c.seq, entry.c.hash)
+            .select_from(checks.outerjoin(written, sa.true()).outerjoin(entry, sa.true())))
 
 
 def _create_checks(actor: Person, on_date: date, start: time, end: time,

@@ -10,6 +10,11 @@ lock on (namespace, owner id); SQLite serialises writers anyway. ``UNIQUE(owner_
 backs both. Within one transaction the chain head is read once and then extended in
 memory (a batch of a hundred entries reads it once); it is forgotten when the transaction
 or a savepoint ends in a rollback, and on commit (which releases the lock).
+
+On PostgreSQL a single write can also append its entry in the statement that writes the
+item (:func:`chained_insert`): the head is read, the entry hashed (``sha256()`` over the
+same canonical JSON, the two chain fields spliced in) and inserted by the database, in one
+round trip instead of a head read plus an insert.
 """
 
 import functools
@@ -47,17 +52,24 @@ def plain(value):
     return value
 
 
-def entry_hash(entry) -> str:
-    """The hash of an entry (an AuditEntry, or anything with its attributes)."""
-    content = {
-        "org_id": entry.org_id, "owner_id": entry.owner_id, "seq": entry.seq,
+def _content(entry, seq, prev_hash) -> dict:
+    return {
+        "org_id": entry.org_id, "owner_id": entry.owner_id, "seq": seq,
         "actor_id": entry.actor_id, "subject_type": entry.subject_type,
         "subject_id": str(entry.subject_id), "action": entry.action,
         "changes": entry.changes,
         "created_at": entry.created_at.isoformat(timespec="microseconds"),
-        "prev_hash": entry.prev_hash,
+        "prev_hash": prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _canonical(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(entry) -> str:
+    """The hash of an entry (an AuditEntry, or anything with its attributes)."""
+    canonical = _canonical(_content(entry, entry.seq, entry.prev_hash))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -93,7 +105,8 @@ def lock_column(owner_id):
     The chain head must be read by a *later* statement: a statement's snapshot is taken
     before the lock is granted.
     """
-    return sa.func.pg_advisory_xact_lock(_LOCK_NAMESPACE, owner_id).label("audit_lock")
+    return sa.func.pg_advisory_xact_lock(sa.literal_column(str(_LOCK_NAMESPACE)),
+                                         owner_id).label("audit_lock")
 
 
 def locked(owner_id: int) -> None:
@@ -167,6 +180,94 @@ def record(org_id: int, owner_id: int, actor_id: int | None, subject_type: str, 
     rows = entries(org_id, owner_id, actor_id, [(subject_type, subject_id, action, changes)])
     insert(rows)
     return rows[0]
+
+
+# --- appending inside the item's own statement (PostgreSQL) ---------------------------------
+
+#: Stands in for the previous hash while the canonical JSON is split around the chain fields.
+_MARK = "\u0000prev\u0000"
+_SEQ_GLUE = '","seq":'
+
+
+def hash_parts(entry) -> tuple[str, str] | None:
+    """The canonical JSON of ``entry`` (see :func:`entry_hash`) cut around its chain fields:
+    ``prefix + prev_hash + '","seq":' + str(seq) + suffix`` is what gets hashed.
+
+    Keys are sorted, so ``prev_hash`` and ``seq`` are neighbours. None if the cut is not
+    unique (then use :func:`record`).
+    """
+    canonical = _canonical(_content(entry, 0, _MARK))
+    marker = '"prev_hash":' + json.dumps(_MARK) + ',"seq":0'
+    if canonical.count(marker) != 1:
+        return None
+    before, after = canonical.split(marker)
+    return before + '"prev_hash":"', after
+
+
+def chained_params(org_id: int, owner_id: int, actor_id: int | None, subject_type: str,
+                   subject_id, action: str, changes: dict, created_at=None) -> dict | None:
+    """Bind values for :func:`chained_insert` (``e_*``); None when the entry cannot be
+    hashed by the database (use :func:`record`)."""
+    row = _Row(org_id=org_id, owner_id=owner_id, seq=0, actor_id=actor_id,
+               subject_type=subject_type, subject_id=str(subject_id), action=action,
+               changes={key: _plain_change(value) for key, value in changes.items()},
+               created_at=created_at or utcnow(), prev_hash=GENESIS)
+    parts = hash_parts(row)
+    if parts is None:
+        return None
+    values = {f"e_{key}": value for key, value in row.__dict__.items()
+              if key not in ("seq", "prev_hash")}
+    values["e_hash_prefix"], values["e_hash_suffix"] = parts
+    return values
+
+
+def _constant(value: str) -> sa.ColumnElement:
+    """A fixed text inline in the SQL (not a bind parameter: fewer parameters keep a long
+    statement within the driver's cache of converted queries)."""
+    assert "'" not in value
+    return sa.literal_column(f"'{value}'", sa.String())
+
+
+def chained_insert(subject: sa.CTE, name: str = "audit_entry", **columns) -> sa.CTE:
+    """A CTE appending one entry to the chain of ``e_owner_id`` for each row of ``subject``
+    (an INSERT ... RETURNING that yields a row only when it wrote): ``RETURNING seq, hash``.
+
+    ``columns`` may give expressions (e.g. a bind parameter the statement has already) for
+    entry columns instead of their ``e_*`` bind parameters.
+
+    The owner's chain lock must be held when the entry is written: taken by an earlier
+    statement, or by the statement itself before it writes ``subject``. Should the
+    statement's snapshot predate the head (it waited for the lock), ``ON CONFLICT DO
+    NOTHING`` on ``(owner_id, seq)`` makes that no row (then use :func:`record`) rather
+    than an error.
+    """
+    from sqlalchemy.dialects.postgresql import insert
+
+    table = AuditEntry.__table__
+    c = table.c
+    names = ["org_id", "owner_id", "actor_id", "subject_type", "subject_id", "action",
+             "changes", "created_at"]
+    given = {n: columns.get(n, sa.bindparam(f"e_{n}", type_=c[n].type)) for n in names}
+    head = (sa.select(c.seq, c.hash).where(c.owner_id == given["owner_id"])
+            .order_by(c.seq.desc()).limit(sa.literal_column("1")).subquery("head"))
+    seq = sa.func.coalesce(head.c.seq, sa.literal_column("0")) + sa.literal_column("1")
+    prev = sa.func.coalesce(head.c.hash, _constant(GENESIS))
+    text = sa.String()
+    canonical = (sa.bindparam("e_hash_prefix", type_=text) + prev
+                 + _constant(_SEQ_GLUE) + sa.cast(seq, sa.Text)
+                 + sa.bindparam("e_hash_suffix", type_=text))
+    digest = sa.func.encode(sa.func.sha256(sa.func.convert_to(canonical, _constant("UTF8"))),
+                            _constant("hex"))
+    source = sa.select(*[given[n] for n in names], seq, prev, digest,
+                       ).select_from(subject.outerjoin(head, sa.true()))
+    return (insert(table).from_select([*names, "seq", "prev_hash", "hash"], source)
+            .on_conflict_do_nothing(index_elements=["owner_id", "seq"])
+            .returning(c.seq, c.hash).cte(name))
+
+
+def appended(owner_id: int, seq: int, hash_: str) -> None:
+    """Note the head after a :func:`chained_insert` wrote entry ``seq``."""
+    _state(db.session())[0][owner_id] = (seq, hash_)
 
 
 def _plain_change(value):

@@ -120,3 +120,32 @@ def test_deadline_endpoint_shows_time_left(api, world, who, expected_zone):
     assert body["locks_at"].startswith("2026-04-05T23:59")
     holiday = api.get(f"{URL}/deadline?date=2026-03-20").get_json()
     assert holiday["working_day"] is False and holiday["holiday"]
+
+
+def test_a_changed_rule_applies_at_once_to_creates(api, db, world, count):
+    """Creates check the date against the rule this process read last, inside the statement
+    that writes: a rule changed in between (here, by another process) is never missed."""
+    from app.activities.models import Activity
+    from app.audit.models import AuditEntry
+
+    staff = api.login(world.one.staff_a1)
+    february, march = entry(date="2026-02-20"), entry(date="2026-03-09")
+    # Default rule: February locked on 5 March.
+    assert staff.post(URL, json=february).status_code == 422
+    assert staff.post(URL, json=march).status_code == 201
+    rule = DeadlineRule(org_id=world.one.org.id, lock_day=15, lock_time=time(23, 59),
+                        late_after_working_days=1)
+    db.session.add(rule)
+    db.session.commit()
+    # Open again until 15 March, although the last rule read said locked.
+    assert staff.post(URL, json=february).status_code == 201
+    assert staff.post(URL, json=entry(date="2026-03-09", start_time="13:00",
+                                      end_time="14:00")).status_code == 201
+    db.session.delete(db.session.get(DeadlineRule, rule.id))
+    db.session.commit()
+    # Locked again, although the last rule read said open: nothing is written.
+    answer = staff.post(URL, json=entry(date="2026-02-23"))
+    assert answer.status_code == 422, answer.get_json()
+    assert answer.get_json()["error"]["code"] == "period_locked"
+    assert count(Activity) == 3
+    assert count(AuditEntry) == 3

@@ -120,3 +120,29 @@ def test_tampering_is_caught_in_each_persons_chain(app, world, db):
     assert result.exit_code == 1
     assert f"person {a1.id}: entry 2 is missing (found 3)" in result.output
     assert "kota-satu: 3 entries, BROKEN" in result.output
+
+
+def test_the_database_hashes_an_entry_as_verify_does(app, world, db):
+    """The hash PostgreSQL computes inside a create's own statement is the one
+    ``entry_hash`` recomputes, also for text that JSON escapes (quotes, backslashes,
+    control characters, non-ASCII)."""
+    from datetime import time
+
+    from app.activities import services as activities
+    from app.activities.deadlines import local_today
+    from app.models import utcnow
+
+    a1 = world.one.staff_a1
+    today = local_today(a1, utcnow())
+    tricky = 'Rapat "evaluasi" \\ koordinasi\tdi Dinas — ½ hari, 日本 \u2028 ✓'
+    for n, description in enumerate(["Biasa", tricky, '"prev_hash":"x","seq":0']):
+        activities.create_activity(a1, date=today, start_time=time(7 + n),
+                                   end_time=time(7 + n, 30), description=description,
+                                   work_kind="lainnya")
+        db.session.commit()
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.owner_id == a1.id)
+                                 .order_by(AuditEntry.seq)).all()
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert entries[1].changes["description"] == tricky
+    assert [audit.entry_hash(e) for e in entries] == [e.hash for e in entries]
+    assert audit.verify_chain(world.one.org.id) == (3, [])
