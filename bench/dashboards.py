@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -171,6 +171,41 @@ def load(url: str, people: int, survey_per_unit: int, today) -> dict:
                     ELSE 4 END ORDER BY q) AS a
                 FROM generate_series(1, 9) AS q) AS answers
             WHERE u.org_id = %(org)s""", {**params, "per_unit": survey_per_unit})
+        # The last closed quarter, everyone assessed: the predikat panel has a whole
+        # organisation to count. Ratings spread by a hash; the predikat follows the matrix.
+        quarter = (today.month - 1) // 3
+        year, quarter = (today.year, quarter) if quarter else (today.year - 1, 4)
+        starts = date(year, 3 * quarter - 2, 1)
+        ends = (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+                ) - timedelta(days=1)
+        period = conn.execute(
+            "INSERT INTO evaluation_periods (org_id, name, kind, year, starts_on, ends_on, "
+            "deadline, is_final, created_at, updated_at) VALUES (%s, %s, 'quarterly', %s, %s, "
+            "%s, %s, false, %s, %s) RETURNING id",
+            (org, f"Triwulan {'I II III IV'.split()[quarter - 1]} {year}", year, starts, ends,
+             ends + timedelta(days=7), now, now)).fetchone()[0]
+        conn.execute("""
+            INSERT INTO evaluations (org_id, person_id, period_id, skp_id, appraiser_id, status,
+                is_jpt, reopened, hasil_kerja, perilaku_kerja, predikat, submitted_at,
+                assessed_at, version, created_at, updated_at)
+            SELECT %(org)s, p.id, %(period)s, p.id, p.supervisor_id, 'assessed', false, false,
+                   r.hasil, r.perilaku,
+                   CASE WHEN r.perilaku = 'di_bawah' THEN
+                            CASE WHEN r.hasil = 'di_bawah' THEN 'sangat_kurang'
+                                 ELSE 'kurang_misconduct' END
+                        WHEN r.hasil = 'di_bawah' THEN 'butuh_perbaikan'
+                        WHEN r.hasil = 'di_atas' AND r.perilaku = 'di_atas' THEN 'sangat_baik'
+                        ELSE 'baik' END,
+                   %(now)s, %(now)s, 2, %(now)s, %(now)s
+            FROM people p CROSS JOIN LATERAL (SELECT
+                CASE WHEN abs(hashtext(p.id || '/h')) %% 10 < 2 THEN 'di_atas'
+                     WHEN abs(hashtext(p.id || '/h')) %% 10 < 9 THEN 'sesuai'
+                     ELSE 'di_bawah' END AS hasil,
+                CASE WHEN abs(hashtext(p.id || '/p')) %% 20 < 5 THEN 'di_atas'
+                     WHEN abs(hashtext(p.id || '/p')) %% 20 < 19 THEN 'sesuai'
+                     ELSE 'di_bawah' END AS perilaku) AS r
+            WHERE p.org_id = %(org)s AND p.supervisor_id IS NOT NULL""",
+                     {**params, "period": period})
         conn.execute("VACUUM ANALYZE")
         count = conn.execute("SELECT count(*) FROM activities").fetchone()[0]
     return {"activities": count, "working_days": len(working) + 1,
@@ -231,7 +266,10 @@ def main():
                 "organisation_people": organisation["totals"]["people"],
                 "organisation_activities_month": organisation["totals"]["activities"],
                 "organisation_compliance": organisation["totals"]["compliance_percent"],
-                "units_with_survey": sum(1 for u in organisation["units"] if u["survey"])}
+                "units_with_survey": sum(1 for u in organisation["units"] if u["survey"]),
+                "predikat_period": organisation["predikat_period"],
+                "people_with_predikat": sum(sum(u["predikat"].values())
+                                            for u in organisation["units"] if u["predikat"])}
 
             def measure(label, path, who=None):
                 scenario = loadgen.Scenario("get", path, token=bearer[who] if who else "")
@@ -294,7 +332,8 @@ def report(results: dict) -> None:
         f"waiting for review); the organisation dashboard shows {check['units']} units, "
         f"{check['organisation_people']:,} people, {check['organisation_activities_month']:,} "
         f"activities this month, compliance {check['organisation_compliance']} %, "
-        f"{check['units_with_survey']} units with a survey index.",
+        f"{check['units_with_survey']} units with a survey index, and the predikat of "
+        f"{check['people_with_predikat']:,} people in {check['predikat_period']}.",
         f"Whole run: {results['seconds_total']} s.",
     ]
     text = "\n".join(lines)
