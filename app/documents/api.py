@@ -36,6 +36,20 @@ def download(content: bytes, filename: str, content_type: str) -> Response:
     return response
 
 
+def plan_ekinerja(args: dict) -> tuple[ExportKind, dict, bool]:
+    """The e-Kinerja export the validated ``args`` ask for: its kind, the job parameters,
+    and whether it is too big for one request. :raise NotFound: for a person out of sight."""
+    person = services.reportable_person(current_user, args.get("person_id"))
+    services.check_range(args["from_"], args["to"])
+    kind = ExportKind.EKINERJA_CSV if args["format"] == "csv" else ExportKind.EKINERJA_XLSX
+    params = {"person_id": person.id, "from": args["from_"].isoformat(),
+              "to": args["to"].isoformat(), "include_submitted": args["include_submitted"],
+              "base_url": request.host_url}
+    rows = services.count_rows(services.ekinerja_activities(
+        person, args["from_"], args["to"], args["include_submitted"]))
+    return kind, params, rows > jobs.direct_max_rows()
+
+
 def as_job(kind: ExportKind, params: dict):
     """Too big for one request: start a job instead and answer 202 with it."""
     job = jobs.start_export(current_user, kind, params)
@@ -84,15 +98,8 @@ def ekinerja(args):
     """Daily progress (progres harian) for BKN e-Kinerja: one row per activity with date,
     description, evidence link, RHK and status. Approved activities only unless
     ``include_submitted``. Beyond ``EXPORT_DIRECT_MAX_ROWS`` rows it becomes a job (202)."""
-    person = services.reportable_person(current_user, args.get("person_id"))
-    services.check_range(args["from_"], args["to"])
-    kind = ExportKind.EKINERJA_CSV if args["format"] == "csv" else ExportKind.EKINERJA_XLSX
-    params = {"person_id": person.id, "from": args["from_"].isoformat(),
-              "to": args["to"].isoformat(), "include_submitted": args["include_submitted"],
-              "base_url": request.host_url}
-    rows = services.count_rows(services.ekinerja_activities(
-        person, args["from_"], args["to"], args["include_submitted"]))
-    if rows > jobs.direct_max_rows():
+    kind, params, too_big = plan_ekinerja(args)
+    if too_big:
         return as_job(kind, params)
     return download(*jobs.build(current_user, kind, params))
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.documents import formats, jobs, services
-from app.documents.api import download, send_job_file
+from app.documents.api import download, plan_ekinerja, send_job_file
 from app.documents.models import ExportKind, ExportStatus
 from app.documents.schemas import EkinerjaArgs, ExportIn, MonthlyReportArgs, TeamRecapArgs
 from app.errors import AppError, ValidationFailed, flatten_messages
@@ -79,15 +79,8 @@ def ekinerja_download():
         "person_id": values.get("orang", ""), "from": values.get("dari", ""),
         "to": values.get("sampai", ""), "format": values.get("format", "") or "xlsx",
         "include_submitted": "true" if values.get("diajukan") else "false"})
-    person = services.reportable_person(current_user, args.get("person_id"))
-    services.check_range(args["from_"], args["to"])
-    kind = ExportKind.EKINERJA_CSV if args["format"] == "csv" else ExportKind.EKINERJA_XLSX
-    params = {"person_id": person.id, "from": args["from_"].isoformat(),
-              "to": args["to"].isoformat(), "include_submitted": args["include_submitted"],
-              "base_url": request.host_url}
-    rows = services.count_rows(services.ekinerja_activities(
-        person, args["from_"], args["to"], args["include_submitted"]))
-    if rows > jobs.direct_max_rows():
+    kind, params, too_big = plan_ekinerja(args)
+    if too_big:
         return _start_and_follow(kind, params)
     return download(*jobs.build(current_user, kind, params))
 
