@@ -87,7 +87,8 @@ def create_activity(args):
     any repeat 200 with the stored activity, never a duplicate. ``status: "submitted"`` also
     submits it.
     """
-    saved = services.create_activity(current_user, **args)
+    # The person itself, not the proxy: the create reads its attributes a dozen times.
+    saved = services.create_activity(current_user._get_current_object(), **args)
     commit()
     if saved.created and not saved.activity.__dict__.get("attachments", True):
         # The common case, answered without the schema's dump (the same document).
@@ -107,7 +108,7 @@ def batch(args):
     existing, updated, submitted, conflict (with ``error.current``), invalid, locked,
     not_found or forbidden, with the status a single request would have had.
     """
-    results = services.apply_batch(current_user, args["entries"])
+    results = services.apply_batch(current_user._get_current_object(), args["entries"])
     commit()
     return {"results": results}
 
