@@ -90,6 +90,8 @@ class Server:
         self.settings = [f"--workers={args.workers}", f"--worker-class={args.worker_class}"]
         if args.worker_class == "gthread":
             self.settings.append(f"--threads={args.threads}")
+        # The production settings file (garbage collector tuning), for every endpoint.
+        self.settings.append("--config=deploy/gunicorn_app.py")
         self.command = [str(BIN / "gunicorn"), *self.settings, "--bind",
                         f"127.0.0.1:{self.port}", "--log-level", "warning",
                         "--graceful-timeout", "5", "app:create_app()"]

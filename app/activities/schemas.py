@@ -170,6 +170,39 @@ class ActivityWithWarnings(ActivityOut):
         "description": "Soft problems, e.g. {code: overlap, message, activity_id}"})
 
 
+def _utc(value):
+    return None if value is None else value.replace(tzinfo=UTC).isoformat(timespec="seconds")
+
+
+def _quantity_out(value):
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def activity_out(activity, warnings: list[dict]) -> dict:
+    """What :class:`ActivityWithWarnings` dumps, for an activity without attachments (one just
+    created), built directly: the create answers thousands of times a minute, and
+    marshmallow's dump of twenty fields cost more than the rest of the answer. A test holds it
+    equal to the schema's dump."""
+    d = activity.__dict__
+    return {
+        "id": str(d["id"]), "person_id": d["person_id"], "date": d["date"].isoformat(),
+        "start_time": d["start_time"].strftime("%H:%M"),
+        "end_time": d["end_time"].strftime("%H:%M"),
+        "duration_minutes": d["duration_minutes"], "description": d["description"],
+        "quantity": _quantity_out(d["quantity"]), "unit": d["unit"],
+        "target_id": d["target_id"], "work_kind": str(d["work_kind"]),
+        "status": str(d["status"]), "return_reason": d["return_reason"],
+        "submitted_at": _utc(d["submitted_at"]), "is_late": bool(d["is_late"]),
+        "reviewed_at": _utc(d["reviewed_at"]), "reviewed_by_id": d["reviewed_by_id"],
+        "version": d["version"], "created_at": _utc(d["created_at"]),
+        "updated_at": _utc(d["updated_at"]), "attachments": [],
+        "warnings": [dict(warning) for warning in warnings],
+    }
+
+
 class ActivityListArgs(Schema):
     date_from = ma.fields.Date(data_key="from")
     date_to = ma.fields.Date(data_key="to")

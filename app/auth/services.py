@@ -11,16 +11,18 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.orm.attributes import set_committed_value
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 
 from app.auth.models import LoginSession, PersonalAccessToken
+from app.core.prepared import Prepared, as_loaded
 from app.errors import AppError, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
-from app.org.models import Person, PersonRole
+from app.org.models import Person, PersonRole, Unit
 from app.org.nip import normalise
 
 logger = logging.getLogger(__name__)
@@ -131,8 +133,11 @@ def person_for_session(token: str) -> Person | None:
     """The person behind a live login session token, touching its last-seen time."""
     if not token:
         return None
-    login = db.session.execute(_session_query(), {"token_hash": digest(token)}
-                               ).unique().scalar_one_or_none()
+    token_hash = digest(token)
+    login = _auth_record(LoginSession, token_hash)
+    if login is NotImplemented:
+        login = db.session.execute(_session_query(), {"token_hash": token_hash}
+                                   ).unique().scalar_one_or_none()
     if login is None or not login.person.active:
         return None
     now = utcnow()
@@ -234,12 +239,69 @@ def _session_query() -> sa.Select:
         LoginSession.revoked_at.is_(None)), LoginSession)
 
 
+@functools.cache
+def _auth_prepared(model) -> tuple:
+    """The live ``model`` (token or login session) by its hash, with its person, the
+    person's unit and roles (a row per role): one prepared statement, its rows turned into
+    loaded instances by hand (:func:`_auth_record`). With the slices of each row that belong
+    to each instance."""
+    parts = [(model, model.__table__), (Person, Person.__table__), (Unit, Unit.__table__)]
+    role = PersonRole.__table__
+    columns, slices, start = [], [], 0
+    for n, (kind, table) in enumerate(parts):
+        mapper = sa.inspect(kind)
+        names = [mapper.get_property_by_column(column).key for column in table.c]
+        columns += [column.label(f"c{n}_{column.name}") for column in table.c]
+        slices.append((kind, names, slice(start, start + len(names))))
+        start += len(names)
+    auth, person, unit = (table for _, table in parts)
+    statement = (sa.select(*columns, role.c.role.label("role"))
+                 .select_from(auth.join(person, auth.c.person_id == person.c.id)
+                              .join(unit, person.c.unit_id == unit.c.id)
+                              .outerjoin(role, role.c.person_id == person.c.id))
+                 .where(auth.c.token_hash == sa.bindparam("token_hash", type_=sa.String()),
+                        auth.c.revoked_at.is_(None)))
+    return Prepared(statement, db.session.get_bind().dialect), slices, start
+
+
+def _auth_record(model, token_hash: str):
+    """The live token or login session with its person, unit and roles as loaded instances
+    (PostgreSQL; what :func:`_token_query` / :func:`_session_query` load, at a fraction of the
+    ORM's cost); None if there is none; NotImplemented where the ORM must load them (another
+    database, or the session holds some of these rows already)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return NotImplemented
+    prepared, slices, role_at = _auth_prepared(model)
+    rows = prepared.all({"token_hash": token_hash})
+    if not rows:
+        return None
+    record, person, unit = (as_loaded(kind, dict(zip(names, rows[0][part], strict=True)))
+                            for kind, names, part in slices)
+    if record is None or person is None or unit is None:
+        return NotImplemented
+    roles = []
+    for row in rows:
+        if row[role_at] is not None:
+            role = as_loaded(PersonRole, {"person_id": person.id, "role": row[role_at]})
+            if role is None:
+                return NotImplemented
+            roles.append(role)
+    set_committed_value(person, "unit", unit)
+    set_committed_value(person, "role_rows", roles)
+    set_committed_value(record, "person", person)
+    db.session.add(record)  # cascades to the person, the unit and the roles
+    return record
+
+
 def person_for_token(token: str) -> Person | None:
     """The person behind a live access token, with roles and unit, in one statement."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    pat = db.session.execute(_token_query(), {"token_hash": digest(token)}
-                             ).unique().scalar_one_or_none()
+    token_hash = digest(token)
+    pat = _auth_record(PersonalAccessToken, token_hash)
+    if pat is NotImplemented:
+        pat = db.session.execute(_token_query(), {"token_hash": token_hash}
+                                 ).unique().scalar_one_or_none()
     now = utcnow()
     if pat is None or not pat.person.active or (pat.expires_at and pat.expires_at <= now):
         return None

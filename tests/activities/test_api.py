@@ -49,6 +49,25 @@ def test_create_answers_the_contract_fields(staff, world):
     assert staff.get(f"{URL}/{body['id']}").get_json()["description"] == body["description"]
 
 
+@pytest.mark.parametrize("status", ["draft", "submitted"])
+def test_create_answer_is_the_schema_dump(staff, world, db, status):
+    """The create's answer is built without the schema: it must be exactly its dump."""
+    from app.activities.schemas import ActivityWithWarnings
+
+    indicator = make_indicator(world.one.staff_a1)
+    create(staff, start_time="08:30", end_time="09:00")
+    response = staff.post(URL, json=entry(work_kind=None, target_id=indicator.id,
+                                          quantity="1.5", status=status))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["warnings"] and body["warnings"][0]["code"] == "overlap"
+    db.session.expire_all()
+    activity = db.session.get(Activity, body["id"])
+    activity.warnings = body["warnings"]
+    assert body == ActivityWithWarnings().dump(activity)
+    assert body["status"] == status and body["quantity"] == 1.5
+
+
 def test_create_accepts_seconds_and_quantity_as_number(staff):
     body = create(staff, start_time="07:15:00", end_time="07:45:59", quantity=3, unit="surat")
     assert (body["start_time"], body["end_time"], body["quantity"]) == ("07:15", "07:45", 3)
