@@ -1,11 +1,12 @@
 """Playwright driving Debian's Chromium against the app served on 127.0.0.1."""
 
+import contextlib
 import os
 import shutil
 import threading
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.conftest import unavailable
 from tests.factories import PASSWORD
@@ -37,15 +38,49 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(app, db):
-    """The app on a random local port, one thread per request like a real server."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+#: Where `_closing` leaves each response's body for `_Handler`.
+_BODY = "kinerjaku.tests.body"
+
+
+def _closing(app):
+    """Leave each response's body in its environ, so a dropped connection can close it."""
+    def wsgi(environ, start_response):
+        body = environ[_BODY] = app(environ, start_response)
+        return body
+    return wsgi
+
+
+class _Handler(WSGIRequestHandler):
+    """Werkzeug's handler, closing the body when the browser drops the connection.
+
+    When a client resets the connection while the server drains the request, werkzeug's
+    cleanup raises before it closes the body, leaving e.g. a static file open until the
+    garbage collector warns about it in some later test.
+    """
+
+    def connection_dropped(self, error, environ=None):
+        body = environ.pop(_BODY, None) if environ else None
+        if hasattr(body, "close"):
+            body.close()
+
+
+@contextlib.contextmanager
+def serving(app):
+    """Serve `app` on a random local port, one thread per request like a real server."""
+    server = make_server("127.0.0.1", 0, _closing(app), threaded=True, request_handler=_Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app, db):
+    with serving(app) as base:
+        yield base
 
 
 def sign_in(page, person, password=PASSWORD):

@@ -8,18 +8,15 @@ has drained, the server holds exactly the activities the person intended: each o
 phone's UUID, with its last content and status.
 """
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.serving import make_server
 
 from app.activities.deadlines import local_today
 from app.activities.models import Activity
 from app.models import utcnow
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, serving
 from tests.factories import PASSWORD
 
 
@@ -54,14 +51,10 @@ class Faults:
 @pytest.fixture
 def faulty_server(app, db):
     faults = Faults(app.wsgi_app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
     original = app.wsgi_app
     app.wsgi_app = faults
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", faults
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base:
+        yield base, faults
     app.wsgi_app = original
 
 
