@@ -71,6 +71,15 @@ def test_malformed_json_is_a_4xx_envelope(client, db):
     assert response.get_json()["error"]["code"] in ("bad_request", "invalid")
 
 
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000])
+def test_json_nested_too_deeply_is_400_not_500(api, world, body):
+    """Deeper than Python's JSON decoder can follow: unreadable JSON, like any other."""
+    api.login(world.one.staff_a1)
+    response = api.post("/api/v1/activities", data=body,
+                        headers={"Content-Type": "application/json"})
+    assert_envelope(response, 400, "bad_request")
+
+
 def test_unexpected_error_is_json_500_without_trace(make_app, tmp_path):
     app = make_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     boom = Blueprint("boom", __name__)

@@ -5,13 +5,13 @@ from datetime import timedelta
 from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from app.auth import services
 from app.auth.schemas import ChangePasswordIn, LoginIn, LoginOut, NewTokenOut, TokenIn, TokenOut
 from app.auth.services import Unauthorized
 from app.auth.throttle import login_limits
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.core.security import csrf_exempt_json, public
 from app.errors import Forbidden

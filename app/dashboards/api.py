@@ -1,8 +1,8 @@
 """/api/v1/dashboards: the supervisor's team and the organisation's units."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.dashboards import services
 from app.dashboards.schemas import (

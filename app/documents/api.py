@@ -3,8 +3,8 @@
 from flask import Response, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.documents import jobs, services
 from app.documents.models import ExportKind, ExportStatus

@@ -7,9 +7,9 @@ with the current evaluation in ``error.current``.
 from flask import request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from app.activities import evidence as evidence_files
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.errors import AppError
 from app.evaluations import services

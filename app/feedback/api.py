@@ -1,8 +1,8 @@
 """/api/v1: comment threads, the team view, acting supervisors and continuous feedback."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.feedback import services, team

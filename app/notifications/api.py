@@ -12,9 +12,9 @@ import time
 import sqlalchemy.orm as so
 from flask import Response, current_app, request
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.notifications import inbox, push

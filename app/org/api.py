@@ -1,8 +1,8 @@
 """GET /me, people and units, always within the caller's organisation and line."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.org import services

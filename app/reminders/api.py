@@ -1,8 +1,8 @@
 """/api/v1: a person's reminder settings; the organisation's reminder rules and holidays."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.reminders import services

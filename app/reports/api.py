@@ -1,8 +1,8 @@
 """/api/v1/progress and /api/v1/recaps: progress against targets and monthly recaps."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.reports import services
 from app.reports.schemas import (

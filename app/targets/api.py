@@ -5,8 +5,8 @@ a stale one gets 409 with the current SKP in ``error.current``.
 """
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.org.models import Person
