@@ -25,7 +25,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_notifications(app)
     register_queue(app)
+    wrap_wsgi(app)
     return app
+
+
+def wrap_wsgi(app: Flask) -> None:
+    """Middleware around the app: the create lane, behind the proxy fix-up (so it sees the
+    client's scheme as the app does)."""
+    from app.activities.lane import CreateLane
+
+    app.wsgi_app = CreateLane(app, app.wsgi_app)
+    if app.config["PROXY_FIX"]:
+        count = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def configure(app: Flask, overrides: dict) -> None:
@@ -43,9 +55,6 @@ def configure(app: Flask, overrides: dict) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "connect_args": {"timeout": 15}, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
-    if app.config["PROXY_FIX"]:
-        count = app.config["PROXY_FIX"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -13,9 +13,6 @@ same way in the same run; prints a table, writes it to bench-results/ and drops 
 import argparse
 import json
 import logging
-import os
-import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loadgen, seed  # noqa: E402
-from bench.run import ADMIN_URL, BIN, Server  # noqa: E402
+from bench.run import Server, create_database, drop_database  # noqa: E402
 
 TIMEZONE = "Asia/Jakarta"
 BIDANG, SEKSI_PER_BIDANG = 10, 9
@@ -217,20 +214,12 @@ def main():
     args = options()
     started = time.time()
     wrk = None if args.python_loadgen else loadgen.ensure_wrk()
-    name = f"kinerjaku_bench_{secrets.token_hex(5)}"
-    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    secret = secrets.token_hex(32)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "FLASK_APP": "app"}
-    env.pop("REDIS_URL", None)
     results = {"database": "PostgreSQL", "people": args.people,
                "when": datetime.now().isoformat(timespec="seconds"), "figures": {}}
     figures = results["figures"]
-    print(f"Benchmark database {name}")
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    database = create_database()
+    name, url, secret, env = database.name, database.url, database.secret, database.env
     try:
-        subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         today = datetime.now(ZoneInfo(TIMEZONE)).date()
         results["seed"] = load(url, args.people, args.survey_per_unit, today)
         print(f"  seeded {results['seed']['activities']:,} activities of {args.people:,} "
@@ -299,9 +288,7 @@ def main():
             measure("healthz (again)", "/healthz")
         results["load_generator"] = figures["healthz"]["generator"]
     finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"Dropped {name}")
+        drop_database(name)
     results["seconds_total"] = round(time.time() - started)
     report(results)
 

@@ -12,7 +12,7 @@ import statistics
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DESCRIPTION = "Menyusun laporan kegiatan harian"
@@ -29,12 +29,19 @@ local posters = {{ {posters} }}
 local days = {{ {days} }}
 local token = "{token}"
 local counter = 0
-local requests = 0
+requests = 0  -- globals: done() reads them from each thread
+share_size = 0
+local share = nil
 local n_threads = 0
+local threads = {{}}
+-- Each person's activities of this run are numbered from here (earlier runs used the rest).
+local first = {first}
+local per_request = mode == "batch" and batch or 1
 
 function setup(thread)
   thread:set("tid", n_threads)
   n_threads = n_threads + 1
+  table.insert(threads, thread)
 end
 
 local function uuid()
@@ -53,31 +60,42 @@ local function activity(poster, n)
     math.floor((start + 30) / 60), (start + 30) % 60, poster[2])
 end
 
--- Each wrk thread starts at another person.
+-- Each wrk thread posts for its own share of the people ({threads} threads): the n-th
+-- request of a thread is for person n mod share, and their k-th request of the run.
+local function mine()
+  local mine = {{}}
+  for i = (tid or 0) + 1, #posters, {threads} do
+    table.insert(mine, posters[i])
+  end
+  return mine
+end
+
 local function poster_for(n)
-  return posters[(n + (tid or 0) * math.floor(#posters / 2)) % #posters + 1]
+  if share == nil then
+    share = mine()
+    share_size = #share
+  end
+  return share[n % #share + 1], math.floor(n / #share)
 end
 
 request = function()
   if mode == "get" then
     return wrk.format("GET", path, {{["Authorization"] = token}})
   end
-  local poster = poster_for(requests)
+  local poster, k = poster_for(requests)
   requests = requests + 1
   local headers = {{["Authorization"] = "Bearer " .. poster[1],
                    ["Content-Type"] = "application/json"}}
   local body
   if mode == "single" then
     local id = uuid()
-    body = '{{"id":"' .. id .. '",' ..
-      string.sub(activity(poster, math.floor(requests / #posters)), 2)
+    body = '{{"id":"' .. id .. '",' .. string.sub(activity(poster, first + k), 2)
   else
     local entries = {{}}
-    local first = math.floor(requests / #posters) * batch
     for i = 1, batch do
       local id = uuid()
       entries[i] = '{{"op":"create","id":"' .. id .. '","data":' ..
-        activity(poster, first + i - 1) .. '}}'
+        activity(poster, first + k * batch + i - 1) .. '}}'
     end
     body = '{{"entries":[' .. table.concat(entries, ",") .. ']}}'
   end
@@ -86,11 +104,20 @@ end
 
 done = function(summary, latency, requests)
   local e = summary.errors
+  -- The most activities any person got in this run: the next run starts after them.
+  local most = 0
+  for _, thread in ipairs(threads) do
+    local made, people = thread:get("requests") or 0, thread:get("share_size") or 0
+    if people > 0 then
+      most = math.max(most, math.ceil(made / people) * per_request)
+    end
+  end
   io.write(string.format(
     'WRKJSON {{"requests":%d,"duration_us":%d,"non2xx":%d,"socket_errors":%d,' ..
-    '"p50":%d,"p95":%d,"p99":%d,"max":%d}}\n',
+    '"p50":%d,"p95":%d,"p99":%d,"max":%d,"per_person":%d}}\n',
     summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
+    most))
 end
 """
 
@@ -140,11 +167,15 @@ class Scenario:
     posters: tuple = ()
     days: tuple = ()
     batch: int = 100
+    #: Activities each person has been sent so far, in all runs of writes that share this
+    #: list: a run numbers each person's activities on from there, so no two runs log the
+    #: same times (overlaps are warned, rare for real people, and not what is measured here).
+    made: list = field(default_factory=lambda: [0])
 
-    def lua(self, nonce: str) -> str:
+    def lua(self, nonce: str, threads: int) -> str:
         posters = ", ".join(f'{{"{token}", {target}}}' for token, target in self.posters)
         return LUA.format(mode=self.mode, slots=SLOTS, path=self.path, batch=self.batch,
-                          nonce=nonce,
+                          nonce=nonce, threads=threads, first=self.made[0],
                           posters=posters, days=", ".join(f'"{d}"' for d in self.days),
                           token=self.token, description=DESCRIPTION)
 
@@ -152,7 +183,7 @@ class Scenario:
 def run_wrk(wrk: str, base: str, scenario: Scenario, *, seconds: int, connections: int,
             threads: int, workdir: Path) -> Result:
     script = workdir / f"{scenario.mode}-{secrets.token_hex(4)}.lua"
-    script.write_text(scenario.lua(secrets.token_hex(4)))
+    script.write_text(scenario.lua(secrets.token_hex(4), threads))
     command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                "-s", str(script), base + scenario.path]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
@@ -160,6 +191,7 @@ def run_wrk(wrk: str, base: str, scenario: Scenario, *, seconds: int, connection
     if line is None:
         raise RuntimeError(f"wrk failed: {out.stdout}\n{out.stderr}")
     data = json.loads(line[len("WRKJSON "):])
+    scenario.made[0] += data["per_person"]
     return Result(data["requests"], data["duration_us"] / 1e6, data["non2xx"],
                   data["socket_errors"], data["p50"] / 1000, data["p95"] / 1000,
                   data["p99"] / 1000, f"wrk -t{threads} -c{connections}")
@@ -180,6 +212,7 @@ def _bodies(scenario: Scenario, nonce: str):
                 "target_id": poster[1]}
 
     lock = threading.Lock()
+    first, most = scenario.made[0], [0]
 
     def next_request():
         nonlocal counter
@@ -190,17 +223,21 @@ def _bodies(scenario: Scenario, nonce: str):
             return "GET", {"Authorization": scenario.token} if scenario.token else {}, None
         people = len(scenario.posters)
         poster = scenario.posters[n % people]
+        k = n // people
+        per_request = 1 if scenario.mode == "single" else scenario.batch
+        with lock:
+            most[0] = max(most[0], (k + 1) * per_request)
         headers = {"Authorization": f"Bearer {poster[0]}", "Content-Type": "application/json"}
         if scenario.mode == "single":
-            body = {"id": f"{nonce}-0000-4000-8000-{n:012x}", **activity(poster, n // people)}
+            body = {"id": f"{nonce}-0000-4000-8000-{n:012x}", **activity(poster, first + k)}
         else:
-            first = n // people * scenario.batch
             body = {"entries": [{"op": "create",
                                  "id": f"{nonce}-{i:04x}-4000-8000-{n:012x}",
-                                 "data": activity(poster, first + i)}
+                                 "data": activity(poster, first + k * scenario.batch + i)}
                                 for i in range(scenario.batch)]}
         return "POST", headers, json.dumps(body)
 
+    next_request.most = most  # the most requests any person got: see Scenario.made
     return next_request
 
 
@@ -250,5 +287,6 @@ def run_python(host: str, port: int, scenario: Scenario, *, seconds: int,
     def pct(p):
         return ms[min(len(ms) - 1, int(len(ms) * p / 100))]
 
+    scenario.made[0] += next_request.most[0]
     return Result(len(latencies), elapsed, failures[0], errors[0], statistics.median(ms),
                   pct(95), pct(99), f"python http.client x{connections}")

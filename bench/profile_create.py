@@ -13,21 +13,19 @@ import cProfile
 import logging
 import os
 import pstats
-import secrets
 import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loadgen, seed  # noqa: E402
-from bench.run import ADMIN_URL  # noqa: E402
+from bench.run import create_database, drop_database  # noqa: E402
 
 
 def main():
@@ -38,19 +36,9 @@ def main():
     parser.add_argument("--phases", action="store_true",
                         help="also time the parts of a create one by one")
     args = parser.parse_args()
-    name = f"kinerjaku_bench_{secrets.token_hex(5)}"
-    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    secret = secrets.token_hex(32)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "FLASK_APP": "app"}
-    env.pop("REDIS_URL", None)
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    database = create_database()
+    url, secret = database.url, database.secret
     try:
-        import subprocess
-
-        subprocess.run([str(Path(sys.executable).parent / "flask"), "db", "upgrade"],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
         today = datetime.now(ZoneInfo(seed.TIMEZONE)).date()
         world = seed.load(url, people=200, team=20, rows=2000,
                           year_end=today - timedelta(days=today.day))
@@ -158,8 +146,7 @@ def main():
         with app.app_context():
             db.engine.dispose()
     finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(database.name)
 
 
 def raw_select(db):

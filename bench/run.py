@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -59,14 +60,14 @@ def options():
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--team", type=int, default=50)
     parser.add_argument("--batch", type=int, default=100, help="entries per batch request")
-    parser.add_argument("--posters", type=int, default=50,
+    parser.add_argument("--posters", type=int, default=300,
                         help="people posting activities, each with their own token")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1, help="for --worker-class gthread")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--python-loadgen", action="store_true", help="do not use wrk")
-    parser.add_argument("--rounds", type=int, default=1,
+    parser.add_argument("--rounds", type=int, default=3,
                         help="measure /healthz and POST /activities alternately this many "
                              "times and report each pair's ratio and their median: on a "
                              "machine shared with other work a single pair can mislead")
@@ -74,6 +75,43 @@ def options():
                         help="measure only these figures (repeatable; /healthz always); "
                              "e.g. --only post --rows 10000 to iterate on the create path")
     return parser.parse_args()
+
+
+@dataclass
+class Database:
+    """A throwaway benchmark database: its name, URL, the app's secret and the environment
+    for the app's commands and servers."""
+
+    name: str
+    url: str
+    secret: str
+    env: dict
+
+
+def create_database() -> Database:
+    """Create and migrate ``kinerjaku_bench_<random>`` on the server at ``ADMIN_URL``; drop
+    it with :func:`drop_database`, also when what follows fails."""
+    name = f"kinerjaku_bench_{secrets.token_hex(5)}"
+    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    secret = secrets.token_hex(32)
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "FLASK_APP": "app"}
+    env.pop("REDIS_URL", None)
+    print(f"Benchmark database {name}")
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except BaseException:
+        drop_database(name)
+        raise
+    return Database(name, url, secret, env)
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print(f"Dropped {name}")
 
 
 def free_port() -> int:
@@ -198,23 +236,16 @@ def main():
     args = options()
     started = time.time()
     wrk = None if args.python_loadgen else loadgen.ensure_wrk()
-    name = f"kinerjaku_bench_{secrets.token_hex(5)}"
-    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    secret = secrets.token_hex(32)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "FLASK_APP": "app"}
-    env.pop("REDIS_URL", None)
     results = {"database": "PostgreSQL", "rows": args.rows, "team": args.team,
                "when": datetime.now().isoformat(timespec="seconds"), "figures": {}}
     figures = results["figures"]
-    print(f"Benchmark database {name}")
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    database = create_database()
+    name, url, secret, env = database.name, database.url, database.secret, database.env
     try:
-        subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         today = datetime.now(ZoneInfo(seed.TIMEZONE)).date()
         recap_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
         world = seed.load(url, people=args.people, team=args.team, rows=args.rows,
+                          posters=args.posters,
                           year_end=today - timedelta(days=today.day))
         from app import create_app
 
@@ -293,7 +324,8 @@ def main():
                 before = seed.count_activities(url)
                 batch = measure("batch_100", loadgen.Scenario(
                     "batch", "/api/v1/activities/batch", posters=posters, days=days,
-                    batch=args.batch), connections=max(2, args.connections // 2))
+                    batch=args.batch, made=single.made if has_post else [0]),
+                    connections=max(2, args.connections // 2))
                 added = seed.count_activities(url) - before
                 figures["batch_100"].update(
                     rows_added=added, activities_per_s=round(added / batch.seconds, 1),
@@ -315,9 +347,7 @@ def main():
             ("POST /api/v1/activities", route_exists("/activities")),
             ("POST /api/v1/activities/batch", route_exists("/activities/batch"))) if not there]
     finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"Dropped {name}")
+        drop_database(name)
     results["seconds_total"] = round(time.time() - started)
     report(results)
 

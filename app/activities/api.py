@@ -9,7 +9,6 @@ import json
 from flask import current_app, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from app.activities import deadlines, evidence, services
 from app.activities.schemas import (
@@ -33,6 +32,7 @@ from app.activities.schemas import (
     EvidenceLinkIn,
     activity_out,
 )
+from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.errors import AppError
 from app.extensions import db
@@ -88,8 +88,9 @@ def create_activity(args):
     submits it.
     """
     # The person itself, not the proxy: the create reads its attributes a dozen times.
-    saved = services.create_activity(current_user._get_current_object(), **args)
-    commit()
+    saved = services.create_activity(current_user._get_current_object(), alone=True, **args)
+    if not saved.committed:
+        commit()
     if saved.created and not saved.activity.__dict__.get("attachments", True):
         # The common case, answered without the schema's dump (the same document).
         return current_app.response_class(

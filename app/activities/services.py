@@ -20,13 +20,15 @@ Offline replay safety (the outbox of the PWA replays queued writes, possibly twi
 import functools
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+import psycopg
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import g, has_app_context
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -77,11 +79,13 @@ class PeriodLocked(AppError):
 
 @dataclass
 class Saved:
-    """A write's outcome: the activity, whether it is new, and soft warnings (overlaps)."""
+    """A write's outcome: the activity, whether it is new, soft warnings (overlaps), and
+    whether it is committed already (a create that ran alone: nothing is left to commit)."""
 
     activity: Activity
     created: bool = False
     warnings: list[dict] = field(default_factory=list)
+    committed: bool = False
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -400,13 +404,17 @@ def _activity_manager():
     return so.attributes.manager_of_class(Activity)
 
 
-def _as_loaded(values: dict) -> Activity:
-    """A persistent Activity holding the row just inserted, as if loaded (no SELECT)."""
-    session = db.session()
+def _as_loaded(values: dict, in_session: bool = True) -> Activity:
+    """A persistent Activity holding the row just inserted, as if loaded (no SELECT); when
+    the row is committed and only read from now on, an instance outside any session."""
     # As the ORM builds a loaded row: the values go straight into the instance's dict,
     # without the attribute events of Activity(**values).
     activity = _activity_manager().new_instance()
     activity.__dict__.update(values, **_UNSET_ON_CREATE)
+    if not in_session:
+        activity.__dict__["attachments"] = []
+        return activity
+    session = db.session()
     so.make_transient_to_detached(activity)
     stale = session.identity_map.get(so.object_mapper(activity).identity_key_from_instance(
         activity))
@@ -430,11 +438,15 @@ def create_activity(actor: Person, *, date: date, start_time: time, end_time: ti
                     description: str, quantity=None, unit: str | None = None,
                     target_id: int | None = None, work_kind: str | None = None,
                     id=None, status: str | None = None,
-                    now: datetime | None = None) -> Saved:
+                    now: datetime | None = None, alone: bool = False) -> Saved:
     """Log an activity for ``actor`` (only ever for themself).
 
     ``id`` (a client UUID) makes it idempotent: when it exists already the stored activity is
     answered with ``created=False``. ``status="submitted"`` saves and submits at once.
+
+    ``alone=True``: the create is all the caller will write, so on PostgreSQL, when no
+    transaction is under way, its one statement may commit by itself (no BEGIN or COMMIT
+    round trip); the caller's commit then has nothing left to do.
     """
     now = now or utcnow()
     key = normalise_id(id) if id is not None else str(uuid.uuid4())
@@ -443,7 +455,8 @@ def create_activity(actor: Person, *, date: date, start_time: time, end_time: ti
     fields = {"date": date, "start_time": start_time, "end_time": end_time,
               "description": description, "quantity": quantity, "unit": unit,
               "target_id": target_id, "work_kind": work_kind}
-    saved = _create_at_once(actor, key, fields, now)
+    saved = _create_at_once(actor, key, fields, now,
+                            alone=alone and status != ActivityStatus.SUBMITTED)
     if saved is not None:
         logger.info("Activity %s created by %s", key, actor.id)
         if status == ActivityStatus.SUBMITTED:
@@ -502,7 +515,27 @@ def _checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
     return sa.select(*columns).select_from(joined)
 
 
-def _create_at_once(actor: Person, key: str, fields: dict, now: datetime) -> Saved | None:
+def create_alone(actor, key: str, fields: dict, now: datetime,
+                 language: Callable[[], str]) -> Saved | None:
+    """The plainest create, committed by its one statement, or None (nothing was written):
+    what :func:`create_activity` does with ``alone=True``, for an ``actor`` that need only
+    have ``id``, ``org_id`` and ``timezone`` (see ``activities.lane``); overlap warnings are
+    worded in ``language()``. It declines what needs more than that statement: a client id
+    already stored, a target that is not the actor's, a changed deadline rule, and a rule
+    broken (the message)."""
+    fields = {name: fields.get(name) for name in (
+        "date", "start_time", "end_time", "description", "quantity", "unit", "target_id",
+        "work_kind")}
+    saved = _create_at_once(actor, key, fields, now, alone=True, language=language)
+    if saved is None or not saved.committed:  # pragma: no cover - a transaction under way
+        return None
+    logger.info("Activity %s created by %s", key, actor.id)
+    return saved
+
+
+def _create_at_once(actor: Person, key: str, fields: dict, now: datetime,
+                    alone: bool = False, language: Callable[[], str] | None = None
+                    ) -> Saved | None:
     """A create in one statement (PostgreSQL), or None when it cannot be (then nothing was
     written and :func:`create_activity` takes the general path, which reads everything
     afresh and answers every case: replays, invalid targets, locked periods).
@@ -512,10 +545,20 @@ def _create_at_once(actor: Person, key: str, fields: dict, now: datetime) -> Sav
     one this process last read (the date and lock checks below were made with it) and the
     target is one of the actor's own. The unit must be known (given, or no target): it is
     part of the hashed audit entry.
+
+    ``alone``: see :func:`create_activity`. The statement then is its own transaction; should
+    its snapshot miss the chain head (it waited for the chain lock), it fails whole rather
+    than store an activity whose audit entry a second transaction would add, and the general
+    path writes both in one transaction. ``language``: the locale for warnings, when not the
+    request's.
     """
     target_id, unit = fields["target_id"], fields["unit"]
-    if (target_id is not None and unit is None) or not audit.lock_needed(actor.id) \
-            or db.session.get_bind().dialect.name != "postgresql":
+    if target_id is not None and unit is None:
+        return None
+    # On a connection of its own (PostgreSQL) nothing is under way; else ask the session.
+    if not Prepared.on_own_connection() and (
+            not audit.lock_needed(actor.id)
+            or db.session.get_bind().dialect.name != "postgresql"):
         return None
     rule = deadlines.assume(actor.org_id)
     if rule is None:
@@ -550,35 +593,63 @@ def _create_at_once(actor: Person, key: str, fields: dict, now: datetime) -> Sav
         "unit": values["unit"], "work_kind": kind, "e_changes": entry["e_changes"],
         "e_hash_prefix": entry["e_hash_prefix"], "e_hash_suffix": entry["e_hash_suffix"],
     }
-    row = _create_prepared(target_id is not None).one(params)
+    # The guard of a statement run alone must not abort a transaction under way (a sign-in's
+    # last-used time written first): then the statement joins it, without the guard.
+    alone = alone and Prepared.can_run_alone()
+    try:
+        row = _create_prepared(target_id is not None, alone).one(params, standalone=alone)
+    except psycopg.errors.InvalidTextRepresentation as error:
+        if CHAIN_MOVED not in str(error):
+            raise
+        # Rolled back whole (it ran alone): the general path writes both in one transaction.
+        logger.info("Activity %s waited for the audit chain lock; written afresh", key)
+        return None
     deadlines.remember(actor.org_id, row.lock_day, row.lock_time, row.late_after_working_days)
     if row.written is None:
         return None
-    audit.locked(actor.id)  # the statement took the chain lock before it wrote
+    if row.overlap_id is not None and language is not None:
+        with force_locale(language()):
+            warnings = _overlap_warning(row.overlap_id, row.overlap_start, row.overlap_end,
+                                        row.overlap_count)
+    else:
+        warnings = _overlap_warning(row.overlap_id, row.overlap_start, row.overlap_end,
+                                    row.overlap_count)
+    if alone:  # it ran as its own transaction (see above)
+        # The lock and the head it saw ended with the statement's own transaction.
+        return Saved(_as_loaded(values, in_session=False), created=True, warnings=warnings,
+                     committed=True)
     activity = _as_loaded(values)
     if row.seq is None:  # the head moved while the lock was awaited: append afresh
+        audit.locked(actor.id)  # the statement took the chain lock before it wrote
         _record(actor, activity, "create", changes)
     else:
+        audit.locked(actor.id)
         audit.appended(actor.id, row.seq, row.hash)
-    warnings = _overlap_warning(row.overlap_id, row.overlap_start, row.overlap_end,
-                                row.overlap_count)
     return Saved(activity, created=True, warnings=warnings)
 
 
 @functools.cache
-def _create_prepared(with_target: bool) -> Prepared:
+def _create_prepared(with_target: bool, alone: bool = False) -> Prepared:
     """:func:`_create_statement`, compiled once, run as a prepared statement on the driver's
     connection (it is the one statement of most creates: SQLAlchemy's own per-execution work
     cost more than the database's)."""
-    return Prepared(_create_statement(with_target), db.session.get_bind().dialect)
+    return Prepared(_create_statement(with_target, alone), db.session.get_bind().dialect)
+
+
+#: The error a statement run alone raises when it wrote the activity but not its audit entry.
+CHAIN_MOVED = "audit chain head moved"
 
 
 @functools.cache
-def _create_statement(with_target: bool) -> sa.Select:
+def _create_statement(with_target: bool, alone: bool = False) -> sa.Select:
     """The checks of :func:`_create_checks`, then, if the rule is the expected one and the
     target the actor's own: the chain lock, the activity (ON CONFLICT (id) DO NOTHING) and its
     audit entry. One row: the checks, ``written`` (the id, or None) and the entry's seq and
     hash.
+
+    ``alone``: the statement is its own transaction, so it must not end with the activity
+    written and its entry not (the entry's snapshot predated the head): then it fails, on
+    casting :data:`CHAIN_MOVED` to an integer, and everything it wrote is rolled back.
 
     Values the parts share are one bind parameter, constants are inline: the statement stays
     within psycopg's cache of converted queries (4 kB, 50 parameters).
@@ -620,7 +691,12 @@ def _create_statement(with_target: bool) -> sa.Select:
         written, org_id=row["org_id"], owner_id=row["person_id"], actor_id=row["person_id"],
         subject_type=sa.literal_column("'activity'"), subject_id=row["id"],
         action=sa.literal_column("'create'"), created_at=row["created_at"])
-    return (sa.select(checks, written.c.id.label("written"), entry.c.seq, entry.c.hash)
+    columns = [checks, written.c.id.label("written"), entry.c.seq, entry.c.hash]
+    if alone:
+        moved = sa.and_(written.c.id.is_not(None), entry.c.seq.is_(None))
+        columns.append(sa.cast(sa.case((moved, sa.literal_column(f"'{CHAIN_MOVED}'"))),
+                               sa.Integer).label("chain_guard"))
+    return (sa.select(*columns)
             .select_from(checks.outerjoin(written, sa.true()).outerjoin(entry, sa.true())))
 
 

@@ -8,14 +8,15 @@ import hashlib
 import logging
 import secrets
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.orm.attributes import set_committed_value
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import LoginSession, PersonalAccessToken
 from app.core.prepared import Prepared, as_loaded
@@ -272,7 +273,7 @@ def _auth_record(model, token_hash: str):
     if db.session.get_bind().dialect.name != "postgresql":
         return NotImplemented
     prepared, slices, role_at = _auth_prepared(model)
-    rows = prepared.all({"token_hash": token_hash})
+    rows = prepared.all({"token_hash": token_hash}, standalone=True)  # a read: no BEGIN
     if not rows:
         return None
     record, person, unit = (as_loaded(kind, dict(zip(names, rows[0][part], strict=True)))
@@ -291,6 +292,44 @@ def _auth_record(model, token_hash: str):
     set_committed_value(record, "person", person)
     db.session.add(record)  # cascades to the person, the unit and the roles
     return record
+
+
+class Holder(NamedTuple):
+    """Who holds a live access token, read without loading them (see ``activities.lane``)."""
+
+    id: int
+    org_id: int
+    timezone: str
+    locale: str | None
+
+
+@functools.cache
+def _holder_prepared() -> Prepared:
+    token, person, unit = (PersonalAccessToken.__table__, Person.__table__, Unit.__table__)
+    statement = (sa.select(person.c.id, person.c.org_id, unit.c.timezone, person.c.locale,
+                           person.c.active, token.c.expires_at, token.c.last_used_at)
+                 .select_from(token.join(person, token.c.person_id == person.c.id)
+                              .join(unit, person.c.unit_id == unit.c.id))
+                 .where(token.c.token_hash == sa.bindparam("token_hash", type_=sa.String()),
+                        token.c.revoked_at.is_(None)))
+    return Prepared(statement, db.session.get_bind().dialect)
+
+
+def token_holder(token: str, now: datetime) -> Holder | None:
+    """The active person behind a live, unexpired access token, in one read of its own
+    (PostgreSQL); None when there is none, or when its last-used time is due to be written
+    (then :func:`person_for_token` should sign in, and write it)."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    rows = _holder_prepared().all({"token_hash": digest(token)}, standalone=True)
+    if not rows:
+        return None
+    row = rows[0]
+    if not row.active or (row.expires_at and row.expires_at <= now) \
+            or row.last_used_at is None \
+            or (now - row.last_used_at).total_seconds() > TOUCH_INTERVAL:
+        return None
+    return Holder(row.id, row.org_id, row.timezone, row.locale)
 
 
 def person_for_token(token: str) -> Person | None:

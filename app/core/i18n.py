@@ -2,19 +2,26 @@
 
 from flask import current_app, has_request_context, request
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
 
 
 def select_locale() -> str:
     config = current_app.config
     if not has_request_context():  # CLI commands and jobs speak the default language
         return config["BABEL_DEFAULT_LOCALE"]
+    return choose_locale(current_user.locale if current_user.is_authenticated else None,
+                         request.cookies.get("lang"), request.accept_languages)
+
+
+def choose_locale(person_locale: str | None, cookie: str | None,
+                  accepted: LanguageAccept) -> str:
+    """The person's choice, else the ``lang`` cookie, else the browser's, else the default."""
+    config = current_app.config
     languages = config["LANGUAGES"]
-    if current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    cookie = request.cookies.get("lang")
-    if cookie in languages:
-        return cookie
-    return request.accept_languages.best_match(languages) or config["BABEL_DEFAULT_LOCALE"]
+    for choice in (person_locale, cookie):
+        if choice in languages:
+            return choice
+    return accepted.best_match(languages) or config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_timezone() -> str | None:

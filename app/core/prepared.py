@@ -5,14 +5,49 @@ values to psycopg as a server-side prepared statement, inside the session's own 
 (the same connection, committed by ``db.session.commit()``). This skips what SQLAlchemy does
 per execution (cache key, parameter set-up, result metadata), which for a small statement
 costs more than the statement itself. Bind processors the types need (JSON, enums) still run.
+
+``standalone=True`` runs a statement that is a whole transaction by itself (a read, or a
+write that does all its work in one statement) without BEGIN and COMMIT round trips, when
+nothing else is under way on the connection: PostgreSQL runs each statement sent outside a
+transaction in one of its own, committed when the statement ends (or rolled back whole on
+an error). Otherwise it joins the transaction under way, like any other statement.
+
+Inside :func:`own_connection`, statements run on a pooled connection of their own, outside
+the ORM session: for a request that needs nothing but a few such statements.
 """
 
 from collections import namedtuple
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from psycopg.pq import TransactionStatus
 
 from app.extensions import db
+
+#: The driver connection of the innermost :func:`own_connection`, if any.
+_own: ContextVar = ContextVar("own_connection", default=None)
+
+
+@contextmanager
+def own_connection():
+    """Run the prepared statements of the block on a connection checked out of the engine's
+    pool for them alone, each statement its own transaction (``standalone`` is implied), and
+    outside the session: no session, no ORM state, no checkout through the session."""
+    raw = db.engine.raw_connection()
+    driver = raw.driver_connection
+    driver.autocommit = True
+    token = _own.set(driver)
+    try:
+        yield
+    finally:
+        _own.reset(token)
+        try:
+            driver.autocommit = False  # as the pool hands it to sessions
+        except Exception:  # pragma: no cover - a broken connection: never reuse it
+            raw.invalidate()
+        raw.close()  # back to the pool
 
 
 class Prepared:
@@ -34,13 +69,19 @@ class Prepared:
         self.result_processors = [(n, process) for n, process in enumerate(processors)
                                   if process is not None]
 
-    def _run(self, params: dict):
+    def _run(self, params: dict, standalone: bool = False):
         missing = self.names.difference(params).difference(self.defaults)
         if missing:
             raise KeyError(f"missing bind parameters: {sorted(missing)}")
         values = {**self.defaults, **params}
         for name, process in self.processors.items():
             values[name] = process(values[name])
+        own = _own.get()
+        if own is not None:
+            if db.engine.dispatch.before_cursor_execute:  # statement counters, loggers
+                for listener in db.engine.dispatch.before_cursor_execute:
+                    listener(None, None, self.sql, values, None, False)
+            return own.execute(self.sql, values, prepare=True)
         session = db.session()
         if session.autoflush:  # what session.execute would do: pending rows first
             session.flush()
@@ -48,7 +89,15 @@ class Prepared:
         if connection.dispatch.before_cursor_execute:  # statement counters, loggers
             for listener in connection.dispatch.before_cursor_execute:
                 listener(connection, None, self.sql, values, None, False)
-        return connection.connection.driver_connection.execute(self.sql, values, prepare=True)
+        driver = connection.connection.driver_connection
+        if not standalone or driver.pgconn.transaction_status != TransactionStatus.IDLE \
+                or driver.autocommit:
+            return driver.execute(self.sql, values, prepare=True)
+        driver.autocommit = True
+        try:
+            return driver.execute(self.sql, values, prepare=True)
+        finally:
+            driver.autocommit = False
 
     def _processed(self, row: tuple):
         if self.result_processors:
@@ -57,14 +106,31 @@ class Prepared:
                 row[n] = process(row[n])
         return self.row._make(row)
 
-    def one(self, params: dict):
-        row = self._run(params).fetchone()
+    def one(self, params: dict, standalone: bool = False):
+        row = self._run(params, standalone).fetchone()
         if row is None:
             raise sa.exc.NoResultFound("No row was found when one was required")
         return self._processed(row)
 
-    def all(self, params: dict) -> list:
-        return [self._processed(row) for row in self._run(params).fetchall()]
+    def all(self, params: dict, standalone: bool = False) -> list:
+        return [self._processed(row) for row in self._run(params, standalone).fetchall()]
+
+    @staticmethod
+    def on_own_connection() -> bool:
+        """Whether statements run inside :func:`own_connection` (PostgreSQL)."""
+        return _own.get() is not None
+
+    @staticmethod
+    def can_run_alone() -> bool:
+        """Whether a ``standalone`` statement would run as its own transaction now: nothing
+        is under way on the connection once the session's pending changes are flushed."""
+        if _own.get() is not None:
+            return True
+        session = db.session()
+        if session.autoflush:
+            session.flush()
+        driver = session.connection().connection.driver_connection
+        return driver.pgconn.transaction_status == TransactionStatus.IDLE
 
 
 def as_loaded(model, values: dict):

@@ -92,18 +92,28 @@ def load_user(token: str):
     return person_for_session(token)
 
 
+def fixed_headers(secure: bool, private: bool) -> list[tuple[str, str]]:
+    """The headers every answer carries (unless the view set its own): over HTTPS, HSTS;
+    for personal data (``private``), no caching."""
+    headers = [("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+               ("X-Content-Type-Options", "nosniff"),
+               ("Referrer-Policy", "strict-origin-when-cross-origin"),
+               ("X-Frame-Options", "DENY"),
+               ("Cross-Origin-Opener-Policy", "same-origin")]
+    if secure:
+        headers.append(("Strict-Transport-Security", "max-age=31536000"))
+    if private:
+        # Personal data: never kept by shared caches or the back/forward cache.
+        headers.append(("Cache-Control", "no-store"))
+    return headers
+
+
 def security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.path.startswith("/api/") or g.get("auth_kind"):
-        # Personal data: never kept by shared caches or the back/forward cache.
-        headers.setdefault("Cache-Control", "no-store")
+    private = request.path.startswith("/api/") or bool(g.get("auth_kind"))
+    for name, value in fixed_headers(request.is_secure, private):
+        headers.setdefault(name, value)
+    if private:
         headers.add("Vary", "Cookie")
     return response
 

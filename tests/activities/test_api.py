@@ -3,8 +3,11 @@
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from app.activities.models import Activity
+from app.audit.cli import audit_verify
+from app.audit.models import AuditEntry
 from tests.activities.support import make_activity, make_indicator
 
 URL = "/api/v1/activities"
@@ -463,8 +466,9 @@ def test_templates_are_personal(api, app, world):
     assert staff.get("/api/v1/activity-templates").get_json() == []
 
 
+@pytest.mark.parametrize("alone", [True, False])
 @pytest.mark.parametrize("with_target", [True, False])
-def test_the_create_statement_stays_within_the_drivers_query_cache(with_target):
+def test_the_create_statement_stays_within_the_drivers_query_cache(with_target, alone):
     """psycopg converts a query's placeholders once and caches that only for queries of at
     most 4,096 characters and 50 parameters; above, every create pays the conversion."""
     from psycopg import _queries
@@ -472,6 +476,126 @@ def test_the_create_statement_stays_within_the_drivers_query_cache(with_target):
 
     from app.activities.services import _create_statement
 
-    compiled = _create_statement(with_target).compile(dialect=postgresql.psycopg.dialect())
+    compiled = _create_statement(with_target, alone).compile(
+        dialect=postgresql.psycopg.dialect())
     assert len(str(compiled).encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
     assert len(compiled.params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+
+
+# --- a create as its own transaction (PostgreSQL) --------------------------------------------
+
+def _transaction_commands(monkeypatch) -> list[str]:
+    """BEGIN, COMMIT and ROLLBACK as the driver sends them from now on."""
+    import psycopg
+
+    sent = []
+    send = psycopg.Connection._exec_command
+
+    def record(self, command, *args, **kwargs):
+        if isinstance(command, bytes):
+            sent.append(command.split()[0].decode())
+        return send(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "_exec_command", record)
+    return sent
+
+
+def _bearer(api, app):
+    token = api.post("/api/v1/auth/tokens", json={"name": "ponsel"}).get_json()["token"]
+    client = app.test_client()
+
+    def post(url, **kwargs):
+        return client.post(url, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+    return post
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+def test_a_create_is_its_own_transaction_without_begin_or_commit(
+        app, db, staff, monkeypatch, count, auth):
+    """Sign-in is a read and the create one statement: PostgreSQL runs each in a transaction
+    of its own, so the request sends no BEGIN and no COMMIT (two round trips fewer)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no such statement")
+    post = staff.post if auth == "session" else _bearer(staff, app)
+    assert post(URL, json=entry(start_time="06:00", end_time="06:30")).status_code == 201
+    sent = _transaction_commands(monkeypatch)  # after the first use wrote its last-used time
+    response = post(URL, json=entry(id=str(uuid.uuid4())))
+    assert response.status_code == 201, response.get_json()
+    assert sent == []
+    assert count(Activity) == 2
+    assert count(AuditEntry, AuditEntry.subject_id == response.get_json()["id"],
+                 AuditEntry.action == "create") == 1
+    result = app.test_cli_runner().invoke(audit_verify)
+    assert result.exit_code == 0, result.output
+    assert f"kota-satu: {count(AuditEntry)} entries, OK" in result.output
+
+
+def test_create_and_submit_stay_one_transaction(app, db, staff, monkeypatch):
+    """Saving and submitting at once is two writes: they still commit together."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no such statement")
+    create(staff, start_time="06:00", end_time="06:30")
+    sent = _transaction_commands(monkeypatch)
+    response = staff.post(URL, json=entry(status="submitted"))
+    assert response.status_code == 201 and response.get_json()["status"] == "submitted"
+    assert sent == ["BEGIN", "COMMIT"]
+
+
+@pytest.mark.parametrize("touch_due", [False, True])
+def test_a_create_that_waited_for_the_chain_lock_is_written_whole(
+        app, db, world, staff, count, caplog, clock, touch_due):
+    """Another writer holds the person's audit chain lock and appends to the chain; the
+    create's statement waits, and its snapshot misses that new head. Run alone, it must not
+    commit the activity without its entry: it fails whole and is written afresh. When the
+    sign-in's last-used time is written first (a transaction is under way), the statement
+    joins that transaction and the entry is appended after it."""
+    import logging
+    import threading
+
+    from app.audit import services as audit
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the chain lock is PostgreSQL's")
+    person = world.one.staff_a1
+    create(staff, start_time="06:00", end_time="06:30")
+    held, release, done = threading.Event(), threading.Event(), {}
+
+    def other_writer():
+        with app.app_context():
+            audit.record(person.org_id, person.id, person.id, "skp", "1", "update",
+                         {"note": ["a", "b"]})
+            held.set()
+            release.wait(30)
+            db.session.commit()
+
+    def client_post():
+        done["response"] = staff.post(URL, json=entry(id=str(uuid.uuid4())))
+
+    if touch_due:
+        clock.shift(120)
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    assert held.wait(30)
+    poster = threading.Thread(target=client_post)
+    with caplog.at_level(logging.INFO, logger="app.activities.services"):
+        poster.start()
+        waiting = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                          "AND NOT granted")
+        for _ in range(300):  # until the create waits for the lock
+            with db.engine.connect() as connection:
+                if connection.scalar(waiting):
+                    break
+            threading.Event().wait(0.01)
+        else:
+            pytest.fail("the create never waited for the chain lock")
+        release.set()
+        writer.join(30)
+        poster.join(30)
+    assert done["response"].status_code == 201, done["response"].get_json()
+    assert ("written afresh" in caplog.text) is not touch_due
+    activity_id = done["response"].get_json()["id"]
+    assert count(Activity, Activity.id == activity_id) == 1
+    assert count(AuditEntry, AuditEntry.subject_id == activity_id) == 1
+    result = app.test_cli_runner().invoke(audit_verify)
+    assert result.exit_code == 0, result.output
+    assert "kota-satu: 3 entries, OK" in result.output
