@@ -10,7 +10,9 @@ migrates it with ``flask db upgrade``, bulk-loads it, serves the app with gunico
 local port, drives it with wrk (or a Python generator when wrk cannot be had), prints a table,
 writes it to bench-results/, and drops the database. Next to requests/s it reports the CPU
 milliseconds per request of the app (gunicorn and its workers) and of the database backends:
-unlike throughput, that hardly moves when other work shares the machine.
+unlike throughput, that hardly moves when other work shares the machine. Each measurement
+starts from a CHECKPOINT and reports how many checkpoints began during it: a checkpoint that
+an earlier measurement's writes made due would otherwise land in a random one.
 
 gunicorn: 4 sync workers for every figure (2 cores here). Each request is short and CPU-bound
 once its few round trips are done, so a process per core or two keeps the cores busy; gthread
@@ -194,6 +196,24 @@ def cpu_seconds(server_pid: int, database: str) -> dict:
     return {"app": app, "database": sum(_process_cpu(pid) for pid in backends)}
 
 
+def checkpoint() -> None:
+    """Write out every page dirtied so far. Each measurement starts from one, so none of them
+    shares the machine with a checkpoint that an earlier one's writes made due; each still
+    pays for its own first change to every page after it (the whole page goes to the WAL)."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+
+
+def checkpoints_so_far() -> int:
+    """Checkpoints the server has begun (timed or requested) since its statistics reset."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        try:
+            row = conn.execute("SELECT num_timed + num_requested FROM pg_stat_checkpointer")
+        except psycopg.errors.UndefinedTable:  # before PostgreSQL 17
+            row = conn.execute("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
+        return row.fetchone()[0]
+
+
 def route_exists(route: str) -> bool:
     """Whether the activities API defines ``route`` (it is being built alongside)."""
     source = (ROOT / "app" / "activities" / "api.py").read_text()
@@ -281,12 +301,14 @@ def main():
                     threads=min(2, c), workdir=Path(workdir))) if wrk else (
                     lambda s, c: loadgen.run_python("127.0.0.1", server.port, scenario,
                                                     seconds=s, connections=c))
+                checkpoint()
                 if warm:
                     run(warm, min(4, connections))
-                before = cpu_seconds(server.process.pid, name)
+                before, began = cpu_seconds(server.process.pid, name), checkpoints_so_far()
                 result = run(seconds, connections)
                 after = cpu_seconds(server.process.pid, name)
-                figures[label] = {**result.__dict__, "rps": round(result.rps, 1)}
+                figures[label] = {**result.__dict__, "rps": round(result.rps, 1),
+                                  "checkpoints_during": checkpoints_so_far() - began}
                 if result.requests:
                     figures[label]["cpu_ms_per_request"] = {
                         part: round((after[part] - before[part]) * 1000 / result.requests, 3)
@@ -295,7 +317,8 @@ def main():
                 print(f"  {label:<34} {result.rps:>9,.1f} req/s  p50 {result.p50_ms:7.1f} ms"
                       f"  p95 {result.p95_ms:7.1f} ms  non-2xx {result.non2xx}"
                       f"  socket errors {result.socket_errors}  CPU/request: app "
-                      f"{cpu.get('app', 0):.2f} ms, database {cpu.get('database', 0):.2f} ms")
+                      f"{cpu.get('app', 0):.2f} ms, database {cpu.get('database', 0):.2f} ms"
+                      f"  checkpoints during: {figures[label]['checkpoints_during']}")
                 return result
 
             health = loadgen.Scenario("get", "/healthz")
@@ -420,8 +443,9 @@ def report(results: dict) -> None:
     trips = results.get("post_round_trips")
     if trips:
         lines.append(f"One POST /api/v1/activities (status {trips['status']}): "
-                     f"{len(trips['statements'])} SQL statements in "
-                     f"{trips['transactions']} transaction(s):")
+                     f"{len(trips['statements'])} SQL statements, "
+                     f"{trips['transactions']} BEGIN ... COMMIT block(s) "
+                     "(a statement outside one commits on its own):")
         lines += [f"    {s}" for s in trips["statements"]]
     verify = results.get("audit_verify")
     if verify:

@@ -42,7 +42,7 @@ class Activity(TimestampMixin, db.Model):
 
     #: A UUID; the client may choose it (offline creates), which makes creates idempotent.
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True, default=new_uuid)
-    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"))
     person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
     #: Local date in the person's unit's time zone.
     date: so.Mapped[date]

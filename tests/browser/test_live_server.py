@@ -4,8 +4,6 @@ import gc
 import socket
 import struct
 
-import pytest
-
 from tests.browser.conftest import serving
 
 ASSET = "/static/pwa/js/activity-form.js"
