@@ -23,6 +23,13 @@ class ChangePasswordIn(Schema):
                                     validate=ma.validate.Length(min=1, max=256))
 
 
+class SignOutIn(Schema):
+    """The sign-out form. The page fills in this device's push endpoint, if it has one, so
+    that notifications for the person stop reaching a phone they have signed out of."""
+
+    push_endpoint = ma.fields.String(load_default="", validate=ma.validate.Length(max=1000))
+
+
 class TokenIn(Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     expires_in_days = ma.fields.Integer(strict=True, load_default=None, allow_none=True,

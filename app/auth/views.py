@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 
 from app.auth import services
 from app.auth.api import sign_in
-from app.auth.schemas import ChangePasswordIn, LoginIn, TokenIn
+from app.auth.schemas import ChangePasswordIn, LoginIn, SignOutIn, TokenIn
 from app.auth.throttle import login_limits
 from app.core.security import public
 from app.errors import AppError, flatten_messages
@@ -51,6 +51,15 @@ def login():
 
 @bp.post("/keluar")
 def logout():
+    try:
+        endpoint = SignOutIn().load({"push_endpoint": request.form.get("push_endpoint", "")})[
+            "push_endpoint"]
+    except ValidationError:
+        endpoint = ""  # a sign-out always goes through; the push service drops a stale device
+    if endpoint:
+        from app.notifications.push import forget_device
+
+        forget_device(current_user, endpoint)
     services.end_session(current_user)
     db.session.commit()
     logout_user()

@@ -182,10 +182,19 @@ def _own(person, *where) -> PushSubscription:
     return row
 
 
+def forget_device(person, endpoint: str) -> bool:
+    """Forget the person's device with this endpoint, if they have it (as when signing out)."""
+    row = db.session.scalar(subscriptions_of(person).where(PushSubscription.endpoint == endpoint))
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+    return row is not None
+
+
 def unsubscribe(person, endpoint: str) -> None:
     """Forget one of the person's devices by its endpoint (:raise 404: if not theirs)."""
-    db.session.delete(_own(person, PushSubscription.endpoint == endpoint))
-    db.session.flush()
+    if not forget_device(person, endpoint):
+        raise NotFound()
 
 
 def remove_device(person, subscription_id: int) -> None:

@@ -217,6 +217,24 @@ def test_profile_switch_turns_push_off_and_on_for_this_device(context, live_serv
     assert _subscriptions(db, staff) == []
 
 
+def test_signing_out_stops_push_on_this_device(context, live_server, world, db, push_service):
+    """A shared phone must not keep showing the previous person's notifications."""
+    staff = world.one.staff_a1
+    context.add_init_script(STUB % json.dumps(push_service.new_subscription()))
+    page = context.new_page()
+    sign_in(page, staff)
+    page.goto("/profil")
+    wait_until(page, "() => document.querySelector('[data-push-settings]').dataset.ready === '1'")
+    page.locator("[data-push-toggle]").check()
+    wait_until(page, "() => document.querySelectorAll('[data-device-id]').length === 1")
+    assert len(_subscriptions(db, staff)) == 1
+
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url("**/masuk")
+    assert _subscriptions(db, staff) == []
+    assert page.evaluate("() => localStorage.getItem('test:subscribed')") is None
+
+
 def test_iphone_safari_in_a_tab_shows_how_to_install_instead_of_the_switch(browser,
                                                                             live_server,
                                                                             world):

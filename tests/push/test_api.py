@@ -151,3 +151,38 @@ def test_writes_need_the_csrf_token(signed_in, world, push_service, db):
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "csrf_failed"
     assert rows(db) == []
+
+
+def _sign_out(client, **form):
+    return client.post("/keluar", data={"csrf_token": client.csrf_token, **form})
+
+
+def test_signing_out_forgets_this_device_only(signed_in, world, push_service, db):
+    client = signed_in(world.one.staff_a1)
+    phone, tablet = push_service.new_subscription(), push_service.new_subscription()
+    for device in (phone, tablet):
+        client.post(URL, json=device)
+    response = _sign_out(client, push_endpoint=phone["endpoint"])
+    assert response.status_code == 303
+    assert [row.endpoint for row in rows(db)] == [tablet["endpoint"]]
+    assert client.get("/").status_code == 302  # signed out
+
+
+@pytest.mark.parametrize("who", [("one", "staff_a2"), ("two", "staff_a1")])
+def test_signing_out_never_forgets_someone_elses_device(signed_in, world, push_service, db,
+                                                        who):
+    device = push_service.new_subscription()
+    signed_in(world.one.staff_a1).post(URL, json=device)
+    other = signed_in(getattr(getattr(world, who[0]), who[1]))
+    assert _sign_out(other, push_endpoint=device["endpoint"]).status_code == 303
+    assert [row.person_id for row in rows(db)] == [world.one.staff_a1.id]
+
+
+@pytest.mark.parametrize("form", [{}, {"push_endpoint": ""}, {"push_endpoint": "x" * 1001}])
+def test_signing_out_without_a_usable_endpoint_still_signs_out(signed_in, world, push_service,
+                                                               db, form):
+    client = signed_in(world.one.staff_a1)
+    client.post(URL, json=push_service.new_subscription())
+    assert _sign_out(client, **form).status_code == 303
+    assert client.get("/").status_code == 302
+    assert len(rows(db)) == 1

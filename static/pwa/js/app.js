@@ -255,17 +255,32 @@
 
   /* ---- signing out ----------------------------------------------------------------------- */
 
+  /** Notifications stop with the session: the browser drops this device's push subscription,
+   * and the form tells the server which one it was. Never holds up the sign-out. */
+  async function forgetPushDevice(form) {
+    try {
+      const reg = "serviceWorker" in navigator && await navigator.serviceWorker.getRegistration();
+      const subscription = reg && reg.pushManager && await reg.pushManager.getSubscription();
+      if (!subscription) return;
+      if (form.elements.push_endpoint) form.elements.push_endpoint.value = subscription.endpoint;
+      await subscription.unsubscribe();
+    } catch (error) {
+      // The server forgets the device when its push service next answers that it is gone.
+    }
+  }
+
   function guardSignOut() {
     for (const form of document.querySelectorAll('form[data-sign-out]')) {
       form.addEventListener("submit", async (event) => {
-        if (!K || form.dataset.cleared) return;
+        if (form.dataset.cleared) return;
         event.preventDefault();
-        const waiting = await K.pendingCount();
+        const waiting = K ? await K.pendingCount() : 0;
         if (waiting && !window.confirm(t("%(n)s items have not been sent yet. Signing out deletes them from this phone.", { n: waiting }))) {
           return;
         }
         // Personal data leaves the phone with the person (the outbox too, once confirmed).
-        await K.clear();
+        if (K) await K.clear();
+        await forgetPushDevice(form);
         form.dataset.cleared = "1";
         form.submit();
       });
