@@ -111,11 +111,12 @@ def push_retry_delay(attempt: int, retry_after: float | None = None) -> float:
 
 
 @task(name="send_push")
-def send_push(ids, attempt: int = 0):
-    """Push the committed notifications ``ids`` to their recipients' devices.
+def send_push(ids, attempt: int = 0, devices=None):
+    """Push the committed notifications ``ids`` to their recipients' devices (when
+    retrying, to ``devices`` only: ``[notification id, subscription id]`` pairs).
 
     A push service that answers 429/5xx (the push module's ``PushRetryable``) gets the
-    notifications it did not take again later, with a growing delay, up to
+    messages it did not take again later, and only those, with a growing delay, up to
     ``PUSH_RETRY_ATTEMPTS`` times. Anything else is logged: the rows stay in the
     notification centre whatever happens here.
     """
@@ -126,7 +127,7 @@ def send_push(ids, attempt: int = 0):
         return
     retryable = getattr(push, "PushRetryable", None)
     try:
-        push.push_for_notifications(ids)
+        push.push_for_notifications(ids, devices=devices)
     except Exception as error:  # noqa: BLE001 - a push failure must not kill the worker
         if retryable is None or not isinstance(error, retryable):
             logger.exception("Pushing notifications %s failed", ids)
@@ -136,10 +137,12 @@ def send_push(ids, attempt: int = 0):
                            attempt + 1)
             return
         again = getattr(error, "notification_ids", None) or ids
+        pending = getattr(error, "devices", None)
+        pending = [list(pair) for pair in pending] if pending else devices
         delay = push_retry_delay(attempt + 1, getattr(error, "retry_after", None))
         logger.info("Push of %s deferred %.0fs (attempt %s): %s", again, delay,
                     attempt + 1, error)
-        send_push.schedule(args=(list(again), attempt + 1), delay=delay)
+        send_push.schedule(args=(list(again), attempt + 1, pending), delay=delay)
 
 
 def enqueue_push(ids) -> None:

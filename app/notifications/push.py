@@ -66,15 +66,17 @@ class PushRetryable(Exception):
     """A push service answered 429 or 5xx, or did not answer: send again later.
 
     ``retry_after`` (seconds) is the longest Retry-After any service asked for, or None.
-    ``notification_ids`` are the notifications that did not reach every device; a retry
-    sends them again, and the tag makes a device that already has one show it only once.
+    ``notification_ids`` are the notifications that did not reach every device, and
+    ``devices`` the ``[notification id, subscription id]`` pairs that did not go out: a retry
+    sends only those, so a device that has a notification does not get it again.
     """
 
     def __init__(self, message: str, *, retry_after: float | None = None,
-                 notification_ids=()):
+                 notification_ids=(), devices=()):
         super().__init__(message)
         self.retry_after = retry_after
         self.notification_ids = sorted(set(notification_ids))
+        self.devices = sorted({(int(n), int(d)) for n, d in devices})
 
 
 # ---- the VAPID key -----------------------------------------------------------------------
@@ -263,6 +265,8 @@ class Report:
     failed: list[int] = field(default_factory=list)
     retry_after: float | None = None
     retry_notifications: set[int] = field(default_factory=set)
+    #: (notification id, subscription id) of each message to send again later.
+    retry_devices: set[tuple[int, int]] = field(default_factory=set)
     delivered: list[int] = field(default_factory=list)
 
     @property
@@ -378,6 +382,7 @@ def fan_out(messages: list[Message], send, workers: int) -> Report:
             report.failed.append(message.subscription_id)
             if result == "retry":
                 report.retry_notifications.add(message.notification_id)
+                report.retry_devices.add((message.notification_id, message.subscription_id))
                 if retry_after is not None:
                     report.retry_after = max(report.retry_after or 0, retry_after)
     return report
@@ -403,8 +408,9 @@ def record(session, report: Report) -> None:
     session.commit()
 
 
-def push_for_notifications(ids, app=None) -> Report:
-    """Push the stored notifications ``ids`` to every device of their recipients.
+def push_for_notifications(ids, app=None, devices=None) -> Report:
+    """Push the stored notifications ``ids`` to every device of their recipients, or, when
+    retrying, to the ``devices`` (``[notification id, subscription id]`` pairs) only.
 
     Called from a queued task after the notifications were committed. Works in its own
     database session. :raise PushRetryable: when a push service asked us to come back later
@@ -416,6 +422,10 @@ def push_for_notifications(ids, app=None) -> Report:
         return Report()
     with app.app_context(), so.Session(db.engine) as session:
         messages = messages_for(session, ids)
+        if devices is not None:
+            wanted = {(int(n), int(d)) for n, d in devices}
+            messages = [m for m in messages
+                        if (m.notification_id, m.subscription_id) in wanted]
         if not messages:
             return Report()
         started = time.monotonic()
@@ -427,5 +437,6 @@ def push_for_notifications(ids, app=None) -> Report:
     if report.retry_notifications:
         raise PushRetryable(
             f"{len(report.retry_notifications)} notifications wait for a push service",
-            retry_after=report.retry_after, notification_ids=report.retry_notifications)
+            retry_after=report.retry_after, notification_ids=report.retry_notifications,
+            devices=report.retry_devices)
     return report

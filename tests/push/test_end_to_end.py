@@ -134,11 +134,14 @@ def test_busy_push_services_are_retryable_and_keep_the_subscription(
     row = subscription(busy["endpoint"])
     assert row is not None and row.failures == 1 and row.last_success_at is None
     assert subscription(fine["endpoint"]).last_success_at is not None
-    # The service recovers: the retry goes through and the failure count resets.
+    assert caught.value.devices == [(nid, subscription(busy["endpoint"]).id)]
+    # The service recovers: the retry goes to the busy device only, and its failure count
+    # resets; the device that had the notification does not get it twice.
     push_service.set_status(busy["endpoint"], 201)
-    assert push_for_notifications([nid]).sent == 2
+    assert push_for_notifications([nid], devices=caught.value.devices).sent == 1
     assert subscription(busy["endpoint"]).failures == 0
     assert push_service.for_endpoint(busy["endpoint"])[-1]["payload"]["id"] == nid
+    assert len(push_service.for_endpoint(fine["endpoint"])) == 1
 
 
 def test_an_unreachable_push_service_is_retryable(world, signed_in, push_service):

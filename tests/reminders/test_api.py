@@ -121,8 +121,8 @@ def test_push_is_queued_after_commit_with_the_notification_ids(world, db, monkey
 
     assert huey.immediate
     calls = []
-    monkeypatch.setattr(push, "push_for_notifications", lambda ids, app=None: calls.append(
-        list(ids)))
+    monkeypatch.setattr(push, "push_for_notifications",
+                        lambda ids, app=None, devices=None: calls.append(list(ids)))
     with clock("2026-11-10T08:30:00+00:00") as now:
         sent = send_due(now)
     assert calls, "send_push was not run"
@@ -144,16 +144,22 @@ def test_a_retryable_push_is_scheduled_again_with_a_growing_delay(world, db, mon
     from app.core import queue
     from app.notifications import push
 
-    def refuse(ids, app=None):
-        raise push.PushRetryable("busy", retry_after=5, notification_ids=ids[:1])
+    asked = []
+
+    def refuse(ids, app=None, devices=None):
+        asked.append(devices)
+        raise push.PushRetryable("busy", retry_after=5, notification_ids=ids[:1],
+                                 devices=[(ids[0], 41)])
 
     scheduled = []
     monkeypatch.setattr(push, "push_for_notifications", refuse)
     monkeypatch.setattr(queue.send_push, "schedule",
                         lambda args, delay: scheduled.append((args, delay)))
     queue.send_push([7, 8])
-    queue.send_push([7], 2)
-    assert scheduled == [(([7], 1), 30), (([7], 3), 120)]
+    queue.send_push([7], 2, [[7, 41]])
+    # Only the device that did not take the notification is tried again.
+    assert asked == [None, [[7, 41]]]
+    assert scheduled == [(([7], 1, [[7, 41]]), 30), (([7], 3, [[7, 41]]), 120)]
     assert queue.push_retry_delay(1, retry_after=90) == 90
     assert queue.push_retry_delay(20) == queue.PUSH_RETRY_MAX
 
