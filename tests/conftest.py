@@ -122,6 +122,13 @@ def world(db):
 
 
 @pytest.fixture
+def evidence_folder(app, tmp_path, monkeypatch):
+    """Evidence goes to a fresh folder per test."""
+    monkeypatch.setitem(app.config, "EVIDENCE_FOLDER", str(tmp_path / "evidence"))
+    return tmp_path / "evidence"
+
+
+@pytest.fixture
 def client(app, db):
     return app.test_client()
 

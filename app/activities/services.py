@@ -59,7 +59,7 @@ from app.errors import (
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import TIME_ZONES, Person, Role
-from app.org.services import is_in_line, line_below
+from app.org.services import line_below
 from app.targets.models import Indicator, Rhk, Skp
 
 logger = logging.getLogger(__name__)
@@ -99,24 +99,31 @@ def normalise_id(value) -> str | None:
 
 
 def activities_visible_to(actor: Person) -> sa.Select:
-    """Activities ``actor`` may see: their own and their whole line's below them.
+    """Activities ``actor`` may see: their own, their whole line's below them, and today
+    the lines of the supervisors they stand in for (Plt/Plh), whose work they review.
 
     Admins and the head of agency (pimpinan) see their organisation's.
     """
+    from app.feedback.services import acting_line  # feedback builds on this module
+
     query = sa.select(Activity).where(Activity.org_id == actor.org_id)
     if actor.roles & OVERSEERS:
         return query
     below = line_below(actor.id)
     return query.where(sa.or_(Activity.person_id == actor.id,
-                              Activity.person_id.in_(sa.select(below.c.id))))
+                              Activity.person_id.in_(sa.select(below.c.id)),
+                              Activity.person_id.in_(acting_line(actor))))
 
 
 def may_see_person(actor: Person, person: Person | int) -> bool:
-    """Whether ``actor`` may see the activities of ``person`` (same organisation assumed)."""
+    """Whether ``actor`` may see the activities of ``person`` (same organisation assumed):
+    themself, someone in their line, or today someone they review as Plt/Plh."""
+    from app.feedback.services import may_supervise
+
     person_id = person if isinstance(person, int) else person.id
     if person_id == actor.id or actor.roles & OVERSEERS:
         return True
-    return is_in_line(actor, person_id)
+    return may_supervise(actor, person_id)
 
 
 def get_activity(actor: Person, activity_id) -> Activity:

@@ -165,10 +165,7 @@ def render_detail(activity_id, *, comment: str = "", comment_error: str | None =
     kept when it could not be saved)."""
     from app.feedback import services as feedback
 
-    try:
-        activity = services.get_activity(current_user, activity_id)
-    except AppError:
-        activity = feedback.activity_for_thread(current_user, activity_id)  # acting (Plt/Plh)
+    activity = services.get_activity(current_user, activity_id)  # Plt/Plh included
     reviewer = feedback.may_supervise(current_user, activity.person_id)
     return render_template(
         "activities/detail.html", activity=activity,

@@ -48,19 +48,30 @@ def _today(actor: Person) -> date:
     return deadlines.local_today(actor, utcnow())
 
 
+def _acting_heads(actor: Person, on_date: date | None = None) -> sa.Select:
+    """A select of the supervisors ``actor`` stands in for (Plt/Plh) on ``on_date`` (default:
+    today, local)."""
+    on_date = on_date or _today(actor)
+    return sa.select(ActingAssignment.for_person_id).where(
+        ActingAssignment.org_id == actor.org_id,
+        ActingAssignment.acting_person_id == actor.id,
+        ActingAssignment.starts_on <= on_date, ActingAssignment.ends_on >= on_date).distinct()
+
+
 def acting_for(actor: Person, on_date: date | None = None) -> list[int]:
     """Ids of the supervisors ``actor`` stands in for (Plt/Plh) on ``on_date`` (default:
     today, local)."""
-    on_date = on_date or _today(actor)
-    return list(db.session.scalars(
-        sa.select(ActingAssignment.for_person_id).where(
-            ActingAssignment.org_id == actor.org_id,
-            ActingAssignment.acting_person_id == actor.id,
-            ActingAssignment.starts_on <= on_date, ActingAssignment.ends_on >= on_date)
-        .distinct()))
+    return list(db.session.scalars(_acting_heads(actor, on_date)))
 
 
-def _below(heads: list[int]) -> sa.CTE:
+def acting_line(actor: Person, on_date: date | None = None) -> sa.Select:
+    """A select of the ids of everyone below the supervisors ``actor`` stands in for on
+    ``on_date`` (default: today), to use inside a larger query."""
+    below = _below(_acting_heads(actor, on_date))
+    return sa.select(below.c.id)
+
+
+def _below(heads: list[int] | sa.Select) -> sa.CTE:
     """Recursive CTE of the ids of everyone below any of ``heads`` (may repeat an id)."""
     below = (sa.select(Person.id.label("id")).where(Person.supervisor_id.in_(heads))
              .cte("supervised", recursive=True))

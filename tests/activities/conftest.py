@@ -12,12 +12,3 @@ def clock():
     """The tests' world lives in March 2026; the clock keeps ticking from there."""
     with time_machine.travel(NOW, tick=True) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def evidence_folder(app, tmp_path):
-    """Evidence goes to a fresh folder per test."""
-    before = app.config.get("EVIDENCE_FOLDER")
-    app.config["EVIDENCE_FOLDER"] = str(tmp_path / "evidence")
-    yield tmp_path / "evidence"
-    app.config["EVIDENCE_FOLDER"] = before

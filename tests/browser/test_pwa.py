@@ -15,7 +15,6 @@ import urllib.request
 import zlib
 from datetime import time
 
-import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -149,12 +148,6 @@ class Gate:
         self.release.wait(timeout=30)
         start_response(answer["status"], answer["headers"])
         return [body]
-
-
-@pytest.fixture
-def evidence_folder(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "EVIDENCE_FOLDER", str(tmp_path / "evidence"))
-    return tmp_path / "evidence"
 
 
 # ---- installable --------------------------------------------------------------------------

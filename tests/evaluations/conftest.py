@@ -22,12 +22,3 @@ def as_(app, db):
     def sign_in(person):
         return ApiClient(app).login(person)
     return sign_in
-
-
-@pytest.fixture
-def evidence_folder(app, tmp_path):
-    """Evidence goes to a fresh folder per test."""
-    before = app.config.get("EVIDENCE_FOLDER")
-    app.config["EVIDENCE_FOLDER"] = str(tmp_path / "evidence")
-    yield tmp_path / "evidence"
-    app.config["EVIDENCE_FOLDER"] = before

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from app.feedback.services import may_supervise
+from tests.activities.test_evidence import PNG, fetch, upload
 from tests.feedback.support import notifications, submitted
 
 URL = "/api/v1/acting-assignments"
@@ -102,6 +103,31 @@ def test_acting_supervisor_has_no_rights_outside_the_dates(as_, world):
     assert acting.get(f"/api/v1/activities/{activity.id}/comments").status_code == 404
     assert acting.get(f"/aktivitas/{activity.id}").status_code == 404
     assert acting.get("/api/v1/team").get_json()["people"] == []
+
+
+@pytest.mark.parametrize(("starts", "ends", "status"), [
+    ("2026-03-09", "2026-03-13", 200),  # today (10 March) is within the assignment
+    ("2026-03-11", "2026-03-20", 404),  # not yet
+    ("2026-03-02", "2026-03-09", 404),  # over
+])
+def test_acting_supervisor_sees_the_work_and_evidence_only_within_the_dates(
+        as_, world, evidence_folder, starts, ends, status):
+    appoint(as_, world, starts=starts, ends=ends)  # staff_b1 for sup_a
+    owner = as_(world.one.staff_a1)
+    activity = submitted(world.one.staff_a1)
+    photo = upload(owner, activity.id, PNG).get_json()
+    acting = as_(world.one.staff_b1)
+    listed = acting.get(f"/api/v1/activities?person_id={world.one.staff_a1.id}")
+    assert listed.status_code == status
+    if status == 200:
+        assert [a["id"] for a in listed.get_json()] == [activity.id]
+    assert acting.get(f"/api/v1/activities/{activity.id}").status_code == status
+    assert fetch(acting, photo["url"]).status_code == status
+    # Only the line below the replaced supervisor: not their own work, nor their head's.
+    for person in (world.one.sup_a, world.one.head):
+        theirs = submitted(person)
+        assert acting.get(f"/api/v1/activities/{theirs.id}").status_code == 404
+        assert acting.get(f"/api/v1/activities?person_id={person.id}").status_code == 404
 
 
 def test_may_supervise_follows_the_line_and_the_assignment(as_, world, db):
