@@ -3,6 +3,9 @@
 A citizen reaches it from the QR code at the counter: ``/survei/<org slug>/<unit code>``.
 """
 
+import io
+
+import segno
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -64,3 +67,37 @@ def survey(org_slug, unit_code):
 @public
 def thanks(org_slug, unit_code):
     return render_template("citizen/thanks.html", unit=_unit(org_slug, unit_code))
+
+
+def survey_url(unit: Unit) -> str:
+    """The survey's full address, as the QR code at the counter carries it."""
+    return url_for("citizen.survey", org_slug=unit.organisation.slug, unit_code=unit.code,
+                   _external=True)
+
+
+def qr_svg(url: str, title: str) -> bytes:
+    """A QR code of ``url`` as SVG: error correction M (a poster may get a little worn),
+    black on white with the standard quiet zone, scalable to any print size."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=10, border=4, dark="#000",
+                                    light="#fff", xmldecl=False, title=title)
+    return out.getvalue()
+
+
+@bp.get("/survei/<org_slug>/<unit_code>/qr.svg")
+@public
+def qr(org_slug, unit_code):
+    """The survey's address as a QR code, to print or to put on the unit's own posters."""
+    unit = _unit(org_slug, unit_code)
+    response = current_app.response_class(qr_svg(survey_url(unit), unit.name),
+                                          mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.get("/survei/<org_slug>/<unit_code>/poster")
+@public
+def poster(org_slug, unit_code):
+    """An A4 poster for the service counter: the unit, the QR code and the address."""
+    unit = _unit(org_slug, unit_code)
+    return render_template("citizen/poster.html", unit=unit, link=survey_url(unit))

@@ -296,6 +296,10 @@
   registerWorker().catch((error) => console.warn("Service worker not registered:", error));
   start().catch((error) => console.warn("Offline store unavailable:", error));
 
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+
   // A page that reports a saved form clears the draft that form kept while it was typed.
   for (const element of document.querySelectorAll("[data-clear-draft]")) {
     try {
