@@ -16,6 +16,8 @@ PUBLIC_ENDPOINTS = {
     "pwa.shell": "the offline shell; it holds no personal data",
     "citizen.survey": "citizens rate a service unit without an account (SKM survey)",
     "citizen.thanks": "the survey's thank-you page",
+    "citizen.qr": "the survey's QR code: only the public survey address",
+    "citizen.poster": "the counter poster: the unit's name and its QR code",
 }
 
 #: For every API URL with an id: how to find an id that belongs to the *other* organisation.
