@@ -60,3 +60,33 @@ def test_supervisor_comment_and_approval_appear_on_the_open_page(browser, live_s
         assert page.locator("#comments .comment").count() == 1
     finally:
         context.close()
+
+
+def test_a_returned_self_evaluation_is_told_as_such(browser, live_server, app, world, db):
+    """Evaluations share the activities' notification kinds; the toast must still say what
+    was returned, not 'Your activity was returned.'"""
+    from app.evaluations import services as evaluations
+    from tests.evaluations.support import YEAR, line_skps, quarters
+
+    owner, supervisor = world.one.staff_a1, world.one.sup_a
+    period = quarters(world.one)[f"Triwulan IV {YEAR}"]
+    line_skps(world.one)
+    evaluation, _created = evaluations.open_evaluation(owner, period.id)
+    db.session.commit()
+    evaluations.submit_evaluation(owner, evaluation.id, evaluation.version)
+    db.session.commit()
+    context = browser.new_context(base_url=live_server, locale="id-ID", **PHONE)
+    try:
+        page = context.new_page()
+        sign_in(page, owner)
+        before = app.extensions["kinerjaku_broker"].subscriber_count()
+        page.goto("/")
+        wait_for_subscribers(app, before + 1)
+        evaluations.return_evaluation(supervisor, evaluation.id, reason="Lengkapi bukti.")
+        db.session.commit()
+        toast = page.locator("#live-toast")
+        expect(toast).to_be_visible()
+        expect(toast).to_contain_text("evaluasi diri")
+        expect(toast).not_to_contain_text("aktivitas")
+    finally:
+        context.close()

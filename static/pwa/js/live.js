@@ -117,8 +117,9 @@
     if (kind === "comment") {
       return t("New comment from %(name)s", { name: data.comment?.author_name || "" });
     }
-    if (kind === "approved") return t("Your activity was approved.");
-    if (kind === "returned") return t("Your activity was returned.");
+    // Evaluations share these kinds; their titles say what was approved or returned.
+    if (kind === "approved" && data.activity_id) return t("Your activity was approved.");
+    if (kind === "returned" && data.activity_id) return t("Your activity was returned.");
     return message.title;
   }
 
