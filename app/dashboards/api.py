@@ -23,7 +23,8 @@ blp = Blueprint("dashboards_api", __name__, url_prefix="/dashboards",
 @blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
 def team(args):
     """Today's logging, the month's compliance, realisation and reviews of the caller's team."""
-    return services.team_dashboard(current_user, args.get("month"))
+    return services.team_dashboard(current_user, args.get("month"), page=args["page"],
+                                   per_page=args["per_page"])
 
 
 @blp.get("/organisation")

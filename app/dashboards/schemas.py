@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from app.core.schemas import Schema
+from app.dashboards.services import TEAM_PAGE_SIZE, TEAM_PAGE_SIZE_MAX
 from app.reports.schemas import Month, Number
 
 
@@ -17,6 +18,13 @@ def _number(description: str):
 
 class DashboardTeamArgs(Schema):
     month = _month()
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1),
+                             metadata={"description": "Page of people, by name (default 1)"})
+    per_page = ma.fields.Integer(load_default=TEAM_PAGE_SIZE,
+                                 validate=ma.validate.Range(min=1, max=TEAM_PAGE_SIZE_MAX),
+                                 metadata={"description": f"People per page (default "
+                                                          f"{TEAM_PAGE_SIZE}, at most "
+                                                          f"{TEAM_PAGE_SIZE_MAX})"})
 
 
 class DashboardOrganisationArgs(Schema):
@@ -75,11 +83,20 @@ class DashboardReviewsOut(Schema):
     oldest = ma.fields.Nested(DashboardOldestOut, allow_none=True)
 
 
+class DashboardPageOut(Schema):
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer(metadata={"description": "People in the whole team"})
+    pages = ma.fields.Integer()
+
+
 class DashboardTeamOut(Schema):
     month = Month()
     today = ma.fields.Date()
     working_days = ma.fields.Integer()
-    people = ma.fields.List(ma.fields.Nested(DashboardTeamPersonOut))
+    people = ma.fields.List(ma.fields.Nested(DashboardTeamPersonOut),
+                            metadata={"description": "This page's people, by name"})
+    pagination = ma.fields.Nested(DashboardPageOut)
     logged_today = ma.fields.List(ma.fields.Nested(DashboardPersonRef))
     not_logged_today = ma.fields.List(ma.fields.Nested(DashboardPersonRef))
     reviews = ma.fields.Nested(DashboardReviewsOut)

@@ -165,12 +165,23 @@ def _realisation(org_id: int, ids: list[int], start: date, end: date) -> dict[in
     return result
 
 
+#: People per page of the team dashboard, by default and at most.
+TEAM_PAGE_SIZE = 50
+TEAM_PAGE_SIZE_MAX = 200
+
+
 def team_dashboard(actor: Person, month: date | None = None,
-                   now: datetime | None = None) -> dict:
+                   now: datetime | None = None, *, page: int = 1,
+                   per_page: int = TEAM_PAGE_SIZE) -> dict:
     """The supervisor's dashboard: everyone ``actor`` reviews (their line below, and lines
     they act for), with today's logging, the month's compliance and late submissions,
     realisation per indicator (approved output from 1 January to the end of the month) and
-    the reviews waiting. :raise Forbidden: for someone who supervises nobody."""
+    the reviews waiting. :raise Forbidden: for someone who supervises nobody.
+
+    Today's logging and the reviews waiting are the whole team's; the figures per person
+    are for one page of ``per_page`` people by name (page 1 first), so that a line of
+    thousands answers as fast as a section of ten.
+    """
     if not may_see_team(actor):
         raise Forbidden(_("The dashboard is for supervisors."))
     now = now or utcnow()
@@ -178,25 +189,28 @@ def team_dashboard(actor: Person, month: date | None = None,
     month = (month or actor_today).replace(day=1)
     first, following = month_bounds(month)
     people = _team_people(actor)
-    ids = [row.id for row in people]
+    pages = max(1, -(-len(people) // per_page))
+    shown = people[(page - 1) * per_page:page * per_page]
+    ids, shown_ids = [row.id for row in people], [row.id for row in shown]
     zones = {row.timezone for row in people}
     todays = {zone: local_today(zone, now) for zone in zones}
     working = {zone: working_days_so_far(month, todays[zone]) for zone in zones}
     logged_today, days_logged = set(), {}
     for zone in zones:
-        zone_ids = [row.id for row in people if row.timezone == zone]
-        logged_today |= set(_days_logged(zone_ids, [todays[zone]]))
-        days_logged.update(_days_logged(zone_ids, working[zone]))
-    counts = _month_counts(ids, first, following)
+        logged_today |= set(_days_logged(
+            [row.id for row in people if row.timezone == zone], [todays[zone]]))
+        days_logged.update(_days_logged(
+            [row.id for row in shown if row.timezone == zone], working[zone]))
+    counts = _month_counts(shown_ids, first, following)
     waiting, oldest = _waiting(actor.org_id, ids)
-    realisation = _realisation(actor.org_id, ids, date(month.year, 1, 1),
+    realisation = _realisation(actor.org_id, shown_ids, date(month.year, 1, 1),
                                following - timedelta(days=1))
     rows = []
-    for row in people:
+    for row in shown:
         possible = len(working[row.timezone])
         activities, late = counts.get(row.id, (0, 0))
         rows.append({
-            "person": {"id": row.id, "name": row.name, "jabatan": row.jabatan},
+            "person": _person_ref(row),
             "today": todays[row.timezone], "logged_today": row.id in logged_today,
             "days_logged": days_logged.get(row.id, 0), "working_days": possible,
             "compliance_percent": percent(days_logged.get(row.id, 0), possible),
@@ -206,10 +220,17 @@ def team_dashboard(actor: Person, month: date | None = None,
         "month": first, "today": actor_today,
         "working_days": len(working_days_so_far(month, actor_today)),
         "people": rows,
-        "logged_today": [r["person"] for r in rows if r["logged_today"]],
-        "not_logged_today": [r["person"] for r in rows if not r["logged_today"]],
+        "pagination": {"page": page, "per_page": per_page, "total": len(people),
+                       "pages": pages},
+        "logged_today": [_person_ref(row) for row in people if row.id in logged_today],
+        "not_logged_today": [_person_ref(row) for row in people
+                             if row.id not in logged_today],
         "reviews": {"waiting": sum(waiting.values()), "oldest": oldest},
     }
+
+
+def _person_ref(row) -> dict:
+    return {"id": row.id, "name": row.name, "jabatan": row.jabatan}
 
 
 # --- the organisation ---------------------------------------------------------------------

@@ -37,6 +37,15 @@ def _month_arg():
         return None
 
 
+def _page_arg() -> int:
+    """``?halaman=N``; a bad value shows the first page."""
+    try:
+        return ma.fields.Integer(validate=ma.validate.Range(min=1)).deserialize(
+            request.args.get("halaman", "1"))
+    except ma.ValidationError:
+        return 1
+
+
 def _pct(value) -> str:
     """"85,5 %" in Bahasa Indonesia, "85.5 %" in English; "–" without a figure."""
     if value is None:
@@ -54,7 +63,8 @@ def team_page():
     """The supervisor's dashboard (admins and pimpinan without a team go to theirs)."""
     if not services.may_see_team(current_user) and services.may_see_organisation(current_user):
         return redirect(url_for("dashboards.organisation_page"))
-    view = services.team_dashboard(current_user, _month_arg())
+    view = services.team_dashboard(current_user, _month_arg(), page=_page_arg(),
+                                   per_page=services.TEAM_PAGE_SIZE)
     compliance = charts.bar_chart(
         "chart-compliance", _("Logging compliance this month, per person"),
         [(row["person"]["name"], row["compliance_percent"],

@@ -103,6 +103,26 @@ def test_head_sees_the_whole_line_and_never_another_organisation(world, logged):
     assert view["reviews"]["waiting"] == 3  # not the other organisation's January one
 
 
+def test_team_pages_split_the_people_but_not_the_teams_figures(world, logged):
+    """Per-person figures for one page, by name; today's logging and reviews for everyone."""
+    whole = services.team_dashboard(world.one.head, now=NOW)
+    names = [row["person"]["name"] for row in whole["people"]]
+    assert names == sorted(names) and whole["pagination"] == {
+        "page": 1, "per_page": services.TEAM_PAGE_SIZE, "total": 6, "pages": 1}
+    pages = [services.team_dashboard(world.one.head, now=NOW, page=n, per_page=4)
+             for n in (1, 2, 3)]
+    assert [[row["person"]["name"] for row in page["people"]] for page in pages] == [
+        names[:4], names[4:], []]
+    assert [page["pagination"]["pages"] for page in pages] == [2, 2, 2]
+    by_id = {row["person"]["id"]: row for row in whole["people"]}
+    for page in pages:
+        assert page["logged_today"] == whole["logged_today"]
+        assert page["not_logged_today"] == whole["not_logged_today"]
+        assert page["reviews"] == whole["reviews"]
+        for row in page["people"]:
+            assert row == by_id[row["person"]["id"]]  # the same figures on any page
+
+
 def test_plain_employee_has_no_team_dashboard(world, logged):
     with pytest.raises(Forbidden):
         services.team_dashboard(world.one.staff_a1, now=NOW)

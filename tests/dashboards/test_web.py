@@ -53,6 +53,38 @@ def test_team_api_refuses_a_plain_employee_and_bad_months(api, world):
     assert api.get("/api/v1/dashboards/team?month=2026-03").get_json()["month"] == "2026-03"
 
 
+def test_team_api_pages(api, world, db):
+    api.login(world.one.head)
+    first = api.get("/api/v1/dashboards/team?per_page=2").get_json()
+    second = api.get("/api/v1/dashboards/team?per_page=2&page=2").get_json()
+    assert first["pagination"] == {"page": 1, "per_page": 2, "total": 6, "pages": 3}
+    assert len(first["people"]) == len(second["people"]) == 2
+    assert not {r["person"]["id"] for r in first["people"]} & {
+        r["person"]["id"] for r in second["people"]}
+    assert len(first["logged_today"]) + len(first["not_logged_today"]) == 6
+    for bad in ("page=0", "per_page=0", "per_page=201", "page=dua"):
+        response = api.get(f"/api/v1/dashboards/team?{bad}")
+        assert response.status_code == 422, bad
+        assert response.get_json()["error"]["fields"], bad
+
+
+def test_team_page_pages_through_a_large_line(client, world, db, monkeypatch):
+    from app.dashboards import services
+
+    monkeypatch.setattr(services, "TEAM_PAGE_SIZE", 4)
+    sign_in(client, world.one.head)
+    html = client.get("/dasbor").get_data(as_text=True)
+    assert "Halaman 1 dari 2" in html and 'rel="next"' in html and 'rel="prev"' not in html
+    assert html.count("<tr data-person-id=") == 4
+    assert "dari 6 pegawai" in html  # today's logging counts the whole team
+    second = client.get("/dasbor?halaman=2").get_data(as_text=True)
+    assert second.count("<tr data-person-id=") == 2 and 'rel="prev"' in second
+    beyond = client.get("/dasbor?halaman=9")
+    assert beyond.status_code == 200 and "<tr data-person-id=" not in beyond.get_data(
+        as_text=True)
+    assert client.get("/dasbor?halaman=nol").status_code == 200  # the first page
+
+
 def test_organisation_api_roles_and_scoping(api, world, db):
     one, two = world.one, world.two
     log(two.staff_a1, date(2026, 3, 10), late=True)
