@@ -43,6 +43,35 @@ def test_log_activity_against_rhk_and_progress_moves(phone, world, db):
     expect(card.locator(".status")).to_have_text("disetujui")
 
 
+#: The outbox pass takes 1.5 s longer to finish after reading the queue, as on a busy phone.
+SLOW_FLUSH = """() => {
+  const K = self.Kinerjaku, flush = K.flush;
+  K.flush = async (...args) => {
+    const result = await flush(...args);
+    await new Promise((done) => setTimeout(done, 1500));
+    return result;
+  };
+  return self.KinerjakuApp.flush() && true;
+}"""
+
+
+def test_a_save_during_a_running_sync_still_reaches_the_server_first(phone, world, db):
+    """The form waits for its own write, even when a pass over the (then empty) outbox was
+    already running: Beranda then shows the new activity in the progress at once."""
+    staff = world.one.staff_a1
+    _, _, skp = cascade(world.one, staff_status=SkpStatus.APPROVED)
+    indicator = skp.rhks[0].indicators[0]
+    sign_in(phone, staff)
+    phone.get_by_role("link", name="Catat aktivitas").click()
+    phone.get_by_label("Uraian kegiatan").fill("Menyusun draf laporan bulanan")
+    phone.get_by_label("Jumlah").fill("3")
+    assert phone.evaluate(SLOW_FLUSH)  # a pass that read the empty outbox is still running
+    phone.get_by_role("button", name="Kirim").click()
+    phone.wait_for_url("**/?tanggal=*")
+    progress = phone.locator(f'[data-indicator-id="{indicator.id}"]')
+    expect(progress.locator(".progress-figures")).to_contain_text("menunggu persetujuan: 3")
+
+
 def test_form_keeps_typing_after_a_failed_send(phone, world, db):
     sign_in(phone, world.one.staff_a1)
     phone.get_by_role("link", name="Catat aktivitas").click()

@@ -71,6 +71,7 @@
   let retryDelay = 0;
   let retryTimer = null;
   let flushing = null;
+  let flushAgain = null;
 
   function scheduleRetry() {
     retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, RETRY_MAX);
@@ -90,7 +91,17 @@
 
   function flush() {
     if (!signedIn || !K) return Promise.resolve(null);
-    if (flushing) return flushing;
+    if (flushing) {
+      // The running pass may have read the outbox before the caller's entry was queued: one
+      // more pass right after it sends that too, so a caller can wait for its own write.
+      if (!flushAgain) {
+        flushAgain = flushing.then(() => {
+          flushAgain = null;
+          return flush();
+        });
+      }
+      return flushAgain;
+    }
     flushing = K.flush().then((result) => {
       retryDelay = 0;
       clearTimeout(retryTimer);
