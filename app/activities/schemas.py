@@ -12,7 +12,7 @@ from decimal import Decimal
 import marshmallow as ma
 
 from app.activities.models import ActivityStatus, WorkKind
-from app.core.schemas import Schema
+from app.core.schemas import Schema, UtcDateTime
 
 MAX_DESCRIPTION = 2000
 MAX_QUANTITY = 10**12
@@ -36,15 +36,6 @@ class ClockTime(ma.fields.Time):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.strftime("%H:%M")
-
-
-class UtcDateTime(ma.fields.DateTime):
-    """Stored timestamps are naive UTC; answer them with their offset."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC).isoformat(timespec="seconds")
 
 
 class Quantity(ma.fields.Decimal):

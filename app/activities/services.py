@@ -48,6 +48,7 @@ from app.activities.schemas import (
 )
 from app.audit import services as audit
 from app.core.prepared import Prepared
+from app.core.text import shorten
 from app.errors import (
     AppError,
     Conflict,
@@ -58,8 +59,10 @@ from app.errors import (
 )
 from app.extensions import db
 from app.models import utcnow
+from app.notifications.models import NotificationKind
+from app.notifications.services import notify
+from app.org.lines import acting_line, line_below, may_supervise
 from app.org.models import TIME_ZONES, Person, Role
-from app.org.services import line_below
 from app.targets.models import Indicator, Rhk, Skp
 
 logger = logging.getLogger(__name__)
@@ -104,8 +107,6 @@ def activities_visible_to(actor: Person) -> sa.Select:
 
     Admins and the head of agency (pimpinan) see their organisation's.
     """
-    from app.feedback.services import acting_line  # feedback builds on this module
-
     query = sa.select(Activity).where(Activity.org_id == actor.org_id)
     if actor.roles & OVERSEERS:
         return query
@@ -118,8 +119,6 @@ def activities_visible_to(actor: Person) -> sa.Select:
 def may_see_person(actor: Person, person: Person | int) -> bool:
     """Whether ``actor`` may see the activities of ``person`` (same organisation assumed):
     themself, someone in their line, or today someone they review as Plt/Plh."""
-    from app.feedback.services import may_supervise
-
     person_id = person if isinstance(person, int) else person.id
     if person_id == actor.id or actor.roles & OVERSEERS:
         return True
@@ -886,8 +885,6 @@ def _load_for_review(actor: Person, activity_id) -> Activity:
     activity = _load_for_change(actor, activity_id)
     if activity.person_id == actor.id:
         raise Forbidden(_("You cannot review your own activity."))
-    from app.feedback.services import may_supervise
-
     if not may_supervise(actor, activity.person_id):
         if actor.roles & OVERSEERS:
             raise Forbidden(_("Only a supervisor in the person's reporting line can review."))
@@ -927,14 +924,26 @@ def approve_activity(actor: Person, activity_id, *, version: int | None = None,
     check_version(activity, version)
     _review(actor, activity, ActivityStatus.APPROVED, _utc(now))
     if notify_owner:
-        _reviewed(actor, activity)
+        activity_reviewed(actor, activity)
     return activity
 
 
-def _reviewed(actor: Person, activity: Activity) -> None:
-    from app.feedback.services import activity_reviewed
-
-    activity_reviewed(actor, activity)
+def activity_reviewed(actor: Person | None, activity: Activity) -> None:
+    """Tell the owner their activity was approved or returned (same transaction)."""
+    approved = activity.status is ActivityStatus.APPROVED
+    data = {"activity_id": activity.id, "status": activity.status.value,
+            "version": activity.version}
+    if approved:
+        title = _("Activity approved: %(activity)s", activity=shorten(activity.description))
+        body = ""
+    else:
+        title = _("Activity returned: %(activity)s", activity=shorten(activity.description))
+        body = activity.return_reason or ""
+        data["return_reason"] = activity.return_reason
+    if actor is None:
+        data["auto"] = True
+    notify(activity.person, NotificationKind.APPROVED if approved else NotificationKind.RETURNED,
+           title=title, body=body, url=f"/aktivitas/{activity.id}", data=data)
 
 
 def return_activity(actor: Person, activity_id, *, reason: str, version: int | None = None,
@@ -947,7 +956,7 @@ def return_activity(actor: Person, activity_id, *, reason: str, version: int | N
         return activity
     check_version(activity, version)
     _review(actor, activity, ActivityStatus.RETURNED, _utc(now), reason=reason.strip())
-    _reviewed(actor, activity)
+    activity_reviewed(actor, activity)
     return activity
 
 

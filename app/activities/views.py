@@ -18,7 +18,9 @@ from app.activities.schemas import ActivityCreateIn, ActivityUpdateIn, LinkIn
 from app.audit import services as audit
 from app.errors import AppError, flatten_messages
 from app.extensions import db
+from app.feedback.services import thread
 from app.models import utcnow
+from app.org.lines import may_supervise
 from app.targets.services import targets_for_picker
 
 bp = Blueprint("activities", __name__)
@@ -163,17 +165,15 @@ def render_detail(activity_id, *, comment: str = "", comment_error: str | None =
                   status: int = 200):
     """The activity with its history and comment thread (``comment``: the reply being typed,
     kept when it could not be saved)."""
-    from app.feedback import services as feedback
-
     activity = services.get_activity(current_user, activity_id)  # Plt/Plh included
-    reviewer = feedback.may_supervise(current_user, activity.person_id)
+    reviewer = may_supervise(current_user, activity.person_id)
     return render_template(
         "activities/detail.html", activity=activity,
         history=audit.history("activity", activity.id),
         is_owner=activity.person_id == current_user.id,
         can_review=reviewer and activity.status == ActivityStatus.SUBMITTED,
         in_thread=reviewer or activity.person_id == current_user.id,
-        comments=feedback.thread(activity), comment=comment, comment_error=comment_error,
+        comments=thread(activity), comment=comment, comment_error=comment_error,
         deadline=deadlines.summary(activity.person, activity.date, utcnow())), status
 
 

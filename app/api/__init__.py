@@ -1,6 +1,7 @@
 """The /api/v1 plumbing: OpenAPI document, docs page, error envelope. Domains own endpoints."""
 
 import swagger_ui_bundle
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Blueprint, make_response, render_template, send_from_directory
 from flask_smorest import Api
 
@@ -18,7 +19,18 @@ class JsonApi(Api):
         return handle_http_exception(error)
 
 
-api = JsonApi()
+def schema_name(schema) -> str:
+    """The component name of a schema; one narrowed with ``only`` is named after its fields
+    (``PersonBrief`` and ``PersonBriefIdName``), so one schema serves several shapes."""
+    name = resolver(schema)
+    only = None if isinstance(schema, type) else getattr(schema, "only", None)
+    if only:
+        name += "".join(part.title().replace("_", "") for part in sorted(only))
+    return name
+
+
+api = JsonApi(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(
+    schema_name_resolver=schema_name)})
 
 docs_bp = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 

@@ -1,5 +1,7 @@
 """Base schema: unknown fields refused, surrounding whitespace stripped from every string."""
 
+from datetime import UTC
+
 import marshmallow as ma
 
 
@@ -13,6 +15,15 @@ class Schema(ma.Schema):
             return {key: value.strip() if isinstance(value, str) else value
                     for key, value in data.items()}
         return data
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """Stored timestamps are naive UTC; answer them with their offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC).isoformat(timespec="seconds")
 
 
 class ErrorBody(Schema):

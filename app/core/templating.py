@@ -28,7 +28,7 @@ NAVIGATION = (
 
 
 def _supervises_anyone(person) -> bool:
-    from app.feedback.team import supervises_anyone
+    from app.org.lines import supervises_anyone
 
     return supervises_anyone(person)
 

@@ -22,8 +22,8 @@ from app.citizen import services as citizen
 from app.errors import Forbidden, NotFound
 from app.evaluations.rules import Predikat
 from app.extensions import db
-from app.feedback.services import supervised_ids
 from app.models import utcnow
+from app.org.lines import supervised_ids, supervises_anyone
 from app.org.models import Organisation, Person, Role, Unit
 from app.reports.services import month_bounds
 from app.targets.models import Indicator, Rhk, Skp
@@ -63,8 +63,6 @@ def _sum_if(condition, value=1):
 
 def may_see_team(actor: Person) -> bool:
     """Supervisors (atasan), and anyone with someone to review (acting Plt/Plh)."""
-    from app.feedback.team import supervises_anyone
-
     return actor.has_role(Role.ATASAN) or supervises_anyone(actor)
 
 

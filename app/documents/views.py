@@ -15,7 +15,7 @@ from app.documents.models import ExportKind, ExportStatus
 from app.documents.schemas import EkinerjaArgs, ExportIn, MonthlyReportArgs, TeamRecapArgs
 from app.errors import AppError, ValidationFailed, flatten_messages
 from app.extensions import db
-from app.feedback.team import supervises_anyone
+from app.org.lines import supervises_anyone
 from app.org.models import Role
 from app.org.services import units_of
 from app.reports.services import current_month, month_bounds

@@ -2,8 +2,7 @@
 
 import marshmallow as ma
 
-from app.activities.schemas import UtcDateTime
-from app.core.schemas import Schema
+from app.core.schemas import Schema, UtcDateTime
 from app.evaluations.models import PeriodKind
 from app.evaluations.rules import OrgPredikat, Rating
 from app.feedback.models import Value

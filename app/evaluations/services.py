@@ -50,10 +50,10 @@ from app.evaluations.models import (
 from app.evaluations.rules import OrgPredikat, Predikat, Rating
 from app.extensions import db
 from app.feedback.models import Value
-from app.feedback.services import acting_for, may_supervise
 from app.models import utcnow
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
+from app.org.lines import acting_for, may_supervise
 from app.org.models import Person, PositionKind, Role, Unit
 from app.reports.services import progress_for
 from app.targets.models import Indicator, RhkKind, Skp, SkpStatus

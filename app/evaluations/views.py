@@ -34,6 +34,7 @@ from app.evaluations.schemas import (
 )
 from app.extensions import db
 from app.models import utcnow
+from app.org.lines import supervises_anyone
 from app.org.models import Role
 
 bp = Blueprint("evaluations", __name__)
@@ -82,7 +83,6 @@ def index():
     """The person's periods with the status and predikat of their evaluations."""
     year = request.args.get("tahun", type=int) or _today().year
     rows = services.my_evaluations(current_user, year)
-    from app.feedback.team import supervises_anyone
 
     return render_template("evaluations/index.html", rows=rows, year=year,
                            is_admin=current_user.has_role(Role.ADMIN),

@@ -1,4 +1,4 @@
-"""/api/v1: comment threads, the team view, acting supervisors and continuous feedback."""
+"""/api/v1: comment threads, the team view and continuous feedback."""
 
 from flask_login import current_user
 
@@ -7,9 +7,6 @@ from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.feedback import services, team
 from app.feedback.schemas import (
-    ActingArgs,
-    ActingIn,
-    ActingOut,
     ApproveDayIn,
     ApproveDayOut,
     CommentIn,
@@ -77,35 +74,6 @@ def approve_day(args):
     approved = team.approve_day(current_user, args["person_id"], args["date"])
     db.session.commit()
     return {"person_id": args["person_id"], "date": args["date"], "approved": approved}
-
-
-@blp.get("/acting-assignments")
-@blp.arguments(ActingArgs, location="query")
-@blp.response(200, ActingOut(many=True))
-def list_acting(args):
-    """Acting supervisors (Plt/Plh): all of the organisation for HR administrators, otherwise
-    those naming the caller."""
-    return services.list_acting(current_user, active_on=args.get("active_on"))
-
-
-@blp.post("/acting-assignments")
-@blp.arguments(ActingIn)
-@blp.response(201, ActingOut)
-@blp.alt_response(403, schema=ErrorEnvelope, description="Not an HR administrator")
-def create_acting(args):
-    """Appoint an acting supervisor: for the dates, they review the replaced supervisor's
-    line (see, comment, approve, return)."""
-    assignment = services.create_acting(current_user, **args)
-    db.session.commit()
-    return assignment
-
-
-@blp.delete("/acting-assignments/<int:assignment_id>")
-@blp.response(204)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not in the caller's organisation")
-def delete_acting(assignment_id):
-    services.delete_acting(current_user, assignment_id)
-    db.session.commit()
 
 
 @blp.get("/people/<int:person_id>/feedback")

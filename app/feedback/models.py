@@ -1,5 +1,5 @@
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -28,35 +28,6 @@ class Comment(db.Model):
     client_id: so.Mapped[str | None] = so.mapped_column(sa.String(36), unique=True)
 
     author: so.Mapped[Person] = so.relationship()
-
-
-class ActingKind(enum.StrEnum):
-    #: Pelaksana tugas: the post is vacant.
-    PLT = "plt"
-    #: Pelaksana harian: the holder is away for a while.
-    PLH = "plh"
-
-
-class ActingAssignment(db.Model):
-    """An acting supervisor (Plt/Plh): for the dates, ``acting_person`` reviews the line of
-    ``for_person`` as ``for_person`` would."""
-
-    __tablename__ = "acting_assignments"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    acting_person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"),
-                                                        index=True)
-    #: The supervisor being replaced.
-    for_person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
-    starts_on: so.Mapped[date]
-    ends_on: so.Mapped[date]
-    kind: so.Mapped[ActingKind] = so.mapped_column(enum_column(ActingKind))
-    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"))
-    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-
-    acting_person: so.Mapped[Person] = so.relationship(foreign_keys=[acting_person_id])
-    for_person: so.Mapped[Person] = so.relationship(foreign_keys=[for_person_id])
 
 
 class Value(enum.StrEnum):

@@ -2,9 +2,9 @@
 
 import marshmallow as ma
 
-from app.activities.schemas import ActivityOut, UtcDateTime
-from app.core.schemas import Schema
-from app.feedback.models import MAX_BODY, ActingKind, Value
+from app.activities.schemas import ActivityOut
+from app.core.schemas import Schema, UtcDateTime
+from app.feedback.models import MAX_BODY, Value
 
 
 class AuthorOut(Schema):
@@ -60,30 +60,6 @@ class ApproveDayOut(Schema):
     person_id = ma.fields.Integer()
     date = ma.fields.Date()
     approved = ma.fields.List(ma.fields.Nested(ActivityOut))
-
-
-class ActingIn(Schema):
-    acting_person_id = ma.fields.Integer(required=True, strict=True)
-    for_person_id = ma.fields.Integer(required=True, strict=True,
-                                      metadata={"description": "The supervisor replaced"})
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(required=True)
-    kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k.value for k in
-                                                                      ActingKind]))
-
-
-class ActingOut(Schema):
-    id = ma.fields.Integer()
-    acting_person = ma.fields.Nested(AuthorOut)
-    for_person = ma.fields.Nested(AuthorOut)
-    starts_on = ma.fields.Date()
-    ends_on = ma.fields.Date()
-    kind = ma.fields.String()
-    created_at = UtcDateTime()
-
-
-class ActingArgs(Schema):
-    active_on = ma.fields.Date()
 
 
 class FeedbackIn(Schema):

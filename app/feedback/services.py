@@ -1,9 +1,8 @@
-"""Who reviews whom, comment threads, and the events a review raises.
+"""Comment threads, continuous feedback, the events a review raises, automatic acceptance.
 
 Services take the acting person explicitly, flush and never commit. Review rights follow the
-reporting line: everyone above a person may see, comment, approve and return their work, and
-so may an acting supervisor (Plt/Plh) standing in for someone above them, on the days of the
-assignment. Anything outside is answered 404, as if it did not exist.
+reporting line (:mod:`app.org.lines`); anything outside it is answered 404, as if it did not
+exist.
 """
 
 import logging
@@ -15,23 +14,21 @@ from flask_babel import ngettext
 
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
-from app.activities.services import normalise_id
+from app.activities.services import activity_reviewed, normalise_id
 from app.audit import services as audit
+from app.core.text import shorten
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.feedback.models import (
-    ActingAssignment,
-    ActingKind,
     Comment,
     ContinuousFeedback,
     OrgReviewPolicy,
     Value,
 )
-from app.models import utcnow
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
+from app.org.lines import local_today, may_supervise
 from app.org.models import Person, Role
-from app.org.services import is_in_line
 from app.targets.models import Skp
 
 logger = logging.getLogger(__name__)
@@ -42,62 +39,7 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.replace(tzinfo=UTC).isoformat(timespec="seconds")
 
 
-# --- who may review whom ---------------------------------------------------------------------
-
-def _today(actor: Person) -> date:
-    return deadlines.local_today(actor, utcnow())
-
-
-def _acting_heads(actor: Person, on_date: date | None = None) -> sa.Select:
-    """A select of the supervisors ``actor`` stands in for (Plt/Plh) on ``on_date`` (default:
-    today, local)."""
-    on_date = on_date or _today(actor)
-    return sa.select(ActingAssignment.for_person_id).where(
-        ActingAssignment.org_id == actor.org_id,
-        ActingAssignment.acting_person_id == actor.id,
-        ActingAssignment.starts_on <= on_date, ActingAssignment.ends_on >= on_date).distinct()
-
-
-def acting_for(actor: Person, on_date: date | None = None) -> list[int]:
-    """Ids of the supervisors ``actor`` stands in for (Plt/Plh) on ``on_date`` (default:
-    today, local)."""
-    return list(db.session.scalars(_acting_heads(actor, on_date)))
-
-
-def acting_line(actor: Person, on_date: date | None = None) -> sa.Select:
-    """A select of the ids of everyone below the supervisors ``actor`` stands in for on
-    ``on_date`` (default: today), to use inside a larger query."""
-    below = _below(_acting_heads(actor, on_date))
-    return sa.select(below.c.id)
-
-
-def _below(heads: list[int] | sa.Select) -> sa.CTE:
-    """Recursive CTE of the ids of everyone below any of ``heads`` (may repeat an id)."""
-    below = (sa.select(Person.id.label("id")).where(Person.supervisor_id.in_(heads))
-             .cte("supervised", recursive=True))
-    return below.union_all(sa.select(Person.id).join(below, Person.supervisor_id == below.c.id))
-
-
-def supervised_ids(actor: Person, on_date: date | None = None) -> sa.Select:
-    """A select of the ids of everyone ``actor`` may review on ``on_date`` (default: today):
-    their line below, and the lines below the supervisors they act for; never themself."""
-    below = _below([actor.id, *acting_for(actor, on_date)])
-    return sa.select(below.c.id).where(below.c.id != actor.id).distinct()
-
-
-def may_supervise(actor: Person, person_id: int, on_date: date | None = None) -> bool:
-    """Whether ``actor`` may review ``person_id``'s work on ``on_date`` (default: today): they
-    are above the person in the reporting line, or act (Plt/Plh) for someone who is."""
-    if person_id == actor.id:
-        return False
-    if is_in_line(actor, person_id):
-        return True
-    heads = acting_for(actor, on_date)
-    if not heads:
-        return False
-    below = _below(heads)
-    return bool(db.session.scalar(sa.select(sa.exists().where(below.c.id == person_id))))
-
+# --- threads ---------------------------------------------------------------------------------
 
 def may_follow(actor: Person, activity: Activity) -> bool:
     """Whether ``actor`` takes part in ``activity``'s thread: its owner or a reviewer."""
@@ -166,7 +108,7 @@ def add_comment(actor: Person, activity_id, *, body: str,
     for recipient in _comment_recipients(actor, activity):
         notify(recipient, NotificationKind.COMMENT,
                title=_("%(name)s commented on %(activity)s", name=actor.name,
-                       activity=_short(activity.description)),
+                       activity=shorten(activity.description)),
                body=body[:500], url=f"/aktivitas/{activity.id}",
                data={"activity_id": activity.id, "comment": comment_data(comment)})
     logger.info("Comment %s on activity %s by %s", comment.id, activity.id, actor.id)
@@ -193,97 +135,6 @@ def _comment_recipients(actor: Person, activity: Activity) -> list[Person]:
         return []
     return list(db.session.scalars(sa.select(Person).where(
         Person.id.in_(ids), Person.org_id == activity.org_id).order_by(Person.id)))
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-# --- review events ---------------------------------------------------------------------------
-
-def activity_reviewed(actor: Person | None, activity: Activity) -> None:
-    """Tell the owner their activity was approved or returned (same transaction)."""
-    approved = activity.status is ActivityStatus.APPROVED
-    data = {"activity_id": activity.id, "status": activity.status.value,
-            "version": activity.version}
-    if approved:
-        title = _("Activity approved: %(activity)s", activity=_short(activity.description))
-        body = ""
-    else:
-        title = _("Activity returned: %(activity)s", activity=_short(activity.description))
-        body = activity.return_reason or ""
-        data["return_reason"] = activity.return_reason
-    if actor is None:
-        data["auto"] = True
-    notify(activity.person, NotificationKind.APPROVED if approved else NotificationKind.RETURNED,
-           title=title, body=body, url=f"/aktivitas/{activity.id}", data=data)
-
-
-# --- acting supervisors (Plt/Plh) ------------------------------------------------------------
-
-def _admin_only(actor: Person) -> None:
-    if Role.ADMIN not in actor.roles:
-        raise Forbidden(_("Only an HR administrator can manage acting supervisors."))
-
-
-def _person_in_org(actor: Person, person_id: int, field: str) -> Person:
-    person = db.session.scalar(sa.select(Person).where(Person.id == person_id,
-                                                       Person.org_id == actor.org_id))
-    if person is None:
-        raise ValidationFailed(fields={field: _("Person not found.")})
-    return person
-
-
-def create_acting(actor: Person, *, acting_person_id: int, for_person_id: int,
-                  starts_on: date, ends_on: date, kind: str) -> ActingAssignment:
-    """Appoint an acting supervisor for a date range (HR administrators only)."""
-    _admin_only(actor)
-    acting = _person_in_org(actor, acting_person_id, "acting_person_id")
-    replaced = _person_in_org(actor, for_person_id, "for_person_id")
-    if acting.id == replaced.id:
-        raise ValidationFailed(fields={"acting_person_id": _(
-            "Choose someone other than the supervisor being replaced.")})
-    if ends_on < starts_on:
-        raise ValidationFailed(fields={"ends_on": _("The end must not be before the start.")})
-    assignment = ActingAssignment(org_id=actor.org_id, acting_person=acting,
-                                  for_person=replaced, starts_on=starts_on, ends_on=ends_on,
-                                  kind=ActingKind(kind), created_by_id=actor.id)
-    db.session.add(assignment)
-    db.session.flush()
-    audit.record(actor.org_id, replaced.id, actor.id, "acting_assignment", assignment.id,
-                 "create", {"acting_person_id": acting.id, "for_person_id": replaced.id,
-                            "starts_on": starts_on.isoformat(),
-                            "ends_on": ends_on.isoformat(), "kind": assignment.kind.value})
-    logger.info("Acting assignment %s: %s for %s", assignment.id, acting.id, replaced.id)
-    return assignment
-
-
-def list_acting(actor: Person, *, active_on: date | None = None) -> list[ActingAssignment]:
-    """The organisation's acting assignments for administrators; for anyone else, those
-    naming them."""
-    query = sa.select(ActingAssignment).where(ActingAssignment.org_id == actor.org_id)
-    if Role.ADMIN not in actor.roles:
-        query = query.where(sa.or_(ActingAssignment.acting_person_id == actor.id,
-                                   ActingAssignment.for_person_id == actor.id))
-    if active_on is not None:
-        query = query.where(ActingAssignment.starts_on <= active_on,
-                            ActingAssignment.ends_on >= active_on)
-    return list(db.session.scalars(query.order_by(ActingAssignment.starts_on.desc(),
-                                                  ActingAssignment.id)))
-
-
-def delete_acting(actor: Person, assignment_id: int) -> None:
-    """End an appointment early by removing it (HR administrators only)."""
-    assignment = db.session.scalar(sa.select(ActingAssignment).where(
-        ActingAssignment.id == assignment_id, ActingAssignment.org_id == actor.org_id))
-    if assignment is None:
-        raise NotFound(_("Acting assignment not found."))
-    _admin_only(actor)
-    audit.record(actor.org_id, assignment.for_person_id, actor.id, "acting_assignment",
-                 assignment.id, "delete", {"acting_person_id": assignment.acting_person_id})
-    db.session.delete(assignment)
-    db.session.flush()
 
 
 # --- continuous feedback per RHK and BerAKHLAK value -----------------------------------------
@@ -317,7 +168,7 @@ def give_feedback(actor: Person, person_id: int, *, body: str, rhk_id: int | Non
     person = _employee(actor, person_id, write=True)
     if (rhk_id is None) == (value is None):
         raise ValidationFailed(fields={"rhk_id": _("Choose one RHK or one BerAKHLAK value.")})
-    year = year or _today(actor).year
+    year = year or local_today(actor).year
     skp = db.session.scalar(sa.select(Skp).where(Skp.person_id == person.id, Skp.year == year,
                                                  Skp.org_id == person.org_id))
     if skp is None:
@@ -331,7 +182,7 @@ def give_feedback(actor: Person, person_id: int, *, body: str, rhk_id: int | Non
     db.session.add(item)
     db.session.flush()
     subject = (VALUE_LABELS[item.value] if item.value
-               else _short(next(r.description for r in skp.rhks if r.id == rhk_id)))
+               else shorten(next(r.description for r in skp.rhks if r.id == rhk_id)))
     notify(person, NotificationKind.FEEDBACK,
            title=_("Feedback from %(name)s on %(subject)s", name=actor.name, subject=subject),
            body=item.body[:500], url=f"/umpan-balik/{person.id}",
@@ -349,7 +200,7 @@ def feedback_for(actor: Person, person_id: int, *, year: int | None = None) -> d
     """The person's SKP of ``year`` and its feedback, oldest first: for the person and those
     who review them. :raise NotFound: otherwise."""
     person = _employee(actor, person_id, write=False)
-    year = year or _today(actor).year
+    year = year or local_today(actor).year
     skp = db.session.scalar(sa.select(Skp).where(Skp.person_id == person.id, Skp.year == year,
                                                  Skp.org_id == person.org_id))
     items = [] if skp is None else list(db.session.scalars(
@@ -365,7 +216,8 @@ def feedback_for(actor: Person, person_id: int, *, year: int | None = None) -> d
 def set_review_policy(actor: Person, *, auto_accept_after_working_days: int | None
                       ) -> OrgReviewPolicy:
     """Turn automatic acceptance on (a number of working days) or off (None)."""
-    _admin_only(actor)
+    if Role.ADMIN not in actor.roles:
+        raise Forbidden(_("Only an HR administrator can change the review policy."))
     policy = review_policy(actor.org_id)
     if policy is None:
         policy = OrgReviewPolicy(org_id=actor.org_id)

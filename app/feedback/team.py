@@ -11,17 +11,11 @@ from app.activities import services as activities
 from app.activities.models import Activity, ActivityStatus
 from app.errors import NotFound
 from app.extensions import db
-from app.feedback.services import may_supervise, supervised_ids
 from app.models import utcnow
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
+from app.org.lines import may_supervise, supervised_ids
 from app.org.models import Person
-
-
-def supervises_anyone(actor: Person) -> bool:
-    """Whether ``actor`` has someone to review today (a line below, or as Plt/Plh)."""
-    ids = supervised_ids(actor)
-    return bool(db.session.scalar(sa.select(sa.exists(ids.limit(1)))))
 
 
 def team(actor: Person, *, on_date: date | None = None, status: str | None = None,

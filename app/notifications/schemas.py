@@ -9,8 +9,7 @@ import marshmallow as ma
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 
-from app.activities.schemas import UtcDateTime
-from app.core.schemas import Schema
+from app.core.schemas import Schema, UtcDateTime
 
 
 class NotificationListArgs(Schema):

@@ -1,13 +1,23 @@
-"""GET /me, people and units, always within the caller's organisation and line."""
+"""GET /me, people, units and acting supervisors, always within the caller's organisation
+and line."""
 
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.extensions import db
-from app.org import services
+from app.org import lines, services
 from app.org.models import Person
-from app.org.schemas import MeOut, PersonListArgs, PersonOut, PreferencesIn, UnitOut
+from app.org.schemas import (
+    ActingArgs,
+    ActingIn,
+    ActingOut,
+    MeOut,
+    PersonListArgs,
+    PersonOut,
+    PreferencesIn,
+    UnitOut,
+)
 
 blp = Blueprint("org_api", __name__, url_prefix="", description="The caller, people and units")
 
@@ -59,3 +69,31 @@ def list_units():
 def get_unit(unit_id):
     return services.get_unit(current_user, unit_id)
 
+
+@blp.get("/acting-assignments")
+@blp.arguments(ActingArgs, location="query")
+@blp.response(200, ActingOut(many=True))
+def list_acting(args):
+    """Acting supervisors (Plt/Plh): all of the organisation for HR administrators, otherwise
+    those naming the caller."""
+    return lines.list_acting(current_user, active_on=args.get("active_on"))
+
+
+@blp.post("/acting-assignments")
+@blp.arguments(ActingIn)
+@blp.response(201, ActingOut)
+@blp.alt_response(403, schema=ErrorEnvelope, description="Not an HR administrator")
+def create_acting(args):
+    """Appoint an acting supervisor: for the dates, they review the replaced supervisor's
+    line (see, comment, approve, return)."""
+    assignment = lines.create_acting(current_user, **args)
+    db.session.commit()
+    return assignment
+
+
+@blp.delete("/acting-assignments/<int:assignment_id>")
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorEnvelope, description="Not in the caller's organisation")
+def delete_acting(assignment_id):
+    lines.delete_acting(current_user, assignment_id)
+    db.session.commit()

@@ -1,7 +1,7 @@
 """Organisations (instansi), their unit trees and their people."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 
 from app.extensions import db
-from app.models import TimestampMixin, enum_column
+from app.models import TimestampMixin, enum_column, utcnow
 
 #: The three Indonesian time zones: WIB, WITA, WIT.
 TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -151,3 +151,32 @@ class Person(UserMixin, TimestampMixin, db.Model):
         # Flask-Login keeps this in the session cookie: the login session's token, not the
         # person id, so a session can be revoked on the server (logout, password change).
         return self.current_auth.token if self.current_auth is not None else ""
+
+
+class ActingKind(enum.StrEnum):
+    #: Pelaksana tugas: the post is vacant.
+    PLT = "plt"
+    #: Pelaksana harian: the holder is away for a while.
+    PLH = "plh"
+
+
+class ActingAssignment(db.Model):
+    """An acting supervisor (Plt/Plh): for the dates, ``acting_person`` reviews the line of
+    ``for_person`` as ``for_person`` would."""
+
+    __tablename__ = "acting_assignments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    acting_person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"),
+                                                        index=True)
+    #: The supervisor being replaced.
+    for_person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
+    starts_on: so.Mapped[date]
+    ends_on: so.Mapped[date]
+    kind: so.Mapped[ActingKind] = so.mapped_column(enum_column(ActingKind))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    acting_person: so.Mapped[Person] = so.relationship(foreign_keys=[acting_person_id])
+    for_person: so.Mapped[Person] = so.relationship(foreign_keys=[for_person_id])

@@ -1,6 +1,7 @@
 import marshmallow as ma
 
-from app.core.schemas import Schema
+from app.core.schemas import Schema, UtcDateTime
+from app.org.models import ActingKind
 
 
 class UnitOut(Schema):
@@ -58,3 +59,27 @@ class PersonListArgs(Schema):
 class PreferencesIn(Schema):
     locale = ma.fields.String(required=True, allow_none=True,
                               validate=ma.validate.OneOf(["id", "en"]))
+
+
+class ActingIn(Schema):
+    acting_person_id = ma.fields.Integer(required=True, strict=True)
+    for_person_id = ma.fields.Integer(required=True, strict=True,
+                                      metadata={"description": "The supervisor replaced"})
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k.value for k in
+                                                                      ActingKind]))
+
+
+class ActingOut(Schema):
+    id = ma.fields.Integer()
+    acting_person = ma.fields.Nested(PersonBrief, only=("id", "name"))
+    for_person = ma.fields.Nested(PersonBrief, only=("id", "name"))
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    kind = ma.fields.String()
+    created_at = UtcDateTime()
+
+
+class ActingArgs(Schema):
+    active_on = ma.fields.Date()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.org.lines import line_below
 from app.org.models import (
     PANGKAT,
     PPPK_GOLONGAN,
@@ -23,16 +24,6 @@ from app.org.models import (
 from app.org.nip import InvalidNip, parse_nip
 
 logger = logging.getLogger(__name__)
-
-
-def line_below(person_id: int) -> sa.CTE:
-    """Recursive CTE of the ids of everyone below ``person_id`` in the reporting line."""
-    below = (sa.select(Person.id.label("id"))
-             .where(Person.supervisor_id == person_id)
-             .cte("line_below", recursive=True))
-    below = below.union_all(
-        sa.select(Person.id).join(below, Person.supervisor_id == below.c.id))
-    return below
 
 
 def people_visible_to(actor: Person) -> sa.Select:
@@ -56,11 +47,6 @@ def get_person(actor: Person, person_id: int) -> Person:
     if person is None:
         raise NotFound(_("Person not found."))
     return person
-
-
-def is_in_line(supervisor: Person, person_id: int) -> bool:
-    below = line_below(supervisor.id)
-    return db.session.scalar(sa.select(sa.exists().where(below.c.id == person_id)))
 
 
 def get_unit(actor: Person, unit_id: int) -> Unit:

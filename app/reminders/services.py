@@ -47,11 +47,10 @@ from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.feedback.models import ActingAssignment
 from app.models import utcnow
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
-from app.org.models import Organisation, Person, Role, Unit
+from app.org.models import ActingAssignment, Organisation, Person, Role, Unit
 from app.reminders.models import (
     OrgHoliday,
     ReminderKind,

@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from app.activities.models import Activity, ActivityStatus, WorkKind
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.org.lines import line_below
 from app.org.models import Person, Role
-from app.org.services import line_below
 from app.targets.models import Indicator, Rhk, RhkKind, Skp
 
 logger = logging.getLogger(__name__)

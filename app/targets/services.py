@@ -19,8 +19,8 @@ from app.audit import services as audit
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
+from app.org.lines import is_in_line, line_below
 from app.org.models import Person, PositionKind, Role
-from app.org.services import is_in_line, line_below
 from app.targets.models import (
     Approach,
     Aspect,

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from app.feedback.services import may_supervise
+from app.org.lines import may_supervise
 from tests.activities.test_evidence import PNG, fetch, upload
 from tests.feedback.support import notifications, submitted
 
