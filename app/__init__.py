@@ -7,15 +7,16 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Defaults, database_uri, ensure_instance_config, from_environment
+from app.core.uow import UnitOfWorkApp
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then environment, then ``overrides``."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"), static_url_path="/static")
+    app = UnitOfWorkApp(__name__, instance_relative_config=True,
+                        template_folder=str(ROOT / "templates"),
+                        static_folder=str(ROOT / "static"), static_url_path="/static")
     configure(app, overrides or {})
     register_extensions(app)
     register_security(app)
