@@ -107,8 +107,11 @@ def _tune_sqlite(engine) -> None:
 
 
 def register_security(app: Flask) -> None:
+    """Who is asking (auth), then may they (core: sign-in requirement, CSRF, headers)."""
+    from app.auth.login import init_auth
     from app.core.security import init_security
 
+    init_auth(app)
     init_security(app)
 
 
@@ -167,13 +170,26 @@ def register_notifications(app: Flask) -> None:
 
 
 def register_queue(app: Flask) -> None:
-    """The task queue (push, reminders): SQLite by default, Redis with REDIS_URL."""
+    """The task queue (SQLite by default, Redis with REDIS_URL) and every domain's tasks: web
+    push after commit, the reminder clock, automatic acceptance, exports."""
     from app.core.queue import init_queue
+    from app.documents import jobs as _export_tasks  # noqa: F401
+    from app.feedback import tasks as _feedback_tasks  # noqa: F401
+    from app.notifications.tasks import init_push
+    from app.reminders import tasks as _reminder_tasks  # noqa: F401
 
     init_queue(app)
+    init_push(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.core.templating import init_templating
+    """Filters and the navigation (core), then what each domain adds to every page."""
+    from app.activities import templating as activities_templating
+    from app.core import templating
+    from app.navigation import ENTRIES
+    from app.org import templating as org_templating
 
-    init_templating(app)
+    templating.set_navigation(ENTRIES)
+    templating.init_templating(app)
+    org_templating.init_templating(app)
+    activities_templating.init_templating(app)

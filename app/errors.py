@@ -78,6 +78,10 @@ class ValidationFailed(AppError):
     status, code = 422, "invalid"
 
 
+class Unauthorized(AppError):
+    status, code = 401, "unauthorized"
+
+
 #: marshmallow's own messages, said again in the UI language (matched by their start).
 SCHEMA_MESSAGES = (
     ("Missing data for required field", _l("This field is required.")),

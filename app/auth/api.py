@@ -9,12 +9,11 @@ from flask_wtf.csrf import generate_csrf
 
 from app.auth import services
 from app.auth.schemas import ChangePasswordIn, LoginIn, LoginOut, NewTokenOut, TokenIn, TokenOut
-from app.auth.services import Unauthorized
 from app.auth.throttle import login_limits
 from app.core.blueprint import Blueprint
 from app.core.schemas import ErrorEnvelope
 from app.core.security import csrf_exempt_json, public
-from app.errors import Forbidden
+from app.errors import Forbidden, Unauthorized
 from app.extensions import db
 from app.models import utcnow
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import LoginSession, PersonalAccessToken
 from app.core.prepared import Prepared, as_loaded
-from app.errors import AppError, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import Person, PersonRole, Unit
@@ -350,5 +350,3 @@ def person_for_token(token: str) -> Person | None:
     return pat.person
 
 
-class Unauthorized(AppError):
-    status, code = 401, "unauthorized"

@@ -4,6 +4,9 @@ from flask import current_app, has_request_context, request
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 
+#: The three Indonesian time zones: WIB, WITA, WIT.
+TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
 
 def select_locale() -> str:
     config = current_app.config

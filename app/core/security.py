@@ -1,8 +1,10 @@
-"""Who is asking, and may they: bearer tokens, the sign-in requirement, CSRF, headers.
+"""May the caller ask this: the sign-in requirement, CSRF, the response headers.
 
-Order per request: a bearer token authenticates (and needs no CSRF token); otherwise the
-session cookie does. Every endpoint needs a signed-in person unless marked :func:`public`.
-Every state-changing request authenticated by the cookie must carry the CSRF token.
+Who is asking is the auth package's business (``app.auth.login``): its hook runs first and
+signs in a bearer token's person (``g.auth_kind = "token"``, which needs no CSRF token);
+otherwise Flask-Login's session cookie does. Every endpoint needs a signed-in person unless
+marked :func:`public`. Every state-changing request authenticated by the cookie must carry the
+CSRF token.
 """
 
 from functools import wraps
@@ -11,13 +13,8 @@ from flask import current_app, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
-from app.auth.services import (
-    Unauthorized,
-    persist_touch,
-    person_for_session,
-    person_for_token,
-)
-from app.extensions import csrf, login_manager
+from app.errors import Unauthorized
+from app.extensions import csrf
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -59,16 +56,8 @@ def _view_function():
 
 
 def authenticate_request():
-    """before_request: bearer token, then the sign-in requirement, then CSRF."""
-    g.auth_kind = None
-    authorization = request.authorization
-    if authorization is not None and authorization.type == "bearer":
-        person = person_for_token(authorization.token or "")
-        if person is None:
-            raise Unauthorized()
-        # The bearer token wins over any cookie that came along.
-        login_manager._update_request_context_with_user(person)
-        g.auth_kind = "token"
+    """before_request: the sign-in requirement, then CSRF (a bearer token needs neither)."""
+    if g.setdefault("auth_kind", None) == "token":
         return None
     view = _view_function()
     if view is None or request.endpoint == "static":
@@ -86,10 +75,6 @@ def authenticate_request():
             return None
         csrf.protect()
     return None
-
-
-def load_user(token: str):
-    return person_for_session(token)
 
 
 def fixed_headers(secure: bool, private: bool) -> list[tuple[str, str]]:
@@ -129,11 +114,8 @@ def buffer_static(response):
 
 def init_security(app):
     app.session_interface = SessionInterface()
-    login_manager.user_loader(load_user)
-    login_manager.login_view = None  # handled in authenticate_request
     app.before_request(authenticate_request)
     app.after_request(security_headers)
-    app.after_request(persist_touch)
     # After-request hooks run last-registered first: this one runs before the compressor's.
     app.after_request(buffer_static)
 

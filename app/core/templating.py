@@ -1,5 +1,7 @@
-"""Template helpers: local dates and times in the person's zone, navigation."""
+"""Template helpers: local dates and times in the person's zone, the navigation."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC
 
 from flask import request
@@ -11,102 +13,55 @@ from flask_babel import (
     get_locale,
     ngettext,
 )
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.org.models import TIME_ZONES, Role
-
-#: Bottom navigation on phones, side navigation on wide screens: (endpoint, label, icon).
-NAVIGATION = (
-    ("home.index", _l("Home"), "home"),
-    ("targets.index", _l("Targets"), "target"),
-    ("feedback.team_page", _l("Team"), "team"),
-    ("dashboards.team_page", _l("Dashboard"), "chart"),
-    ("notifications.index", _l("Notifications"), "bell"),
-    ("home.profile", _l("Profile"), "person"),
-)
+from app.core.i18n import TIME_ZONES
 
 
-def _supervises_anyone(person) -> bool:
-    from app.org.lines import supervises_anyone
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the bottom navigation (phones) and the side navigation (wide screens)."""
 
-    return supervises_anyone(person)
+    endpoint: str
+    label: str
+    icon: str
+    #: Shown only to the signed-in people for whom this is true; None: to everyone.
+    visible: Callable | None = None
 
 
-def _sees_a_dashboard(person) -> bool:
-    return bool(person.roles & {Role.ADMIN, Role.PIMPINAN, Role.ATASAN}) \
-        or _supervises_anyone(person)
+#: The entries, in the order shown; the app factory fills it (app/navigation.py).
+NAVIGATION: list[NavEntry] = []
 
 
-#: Entries shown only to some people: endpoint -> who (a test on the signed-in person).
-NAVIGATION_FOR = {
-    "feedback.team_page": _supervises_anyone,
-    "dashboards.team_page": _sees_a_dashboard,
-}
+def set_navigation(entries) -> None:
+    NAVIGATION[:] = entries
 
 
 def navigation_for(person) -> list[tuple]:
-    """The navigation entries ``person`` gets (anonymous: those shown to everyone)."""
+    """The navigation entries ``person`` gets as (endpoint, label, icon); anonymous: those
+    shown to everyone."""
     signed_in = getattr(person, "is_authenticated", False)
-    return [entry for entry in NAVIGATION if entry[0] not in NAVIGATION_FOR
-            or (signed_in and NAVIGATION_FOR[entry[0]](person))]
+    return [(entry.endpoint, entry.label, entry.icon) for entry in NAVIGATION
+            if entry.visible is None or (signed_in and entry.visible(person))]
 
 
 #: "Senin, 23 November 2026": the day without a leading zero, in every language.
 LONG_DATE = "EEEE, d MMMM y"
-
-#: Activity states in the words of UX.md.
-STATUS_LABELS = {
-    "draft": _l("draft"),
-    "submitted": _l("waiting for approval"),
-    "approved": _l("approved"),
-    "returned": _l("returned"),
-}
-#: Work that serves no SKP indicator.
-WORK_KIND_LABELS = {
-    "skp": _l("SKP target"),
-    "tambahan": _l("Additional task"),
-    "lainnya": _l("Other work"),
-}
-#: Audit actions as the history shows them.
-ACTION_LABELS = {
-    "create": _l("created"), "update": _l("edited"), "submit": _l("submitted"),
-    "approve": _l("approved"), "return": _l("returned"), "attach": _l("added evidence"),
-    "detach": _l("removed evidence"),
-}
-
-#: Role names as the UI shows them.
-ROLE_LABELS = {
-    Role.PEGAWAI: _l("Employee"),
-    Role.ATASAN: _l("Supervisor"),
-    Role.ADMIN: _l("HR administrator"),
-    Role.PIMPINAN: _l("Head of agency"),
-}
-
 
 def zone_label(timezone: str | None) -> str:
     return TIME_ZONES.get(timezone or "", timezone or "")
 
 
 def init_templating(app):
+    """The filters and the context every page gets; each domain adds its own context (its
+    labels, the person's local date) with ``app.context_processor`` in its ``templating``."""
     @app.context_processor
     def inject():
-        today = None
-        if current_user.is_authenticated:
-            from app.activities.deadlines import local_today
-            from app.models import utcnow
-
-            today = local_today(current_user, utcnow()).isoformat()
         return {
-            "local_today": today,
             "navigation": navigation_for(current_user),
             "current_locale": str(get_locale()),
             "active_endpoint": request.endpoint,
             "zone_label": zone_label,
-            "role_labels": ROLE_LABELS,
-            "status_labels": STATUS_LABELS,
-            "work_kind_labels": WORK_KIND_LABELS,
-            "action_labels": ACTION_LABELS,
         }
 
     @app.template_filter("longdate")

@@ -9,7 +9,8 @@ from decimal import Decimal
 from flask_babel import format_date, format_decimal, format_time
 from flask_babel import lazy_gettext as _l
 
-from app.core.templating import LONG_DATE, STATUS_LABELS, zone_label
+from app.activities.templating import STATUS_LABELS
+from app.core.templating import LONG_DATE, zone_label
 
 MONTH_FORMAT = "MMMM y"
 

@@ -237,12 +237,12 @@ def get_broker(app=None) -> InProcessBroker:
 
 
 def make_publisher(app, broker: InProcessBroker):
-    """The function services call after commit with the ids of new notifications."""
+    """The receiver of ``notifications_committed`` that publishes the new notifications."""
     from app.extensions import db
     from app.notifications.models import Notification
     from app.notifications.services import payload
 
-    def publish(ids) -> None:
+    def publish(_app, ids) -> None:
         # after_commit may not use the committing session: read the rows in a fresh one.
         with so.Session(db.engine) as session:
             rows = session.scalars(sa.select(Notification).where(Notification.id.in_(ids))
@@ -260,7 +260,8 @@ def make_publisher(app, broker: InProcessBroker):
 def init_notifications(app) -> None:
     """Install the broker and the after-commit publisher; register the page helpers."""
     from app.notifications import services as _services  # noqa: F401 - its commit listeners
+    from app.notifications.signals import notifications_committed
 
     broker = create_broker(app.config)
     app.extensions["kinerjaku_broker"] = broker
-    app.extensions["kinerjaku_publish"] = make_publisher(app, broker)
+    notifications_committed.connect(make_publisher(app, broker), sender=app, weak=False)

@@ -12,6 +12,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.notifications.models import Notification, NotificationKind
+from app.notifications.signals import send_committed
 from app.org.models import Person
 
 logger = logging.getLogger(__name__)
@@ -47,15 +48,8 @@ def _publish_after_commit(session):
         return
     if not current_app:
         return
-    # The live event (SSE), then the web push through the task queue (app.core.queue).
-    for hook in ("kinerjaku_publish", "kinerjaku_enqueue_push"):
-        deliver = current_app.extensions.get(hook)
-        if deliver is None:
-            continue
-        try:
-            deliver(ids)
-        except Exception:  # noqa: BLE001 - the row is stored; the page catches up on reconnect
-            logger.exception("Delivering notifications %s (%s) failed", ids, hook)
+    # The live event (SSE), then the web push through the task queue.
+    send_committed(current_app._get_current_object(), ids)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_rollback")

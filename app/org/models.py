@@ -8,11 +8,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import UserMixin
 
+from app.core.i18n import TIME_ZONES
 from app.extensions import db
 from app.models import TimestampMixin, enum_column, utcnow
-
-#: The three Indonesian time zones: WIB, WITA, WIT.
-TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
 class PositionKind(enum.StrEnum):

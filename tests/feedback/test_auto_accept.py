@@ -90,7 +90,8 @@ def test_admin_sets_the_policy_through_the_api(as_, world):
 
 def test_the_worker_runs_auto_accept_every_hour(app, db):
     """The queue's periodic task is what makes the policy happen without anyone running it."""
-    from app.core.queue import auto_accept, huey
+    from app.core.queue import huey
+    from app.feedback.tasks import auto_accept
 
     periodic = {task.__name__ for task in huey._registry._periodic_tasks}
     assert "auto_accept" in periodic

@@ -1,5 +1,7 @@
 import pytest
 
+from app.notifications.signals import notifications_committed
+from app.notifications.tasks import enqueue_push
 from tests.push.fakepush import FakePushService
 from tests.support import ApiClient
 
@@ -25,7 +27,9 @@ def push_config(app, vapid_file):
 @pytest.fixture(autouse=True)
 def push_only_when_asked(app, monkeypatch):
     """The tests call push_for_notifications themselves: unhook the after-commit queue."""
-    monkeypatch.delitem(app.extensions, "kinerjaku_enqueue_push", raising=False)
+    notifications_committed.disconnect(enqueue_push, sender=app)
+    yield
+    notifications_committed.connect(enqueue_push, sender=app)
 
 
 @pytest.fixture

@@ -64,8 +64,10 @@ def test_a_notification_arrives_decrypted_with_its_title_and_link(app, world, de
 def test_committing_a_notification_pushes_it_through_the_queue(app, world, device,
                                                                push_service, monkeypatch):
     from app.core.queue import init_queue
+    from app.notifications.tasks import init_push
 
     init_queue(app)  # tasks run in this app (another test may have built its own since)
+    init_push(app)  # and what it commits is pushed (the autouse fixture unhooked it)
     phone = device(world.one.staff_a1)
     nid = raise_(world.one.staff_a1)  # immediate mode in tests: the task runs at commit
     assert [m["payload"]["id"] for m in push_service.for_endpoint(phone["endpoint"])] == [nid]

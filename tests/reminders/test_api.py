@@ -141,8 +141,7 @@ def test_push_is_queued_after_commit_with_the_notification_ids(world, db, monkey
 
 
 def test_a_retryable_push_is_scheduled_again_with_a_growing_delay(world, db, monkeypatch):
-    from app.core import queue
-    from app.notifications import push
+    from app.notifications import push, tasks
 
     asked = []
 
@@ -153,15 +152,15 @@ def test_a_retryable_push_is_scheduled_again_with_a_growing_delay(world, db, mon
 
     scheduled = []
     monkeypatch.setattr(push, "push_for_notifications", refuse)
-    monkeypatch.setattr(queue.send_push, "schedule",
+    monkeypatch.setattr(tasks.send_push, "schedule",
                         lambda args, delay: scheduled.append((args, delay)))
-    queue.send_push([7, 8])
-    queue.send_push([7], 2, [[7, 41]])
+    tasks.send_push([7, 8])
+    tasks.send_push([7], 2, [[7, 41]])
     # Only the device that did not take the notification is tried again.
     assert asked == [None, [[7, 41]]]
     assert scheduled == [(([7], 1, [[7, 41]]), 30), (([7], 3, [[7, 41]]), 120)]
-    assert queue.push_retry_delay(1, retry_after=90) == 90
-    assert queue.push_retry_delay(20) == queue.PUSH_RETRY_MAX
+    assert tasks.push_retry_delay(1, retry_after=90) == 90
+    assert tasks.push_retry_delay(20) == tasks.PUSH_RETRY_MAX
 
 
 def test_reminder_ledger_keys(world):
