@@ -1,12 +1,13 @@
-"""Server-side records of login sessions and personal access tokens."""
+"""Server-side records of login sessions, personal access tokens and activation codes."""
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models import utcnow
+from app.models import enum_column, utcnow
 from app.org.models import Person
 
 
@@ -49,3 +50,31 @@ class PersonalAccessToken(db.Model):
     person: so.Mapped[Person] = so.relationship()
 
     token: str = ""
+
+
+class CodePurpose(enum.StrEnum):
+    #: A new account's first password.
+    ACTIVATE = "activate"
+    #: A forgotten password; issuing it revokes the person's sessions and tokens.
+    RESET = "reset"
+
+
+class ActivationCode(db.Model):
+    """A one-time code with which a person sets their password, handed out by the HR
+    administrator on paper (the activation sheet) or by e-mail. Only its argon2 hash is kept;
+    it works once, until it expires, and a newer code revokes it."""
+
+    __tablename__ = "activation_codes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    person_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    purpose: so.Mapped[CodePurpose] = so.mapped_column(enum_column(CodePurpose))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime]
+    used_at: so.Mapped[datetime | None]
+    revoked_at: so.Mapped[datetime | None]
+
+    person: so.Mapped[Person] = so.relationship(foreign_keys=[person_id])

@@ -1,6 +1,7 @@
 """Organisations (instansi), their unit trees and their people."""
 
 import enum
+import uuid
 from datetime import date, datetime
 from typing import Optional
 
@@ -69,6 +70,8 @@ class Unit(TimestampMixin, db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: IANA zone; activity dates and reminder times in this unit are local to it.
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64))
+    #: A deactivated unit takes no new people; its history stays.
+    active: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
 
     organisation: so.Mapped[Organisation] = so.relationship(back_populates="units")
     parent: so.Mapped[Optional["Unit"]] = so.relationship(remote_side=[id])
@@ -113,6 +116,8 @@ class Person(UserMixin, TimestampMixin, db.Model):
     golongan: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    #: Optional: activation codes may also go by e-mail when SMTP is configured.
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     #: "id" or "en"; None follows the browser.
     locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     last_login_at: so.Mapped[datetime | None]
@@ -178,3 +183,50 @@ class ActingAssignment(db.Model):
 
     acting_person: so.Mapped[Person] = so.relationship(foreign_keys=[acting_person_id])
     for_person: so.Mapped[Person] = so.relationship(foreign_keys=[for_person_id])
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class ImportKind(enum.StrEnum):
+    PEOPLE = "people"
+    UNITS = "units"
+
+
+class ImportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportJob(db.Model):
+    """A bulk import (people or units, shaped like a SIASN export) run in the background: a
+    preview (dry run) or its application, with its progress and its result per row."""
+
+    __tablename__ = "import_jobs"
+
+    #: A UUID, so job URLs cannot be counted through.
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True, default=new_uuid)
+    org_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    owner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"), index=True)
+    kind: so.Mapped[ImportKind] = so.mapped_column(enum_column(ImportKind))
+    dry_run: so.Mapped[bool] = so.mapped_column(default=True)
+    #: Deactivate the people of the organisation missing from the file (a full export).
+    deactivate_missing: so.Mapped[bool] = so.mapped_column(default=False)
+    status: so.Mapped[ImportStatus] = so.mapped_column(enum_column(ImportStatus),
+                                                       default=ImportStatus.QUEUED)
+    #: 0-100.
+    progress: so.Mapped[int] = so.mapped_column(default=0)
+    #: The uploaded file, relative to the import folder, kept until the job ends.
+    file_key: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    filename: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    #: ``{"summary": {...}, "rows": [...]}`` as the API answers it.
+    result: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
+    error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    started_at: so.Mapped[datetime | None]
+    finished_at: so.Mapped[datetime | None]
+
+    owner: so.Mapped[Person] = so.relationship()
