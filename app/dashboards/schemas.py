@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from app.core.schemas import Schema
 from app.dashboards.services import TEAM_PAGE_SIZE, TEAM_PAGE_SIZE_MAX
+from app.org.schemas import PersonBrief
 from app.reports.schemas import Month, Number
 
 
@@ -34,17 +35,6 @@ class DashboardOrganisationArgs(Schema):
         metadata={"description": "Only this unit and the units below it."})
 
 
-class DashboardPersonRef(Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    jabatan = ma.fields.String()
-
-
-class DashboardPersonName(Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-
-
 class DashboardIndicatorOut(Schema):
     indicator_id = ma.fields.Integer()
     description = ma.fields.String()
@@ -57,7 +47,7 @@ class DashboardIndicatorOut(Schema):
 
 
 class DashboardTeamPersonOut(Schema):
-    person = ma.fields.Nested(DashboardPersonRef)
+    person = ma.fields.Nested(PersonBrief, only=("id", "name", "jabatan"))
     today = ma.fields.Date(metadata={"description": "Today in the person's time zone"})
     logged_today = ma.fields.Boolean()
     days_logged = ma.fields.Integer(metadata={
@@ -75,7 +65,7 @@ class DashboardOldestOut(Schema):
     date = ma.fields.Date()
     submitted_at = ma.fields.DateTime(allow_none=True)
     description = ma.fields.String()
-    person = ma.fields.Nested(DashboardPersonName)
+    person = ma.fields.Nested(PersonBrief, only=("id", "name"))
 
 
 class DashboardReviewsOut(Schema):
@@ -97,8 +87,8 @@ class DashboardTeamOut(Schema):
     people = ma.fields.List(ma.fields.Nested(DashboardTeamPersonOut),
                             metadata={"description": "This page's people, by name"})
     pagination = ma.fields.Nested(DashboardPageOut)
-    logged_today = ma.fields.List(ma.fields.Nested(DashboardPersonRef))
-    not_logged_today = ma.fields.List(ma.fields.Nested(DashboardPersonRef))
+    logged_today = ma.fields.List(ma.fields.Nested(PersonBrief, only=("id", "name", "jabatan")))
+    not_logged_today = ma.fields.List(ma.fields.Nested(PersonBrief, only=("id", "name", "jabatan")))
     reviews = ma.fields.Nested(DashboardReviewsOut)
 
 

@@ -6,6 +6,7 @@ from app.core.schemas import Schema, UtcDateTime
 from app.evaluations.models import PeriodKind
 from app.evaluations.rules import OrgPredikat, Rating
 from app.feedback.models import Value
+from app.org.schemas import PersonBrief
 
 TEXT = 5000
 RATINGS = [r.value for r in Rating]
@@ -70,11 +71,7 @@ class PeriodOut(Schema):
 
 # --- evaluations ---------------------------------------------------------------------------
 
-class EvaluationPersonOut(Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    nip = ma.fields.String()
-    jabatan = ma.fields.String()
+class EvaluationPersonOut(PersonBrief):
     unit = ma.fields.String(attribute="unit.name")
 
 

@@ -5,11 +5,7 @@ import marshmallow as ma
 from app.activities.schemas import ActivityOut
 from app.core.schemas import Schema, UtcDateTime
 from app.feedback.models import MAX_BODY, Value
-
-
-class AuthorOut(Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
+from app.org.schemas import PersonBrief
 
 
 class CommentIn(Schema):
@@ -23,7 +19,7 @@ class CommentOut(Schema):
     client_id = ma.fields.String(allow_none=True)
     activity_id = ma.fields.String()
     body = ma.fields.String()
-    author = ma.fields.Nested(AuthorOut)
+    author = ma.fields.Nested(PersonBrief, only=("id", "name"))
     created_at = UtcDateTime()
 
 
@@ -81,7 +77,7 @@ class FeedbackOut(Schema):
     rhk_id = ma.fields.Integer(allow_none=True)
     value = ma.fields.String(allow_none=True)
     body = ma.fields.String()
-    author = ma.fields.Nested(AuthorOut)
+    author = ma.fields.Nested(PersonBrief, only=("id", "name"))
     created_at = UtcDateTime()
 
 

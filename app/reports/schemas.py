@@ -13,6 +13,7 @@ import marshmallow as ma
 from flask_babel import gettext as _
 
 from app.core.schemas import Schema
+from app.org.schemas import PersonBrief
 
 
 class Month(ma.fields.Field):
@@ -73,13 +74,6 @@ class TeamMonthlyArgs(Schema):
     month = _month_field("Default: the current month in the person's time zone.")
 
 
-class PersonRef(Schema):
-    id = ma.fields.Integer()
-    nip = ma.fields.String()
-    name = ma.fields.String()
-    jabatan = ma.fields.String()
-
-
 class RealisationOut(Schema):
     quantity = _decimal("Sum of the activities' output quantities")
     count = ma.fields.Integer(metadata={"description": "Number of activities"})
@@ -106,7 +100,7 @@ class IndicatorProgressOut(Schema):
 
 
 class ProgressOut(Schema):
-    person = ma.fields.Nested(PersonRef)
+    person = ma.fields.Nested(PersonBrief)
     from_ = ma.fields.Date(data_key="from", attribute="from")
     to = ma.fields.Date()
     indicators = ma.fields.List(ma.fields.Nested(IndicatorProgressOut))
@@ -138,7 +132,7 @@ class WorkKindCounts(Schema):
 
 
 class MonthlyRecapOut(Schema):
-    person = ma.fields.Nested(PersonRef)
+    person = ma.fields.Nested(PersonBrief)
     month = ma.fields.String(metadata={"example": "2026-03"})
     days_logged = ma.fields.Integer(metadata={"description": "Distinct dates with activities"})
     activity_count = ma.fields.Integer()
@@ -151,6 +145,6 @@ class MonthlyRecapOut(Schema):
 
 
 class TeamRecapOut(Schema):
-    supervisor = ma.fields.Nested(PersonRef)
+    supervisor = ma.fields.Nested(PersonBrief)
     month = ma.fields.String(metadata={"example": "2026-03"})
     people = ma.fields.List(ma.fields.Nested(MonthlyRecapOut))
