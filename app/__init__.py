@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     configure(app, overrides or {})
     register_extensions(app)
     register_security(app)
+    register_routing(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -113,6 +114,12 @@ def register_security(app: Flask) -> None:
 
     init_auth(app)
     init_security(app)
+
+
+def register_routing(app: Flask) -> None:
+    from app.core.routing import init_routing
+
+    init_routing(app)
 
 
 def register_blueprints(app: Flask) -> None:

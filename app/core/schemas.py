@@ -1,8 +1,24 @@
-"""Base schema: unknown fields refused, surrounding whitespace stripped from every string."""
+"""Base schema: unknown fields refused, surrounding whitespace stripped from every string,
+text the database cannot store refused, whole numbers kept within its integer columns."""
 
 from datetime import UTC
 
 import marshmallow as ma
+from flask_babel import gettext as _
+
+#: The largest whole number an id, a page or a count may be: PostgreSQL's ``integer``.
+MAX_INT = 2**31 - 1
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text (a NUL byte, a lone surrogate), or None."""
+    if "\x00" in value:
+        return _("Remove the invisible NUL character from this text.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _("This text contains a character that cannot be stored.")
+    return None
 
 
 class Schema(ma.Schema):
@@ -11,9 +27,28 @@ class Schema(ma.Schema):
 
     @ma.pre_load
     def strip_strings(self, data, **kwargs):
-        if isinstance(data, dict):
-            return {key: value.strip() if isinstance(value, str) else value
-                    for key, value in data.items()}
+        if not isinstance(data, dict):
+            return data
+        problems = {key: problem for key, value in data.items()
+                    if isinstance(value, str) and (problem := text_problem(value))}
+        if problems:
+            raise ma.ValidationError(problems)
+        return {key: value.strip() if isinstance(value, str) else value
+                for key, value in data.items()}
+
+    @ma.post_load
+    def check_whole_numbers(self, data, **kwargs):
+        """An integer beyond the database's columns is invalid input, not a server error."""
+        if not isinstance(data, dict):
+            return data
+        too_big = {field.data_key or name: _("Must be between %(low)s and %(high)s.",
+                                             low=-MAX_INT, high=MAX_INT)
+                   for name, field in self.fields.items()
+                   if isinstance(field, ma.fields.Integer) and not field.dump_only
+                   and isinstance(data.get(field.attribute or name), int)
+                   and abs(data[field.attribute or name]) > MAX_INT}
+        if too_big:
+            raise ma.ValidationError(too_big)
         return data
 
 
