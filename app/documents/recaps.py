@@ -141,12 +141,24 @@ def render_ekinerja_xlsx(export: dict) -> bytes:
     return xlsx.save(book)
 
 
+def csv_text(value: str) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading
+    apostrophe (OWASP's advice for CSV injection)."""
+    return "'" + value if value[:1] in FORMULA_STARTS else value
+
+
+#: What makes Excel, LibreOffice or Sheets read a CSV cell as a formula.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def render_ekinerja_csv(export: dict) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel reads the accents right; ISO dates."""
+    """UTF-8 with a byte-order mark, so Excel reads the accents right; ISO dates; no cell
+    that a spreadsheet would take for a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(EKINERJA_HEADINGS)
     for row in export["rows"]:
-        writer.writerow([row["date"].isoformat(), row["description"], row["evidence"],
-                         row["rhk"] or str(f.NO_RHK), f.status_label(row["status"])])
+        writer.writerow([row["date"].isoformat(), csv_text(row["description"]),
+                         csv_text(row["evidence"] or ""),
+                         csv_text(row["rhk"] or str(f.NO_RHK)), f.status_label(row["status"])])
     return buffer.getvalue().encode("utf-8-sig")

@@ -1,7 +1,8 @@
 """Small helpers over openpyxl: a bold frozen header row, widths, number formats.
 
 Cells hold real values (dates, times, numbers) with a number format, so a spreadsheet can
-sum and sort them; Excel shows them in the reader's own regional format.
+sum and sort them; Excel shows them in the reader's own regional format. Text is always text:
+a description that starts like a formula (``=HYPERLINK(...)``) is never written as one.
 """
 
 import io
@@ -29,7 +30,7 @@ def workbook() -> Workbook:
 def title_rows(sheet, lines: list[str]) -> None:
     """Lines of text above a table (the first one bold)."""
     for index, line in enumerate(lines, start=1):
-        cell = sheet.cell(row=index, column=1, value=line)
+        cell = put(sheet, index, 1, line)
         if index == 1:
             cell.font = Font(bold=True, size=12)
 
@@ -37,6 +38,14 @@ def title_rows(sheet, lines: list[str]) -> None:
 def _value(value):
     # openpyxl writes Decimal, but as float is what every reader expects.
     return float(value) if isinstance(value, Decimal) else value
+
+
+def put(sheet, row: int, column: int, value):
+    """Write ``value`` into a cell; text that openpyxl would take for a formula stays text."""
+    cell = sheet.cell(row=row, column=column, value=_value(value))
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
 
 
 def table(sheet, start_row: int, headings: list[str], rows, *, widths=None, formats=None,
@@ -48,7 +57,7 @@ def table(sheet, start_row: int, headings: list[str], rows, *, widths=None, form
     """
     formats = formats or {}
     for column, heading in enumerate(headings, start=1):
-        cell = sheet.cell(row=start_row, column=column, value=str(heading))
+        cell = put(sheet, start_row, column, str(heading))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -56,7 +65,7 @@ def table(sheet, start_row: int, headings: list[str], rows, *, widths=None, form
     for row in rows:
         row_number += 1
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=_value(value))
+            cell = put(sheet, row_number, column, value)
             if column in formats:
                 cell.number_format = formats[column]
             if column in wrap:
@@ -77,7 +86,7 @@ def save(book: Workbook) -> bytes:
 def table_row(sheet, row_number: int, values, *, formats=None, bold: bool = False) -> None:
     """One more row (e.g. totals) in the table above it."""
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row_number, column=column, value=_value(value))
+        cell = put(sheet, row_number, column, value)
         if formats and column in formats:
             cell.number_format = formats[column]
         if bold:
