@@ -27,22 +27,31 @@ STATUS_CODES = {
 }
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for translation where it is defined; it is translated where it is said."""
+    return text
+
+
+#: What each error status means, in English: an error's message when it brings none of its
+#: own (said in the user's language), and its description in the API's documentation.
+MESSAGES = {
+    400: N_("The request could not be understood."),
+    401: N_("Please sign in first."),
+    403: N_("You are not allowed to do this."),
+    404: N_("Not found."),
+    405: N_("This method is not allowed here."),
+    409: N_("This item was changed elsewhere."),
+    413: N_("The upload is too large."),
+    415: N_("Send the data as JSON (Content-Type: application/json)."),
+    422: N_("Some fields need attention."),
+    429: N_("Too many attempts. Please wait a moment and try again."),
+    500: N_("Something went wrong on our side. Your data is safe; please try again."),
+    503: N_("The service is busy. Please try again shortly."),
+}
+
+
 def _default_message(status: int) -> str:
-    messages = {
-        400: _("The request could not be understood."),
-        401: _("Please sign in first."),
-        403: _("You are not allowed to do this."),
-        404: _("Not found."),
-        405: _("This method is not allowed here."),
-        409: _("This item was changed elsewhere."),
-        413: _("The upload is too large."),
-        415: _("Send the data as JSON (Content-Type: application/json)."),
-        422: _("Some fields need attention."),
-        429: _("Too many attempts. Please wait a moment and try again."),
-        500: _("Something went wrong on our side. Your data is safe; please try again."),
-        503: _("The service is busy. Please try again shortly."),
-    }
-    return messages.get(status, _("Something went wrong."))
+    return _(MESSAGES.get(status, N_("Something went wrong.")))
 
 
 class AppError(Exception):

@@ -33,12 +33,16 @@ from app.activities.schemas import (
     activity_out,
 )
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.errors import AppError
 from app.extensions import db
 from app.models import utcnow
 
-blp = Blueprint("activities_api", __name__, url_prefix="", description="Daily activities")
+#: How an evidence upload is refused (here and for evaluations).
+UPLOAD_ERRORS = {413: "Beyond EVIDENCE_MAX_BYTES", 415: "Not a JPEG, PNG, WebP or PDF"}
+
+blp = Blueprint("activities_api", __name__, url_prefix="", description="Daily activities",
+                error_descriptions={404: "Not found or not visible",
+                                    422: "Invalid, or the period is locked", **UPLOAD_ERRORS})
 
 
 def commit() -> None:
@@ -59,7 +63,7 @@ def _answer(saved: services.Saved):
 @blp.response(200, ActivityOut(many=True), headers={
     "X-Total-Count": {"description": "Activities matching, over all pages",
                       "schema": {"type": "integer"}}})
-@blp.alt_response(404, schema=ErrorEnvelope, description="person_id not in the caller's line")
+@blp.errors(404, descriptions={404: "person_id not in the caller's line"})
 def list_activities(args):
     """One person's activities, newest first (default: the caller's own).
 
@@ -78,8 +82,7 @@ def list_activities(args):
 @blp.arguments(ActivityCreateIn())  # an instance: not built again per request
 @blp.response(201, ActivityWithWarnings, description="Created")
 @blp.alt_response(200, schema=ActivityWithWarnings, description="The id existed: a replay")
-@blp.alt_response(409, schema=ErrorEnvelope, description="The id is someone else's")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid, or the period is locked")
+@blp.errors(409, 422, descriptions={409: "The id is someone else's"})
 def create_activity(args):
     """Log an activity for the caller; overlapping times come back as ``warnings``.
 
@@ -134,7 +137,7 @@ def deadline(args):
 
 @blp.get("/activities/<activity_id>")
 @blp.response(200, ActivityOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not visible")
+@blp.errors(404)
 def get_activity(activity_id):
     return services.get_activity(current_user, activity_id)
 
@@ -142,9 +145,8 @@ def get_activity(activity_id):
 @blp.patch("/activities/<activity_id>")
 @blp.arguments(ActivityUpdateIn())
 @blp.response(200, ActivityWithWarnings)
-@blp.alt_response(409, schema=ErrorEnvelope, description="Stale version (error.current "
-                  "holds the server's copy) or not editable (submitted, approved)")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid, or the period is locked")
+@blp.errors(409, 422, descriptions={409: "Stale version (error.current holds the server's "
+                                         "copy) or not editable (submitted, approved)"})
 def update_activity(args, activity_id):
     """Edit a draft or returned activity; ``version`` is the one the edit is based on.
 
@@ -159,7 +161,7 @@ def update_activity(args, activity_id):
 
 @blp.get("/activities/<activity_id>/history")
 @blp.response(200, ActivityHistoryOut(many=True))
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not visible")
+@blp.errors(404)
 def history(activity_id):
     """Who created, changed, submitted, approved or returned it, and when (audit trail)."""
     return services.history(current_user, activity_id)
@@ -216,8 +218,7 @@ def list_attachments(activity_id):
 
 @blp.post("/activities/<activity_id>/attachments")
 @blp.response(201, AttachmentOut)
-@blp.alt_response(413, schema=ErrorEnvelope, description="Beyond EVIDENCE_MAX_BYTES")
-@blp.alt_response(415, schema=ErrorEnvelope, description="Not a JPEG, PNG, WebP or PDF")
+@blp.errors(413, 415)
 @blp.doc(requestBody={"content": {
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"},
@@ -248,7 +249,7 @@ def add_attachment(activity_id):
 
 
 @blp.get("/attachments/<attachment_id>")
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not visible")
+@blp.errors(404)
 def download_attachment(attachment_id):
     """The evidence file, for those who may see its activity. ``?download=1`` forces a
     download; photos are otherwise shown inline."""

@@ -12,7 +12,6 @@ from app.auth.schemas import ChangePasswordIn, LoginIn, LoginOut, NewTokenOut, T
 from app.auth.services import Unauthorized
 from app.auth.throttle import login_limits
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.core.security import csrf_exempt_json, public
 from app.errors import Forbidden
 from app.extensions import db
@@ -34,8 +33,8 @@ def sign_in(person) -> None:
 @blp.post("/login")
 @blp.arguments(LoginIn)
 @blp.response(200, LoginOut)
-@blp.alt_response(401, schema=ErrorEnvelope, description="Wrong NIP or password")
-@blp.alt_response(429, schema=ErrorEnvelope, description="Too many attempts; see Retry-After")
+@blp.errors(401, 429, descriptions={401: "Wrong NIP or password",
+                                    429: "Too many attempts; see Retry-After"})
 @login_limits
 @public
 @csrf_exempt_json
