@@ -33,6 +33,7 @@ from app.activities.schemas import (
     activity_out,
 )
 from app.core.blueprint import Blueprint
+from app.core.uow import after_commit
 from app.errors import AppError
 from app.extensions import db
 from app.models import utcnow
@@ -113,7 +114,6 @@ def batch(args):
     not_found or forbidden, with the status a single request would have had.
     """
     results = services.apply_batch(current_user._get_current_object(), args["entries"])
-    commit()
     return {"results": results}
 
 
@@ -155,7 +155,6 @@ def update_activity(args, activity_id):
     """
     version = args.pop("version")
     saved = services.update_activity(current_user, activity_id, version=version, **args)
-    commit()
     return _answer(saved)
 
 
@@ -173,7 +172,6 @@ def history(activity_id):
 def submit(args, activity_id):
     """Send a draft or returned activity to the supervisor (the owner only)."""
     activity = services.submit_activity(current_user, activity_id, **args)
-    db.session.commit()
     return activity
 
 
@@ -183,7 +181,6 @@ def submit(args, activity_id):
 def approve(args, activity_id):
     """Approve a submitted activity (a supervisor above the owner in the reporting line)."""
     activity = services.approve_activity(current_user, activity_id, **args)
-    db.session.commit()
     return activity
 
 
@@ -193,7 +190,6 @@ def approve(args, activity_id):
 def return_(args, activity_id):
     """Return a submitted activity for revision, with a reason."""
     activity = services.return_activity(current_user, activity_id, **args)
-    db.session.commit()
     return activity
 
 
@@ -206,7 +202,6 @@ def repeat(args, activity_id):
     saved = services.repeat_activity(current_user, activity_id, on_date=args.get("date"),
                                      start_time=args.get("start_time"),
                                      end_time=args.get("end_time"), new_id=args.get("id"))
-    db.session.commit()
     return _answer(saved), 201 if saved.created else 200
 
 
@@ -244,7 +239,6 @@ def add_attachment(activity_id):
         raise AppError(_("Send a file (multipart field \"file\") or a JSON link."),
                        status=422, code="invalid", fields={"file": _("This field is "
                                                                      "required.")})
-    db.session.commit()
     return attachment
 
 
@@ -272,8 +266,7 @@ def download_attachment(attachment_id):
 def delete_attachment(attachment_id):
     """Remove evidence from a draft or returned activity (the owner only)."""
     key = evidence.delete_attachment(current_user, attachment_id)
-    db.session.commit()
-    evidence.remove_file(key)
+    after_commit(lambda: evidence.remove_file(key))
 
 
 @blp.get("/activity-templates")
@@ -288,7 +281,6 @@ def list_templates():
 @blp.response(201, ActivityTemplateOut)
 def create_template(args):
     template = services.create_template(current_user, **args)
-    db.session.commit()
     return template
 
 
@@ -296,4 +288,3 @@ def create_template(args):
 @blp.response(204)
 def delete_template(template_id):
     services.delete_template(current_user, template_id)
-    db.session.commit()

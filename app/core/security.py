@@ -13,7 +13,6 @@ from flask_login import current_user
 
 from app.auth.services import (
     Unauthorized,
-    persist_touch,
     person_for_session,
     person_for_token,
 )
@@ -133,7 +132,6 @@ def init_security(app):
     login_manager.login_view = None  # handled in authenticate_request
     app.before_request(authenticate_request)
     app.after_request(security_headers)
-    app.after_request(persist_touch)
     # After-request hooks run last-registered first: this one runs before the compressor's.
     app.after_request(buffer_static)
 

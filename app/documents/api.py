@@ -4,6 +4,7 @@ from flask import Response, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core import uow
 from app.core.blueprint import Blueprint
 from app.documents import jobs, services
 from app.documents.models import ExportKind, ExportStatus
@@ -54,12 +55,19 @@ def plan_ekinerja(args: dict) -> tuple[ExportKind, dict, bool]:
     return kind, params, rows > jobs.direct_max_rows()
 
 
-def as_job(kind: ExportKind, params: dict):
-    """Too big for one request: start a job instead and answer 202 with it."""
+def queue_export(kind: ExportKind, params: dict):
+    """Store an export job and hand it to the queue; answers the job as the queue left it
+    (done already when the queue runs tasks at once)."""
     job = jobs.start_export(current_user, kind, params)
-    db.session.commit()
+    uow.commit()  # the worker reads the job's row: it is committed before the task is sent
     jobs.enqueue(job.id)
     db.session.refresh(job)
+    return job
+
+
+def as_job(kind: ExportKind, params: dict):
+    """Too big for one request: start a job instead and answer 202 with it."""
+    job = queue_export(kind, params)
     return ExportOut().dump(job), 202, {"Location": f"/api/v1/exports/{job.id}"}
 
 
@@ -116,10 +124,7 @@ def start_export(args):
     params = job_parameters(args)
     if args["kind"] in (ExportKind.EKINERJA_XLSX, ExportKind.EKINERJA_CSV):
         params["base_url"] = request.host_url
-    job = jobs.start_export(current_user, args["kind"], params)
-    db.session.commit()
-    jobs.enqueue(job.id)
-    db.session.refresh(job)
+    job = queue_export(args["kind"], params)
     return job, 202, {"Location": url_for("documents_api.get_export", job_id=job.id)}
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.activities import evidence as evidence_files
 from app.activities.api import UPLOAD_ERRORS
 from app.core.blueprint import Blueprint
+from app.core.uow import after_commit
 from app.errors import AppError
 from app.evaluations import services
 from app.evaluations.schemas import (
@@ -34,7 +35,6 @@ from app.evaluations.schemas import (
     UnitPredicateIn,
     UnitPredicateOut,
 )
-from app.extensions import db
 
 blp = Blueprint("evaluations_api", __name__, url_prefix="", description="Period evaluation",
                 error_descriptions={
@@ -68,7 +68,6 @@ def list_periods(args):
 def create_period(args):
     """A period (HR administrators): start <= end <= deadline, no overlap within its kind."""
     period = services.create_period(current_user, **args)
-    db.session.commit()
     return period
 
 
@@ -80,7 +79,6 @@ def generate_periods(args):
     """The standard periods of a year (12 months, 4 quarters or 2 semesters) plus the annual
     final period; periods that already exist are skipped."""
     created = services.generate_periods(current_user, args["year"], args["kind"])
-    db.session.commit()
     return created
 
 
@@ -97,7 +95,6 @@ def get_period(period_id):
 @blp.errors(403, 404, 422)
 def update_period(args, period_id):
     period = services.update_period(current_user, period_id, **args)
-    db.session.commit()
     return period
 
 
@@ -107,7 +104,6 @@ def update_period(args, period_id):
 def delete_period(period_id):
     """Refused (409) once the period has evaluations."""
     services.delete_period(current_user, period_id)
-    db.session.commit()
 
 
 # --- the caller's evaluations --------------------------------------------------------------
@@ -128,7 +124,6 @@ def open_evaluation(period_id):
     """Open the caller's self-evaluation of the period: made on first opening against the
     approved SKP of that year, pre-filled with the realisation from the logs."""
     evaluation, created = services.open_evaluation(current_user, period_id)
-    db.session.commit()
     return _out(evaluation), 201 if created else 200
 
 
@@ -158,7 +153,6 @@ def evaluation_document(evaluation_id):
 def save_self_evaluation(args, evaluation_id):
     """Save the realisation and reflection per RHK (drafts only)."""
     evaluation = services.save_self_evaluation(current_user, evaluation_id, **args)
-    db.session.commit()
     return _out(evaluation)
 
 
@@ -169,7 +163,6 @@ def save_self_evaluation(args, evaluation_id):
 def refresh(args, evaluation_id):
     """Recompute the realisation per indicator from the logs (drafts only)."""
     evaluation = services.refresh_from_logs(current_user, evaluation_id, args["version"])
-    db.session.commit()
     return _out(evaluation)
 
 
@@ -201,7 +194,6 @@ def add_evidence(evaluation_id):
         raise AppError(_("Send a file (multipart field \"file\") or a JSON link."),
                        status=422, code="invalid",
                        fields={"file": _("This field is required.")})
-    db.session.commit()
     return item
 
 
@@ -229,8 +221,7 @@ def download_evidence(evidence_id):
 @blp.errors(404, 409)
 def delete_evidence(evidence_id):
     _evaluation, key = services.delete_evidence(current_user, evidence_id)
-    db.session.commit()
-    evidence_files.remove_file(key)
+    after_commit(lambda: evidence_files.remove_file(key))
 
 
 @blp.post("/evaluations/<int:evaluation_id>/submit")
@@ -240,7 +231,6 @@ def delete_evidence(evidence_id):
 def submit(args, evaluation_id):
     """Send to the appraiser; after the deadline only when reopened (409 otherwise)."""
     evaluation = services.submit_evaluation(current_user, evaluation_id, args["version"])
-    db.session.commit()
     return _out(evaluation)
 
 
@@ -251,7 +241,6 @@ def submit(args, evaluation_id):
 def return_(args, evaluation_id):
     """The appraiser sends it back to draft with a reason (and allows a late resubmission)."""
     evaluation = services.return_evaluation(current_user, evaluation_id, **args)
-    db.session.commit()
     return _out(evaluation)
 
 
@@ -261,7 +250,6 @@ def return_(args, evaluation_id):
 def reopen(evaluation_id):
     """The appraiser allows a draft to be submitted after the deadline."""
     evaluation = services.reopen_evaluation(current_user, evaluation_id)
-    db.session.commit()
     return _out(evaluation)
 
 
@@ -273,7 +261,6 @@ def assess(args, evaluation_id):
     """Feedback and rating per RHK, feedback and expectation per BerAKHLAK value, the two
     ratings; the predikat follows from the matrix. Revisable until acknowledged."""
     evaluation = services.assess_evaluation(current_user, evaluation_id, **args)
-    db.session.commit()
     return _out(evaluation)
 
 
@@ -284,7 +271,6 @@ def assess(args, evaluation_id):
 def acknowledge(args, evaluation_id):
     """The employee has seen the assessment; it cannot change afterwards."""
     evaluation = services.acknowledge_evaluation(current_user, evaluation_id, args["version"])
-    db.session.commit()
     return _out(evaluation)
 
 
@@ -313,7 +299,6 @@ def unit_predicates(period_id):
 def set_unit_predicate(args, period_id, unit_id):
     """Set a unit's predicate (the supervisor of the unit's head, or an HR administrator)."""
     row = services.set_unit_predicate(current_user, period_id, unit_id, args["predikat"])
-    db.session.commit()
     return {"unit": row.unit, "period_id": row.period_id, "predikat": row.predikat,
             "can_set": True}
 

@@ -3,7 +3,6 @@
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
-from app.extensions import db
 from app.feedback import services, team
 from app.feedback.schemas import (
     ApproveDayIn,
@@ -55,7 +54,6 @@ def add_comment(args, activity_id):
 
     A client-generated ``id`` makes it idempotent, for comments written offline."""
     comment = services.add_comment(current_user, activity_id, **args)
-    db.session.commit()
     return comment, 200 if getattr(comment, "replayed", False) else 201
 
 
@@ -76,7 +74,6 @@ def team_view(args):
 def approve_day(args):
     """Approve all of a person's submitted activities of one date, in one transaction."""
     approved = team.approve_day(current_user, args["person_id"], args["date"])
-    db.session.commit()
     return {"person_id": args["person_id"], "date": args["date"], "approved": approved}
 
 
@@ -97,7 +94,6 @@ def give_feedback(args, person_id):
     """Feedback on one RHK (``rhk_id``) or one BerAKHLAK ``value`` of the person's SKP; the
     person is notified."""
     item = services.give_feedback(current_user, person_id, **args)
-    db.session.commit()
     return item
 
 
@@ -117,5 +113,4 @@ def get_review_policy():
 def put_review_policy(args):
     """Accept activities not reviewed within N working days (HR administrators; null: off)."""
     policy = services.set_review_policy(current_user, **args)
-    db.session.commit()
     return policy

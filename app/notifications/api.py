@@ -59,7 +59,6 @@ def list_notifications(args):
 def mark_read(notification_id):
     """Mark one of the caller's notifications read (repeating it changes nothing)."""
     notification = inbox.mark_read(current_user, notification_id)
-    db.session.commit()
     return payload(notification), 200, {"X-Unread-Count": str(inbox.unread_count(current_user))}
 
 
@@ -68,7 +67,6 @@ def mark_read(notification_id):
 def mark_all_read():
     """Mark all of the caller's notifications read."""
     updated = inbox.mark_all_read(current_user)
-    db.session.commit()
     return {"updated": updated, "unread": 0}
 
 
@@ -96,7 +94,6 @@ def add_push_subscription(args):
     row, created = push.subscribe(
         current_user, endpoint=args["endpoint"], p256dh=args["keys"]["p256dh"],
         auth=args["keys"]["auth"], user_agent=request.headers.get("User-Agent", ""))
-    db.session.commit()
     return row, 201 if created else 200
 
 
@@ -107,7 +104,6 @@ def add_push_subscription(args):
 def remove_push_subscription(args):
     """Stop push notifications on this device (by its endpoint)."""
     push.unsubscribe(current_user, args["endpoint"])
-    db.session.commit()
 
 
 @blp.delete("/push-subscriptions/<int:subscription_id>")
@@ -116,7 +112,6 @@ def remove_push_subscription(args):
 def remove_push_device(subscription_id):
     """Stop push notifications on one of the caller's devices (from the device list)."""
     push.remove_device(current_user, subscription_id)
-    db.session.commit()
 
 
 def _cursor() -> int | None:

@@ -35,7 +35,6 @@ def me():
 def update_me(args):
     """Change personal preferences (the UI language; null follows the browser)."""
     current_user.locale = args["locale"]
-    db.session.commit()
     return current_user
 
 
@@ -87,7 +86,6 @@ def create_acting(args):
     """Appoint an acting supervisor: for the dates, they review the replaced supervisor's
     line (see, comment, approve, return)."""
     assignment = lines.create_acting(current_user, **args)
-    db.session.commit()
     return assignment
 
 
@@ -96,4 +94,3 @@ def create_acting(args):
 @blp.errors(404, descriptions={404: "Not in the caller's organisation"})
 def delete_acting(assignment_id):
     lines.delete_acting(current_user, assignment_id)
-    db.session.commit()

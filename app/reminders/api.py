@@ -3,7 +3,6 @@
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
-from app.extensions import db
 from app.reminders import services
 from app.reminders.schemas import (
     HolidayArgs,
@@ -34,7 +33,6 @@ def get_settings():
 def put_settings(args):
     """Mute kinds of reminder and set quiet hours (local time; both or neither)."""
     saved = services.save_preferences(current_user, **args)
-    db.session.commit()
     return saved
 
 
@@ -53,7 +51,6 @@ def get_rules():
 def put_rules(args):
     """Change the rules of some kinds: enabled, local time, days (HR administrators)."""
     rules = services.save_rules(current_user, args["rules"])
-    db.session.commit()
     return rules
 
 
@@ -72,7 +69,6 @@ def list_holidays(args):
 def add_holiday(args):
     """Add a day off for the organisation (HR administrators)."""
     holiday = services.add_holiday(current_user, **args)
-    db.session.commit()
     return holiday
 
 
@@ -90,4 +86,3 @@ def get_holiday(holiday_id):
 def delete_holiday(holiday_id):
     """Remove a day off (HR administrators)."""
     services.delete_holiday(current_user, holiday_id)
-    db.session.commit()

@@ -68,7 +68,6 @@ def list_skps(args):
 def create_skp(args):
     """Start your own SKP for a year (one per year); your supervisor becomes the appraiser."""
     skp = services.create_skp(current_user, args["year"], args["approach"])
-    db.session.commit()
     return skp
 
 
@@ -88,7 +87,6 @@ def update_skp(args, skp_id):
     """Change the approach (kuantitatif/kualitatif) while draft or returned."""
     skp = services.get_skp(current_user, skp_id)
     services.update_skp(current_user, skp, args["version"], args["approach"])
-    db.session.commit()
     return skp
 
 
@@ -100,7 +98,6 @@ def add_rhk(args, skp_id):
     """Add an RHK: non-JPT link the supervisor's approved RHK, JPT give a perspective."""
     skp = services.get_skp(current_user, skp_id)
     rhk = services.add_rhk(current_user, skp, args.pop("version"), args)
-    db.session.commit()
     return with_version(rhk, skp)
 
 
@@ -119,7 +116,6 @@ def get_rhk(rhk_id):
 def update_rhk(args, rhk_id):
     rhk = services.get_rhk(current_user, rhk_id)
     services.update_rhk(current_user, rhk, args.pop("version"), args)
-    db.session.commit()
     return with_version(rhk, rhk.skp)
 
 
@@ -131,7 +127,6 @@ def delete_rhk(args, rhk_id):
     """Delete an RHK and its indicators (``?version=``); answers with the SKP."""
     rhk = services.get_rhk(current_user, rhk_id)
     skp = services.delete_rhk(current_user, rhk, args["version"])
-    db.session.commit()
     return skp
 
 
@@ -143,7 +138,6 @@ def add_indicator(args, rhk_id):
     """Add an indicator (IKI): aspect, target or range, unit; a narrative if kualitatif."""
     rhk = services.get_rhk(current_user, rhk_id)
     indicator = services.add_indicator(current_user, rhk, args.pop("version"), args)
-    db.session.commit()
     return with_version(indicator, rhk.skp)
 
 
@@ -162,7 +156,6 @@ def get_indicator(indicator_id):
 def update_indicator(args, indicator_id):
     indicator = services.get_indicator(current_user, indicator_id)
     services.update_indicator(current_user, indicator, args.pop("version"), args)
-    db.session.commit()
     return with_version(indicator, indicator.rhk.skp)
 
 
@@ -174,7 +167,6 @@ def delete_indicator(args, indicator_id):
     """Delete an indicator (``?version=``); answers with the SKP."""
     indicator = services.get_indicator(current_user, indicator_id)
     skp = services.delete_indicator(current_user, indicator, args["version"])
-    db.session.commit()
     return skp
 
 
@@ -186,7 +178,6 @@ def submit_skp(args, skp_id):
     """Send your SKP to your supervisor (needs a main RHK with an indicator)."""
     skp = services.get_skp(current_user, skp_id)
     services.submit(current_user, skp, args["version"])
-    db.session.commit()
     return skp
 
 
@@ -198,7 +189,6 @@ def approve_skp(args, skp_id):
     """Approve a submitted SKP of someone in your line; it cannot change afterwards."""
     skp = services.get_skp(current_user, skp_id)
     services.approve(current_user, skp, args["version"])
-    db.session.commit()
     return skp
 
 
@@ -210,7 +200,6 @@ def return_skp(args, skp_id):
     """Return a submitted SKP to its owner with the reason."""
     skp = services.get_skp(current_user, skp_id)
     services.return_skp(current_user, skp, args["reason"], args["version"])
-    db.session.commit()
     return skp
 
 
