@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger(__name__)
@@ -213,6 +213,15 @@ def handle_validation_error(error: ValidationError):
     return error_response(422, "invalid", None, flatten_messages(error.messages))
 
 
+def handle_data_error(error: DataError):
+    """A value the database refuses to store (a NUL character on PostgreSQL, a number out of
+    range): the request's data is at fault, not the server. Its transaction is rolled back
+    already (app.core.uow)."""
+    logger.warning("The database refused a value on %s %s: %s", request.method, request.path,
+                   error.orig)
+    return error_response(422, "invalid")
+
+
 def handle_database_unavailable(error: OperationalError):
     logger.error("Database unavailable: %s", error)
     return error_response(503, "unavailable", None, headers={"Retry-After": "5"})
@@ -226,6 +235,7 @@ def handle_unexpected(error):
 def register_error_handlers(app):
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(ValidationError, handle_validation_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,16 +1,22 @@
 """One unit of work per request, job or command: committed at its boundary, or not at all."""
 
+import uuid
+
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+import time_machine
 from flask import Blueprint
 from sqlalchemy.exc import OperationalError
 
+from app.activities.models import Activity
 from app.core.uow import after_commit, keep_on_error, unit_of_work
 from app.errors import Conflict
 from app.extensions import db as _db
 from app.org.models import Organisation
 from tests import support
+from tests.activities.conftest import NOW
+from tests.activities.test_batch import data
 
 PREFIX = "/api/v1/uow-probe"
 
@@ -47,6 +53,11 @@ def probe_routes(calls: list) -> Blueprint:
     def duplicate():
         _add("twice")
         _add("twice")  # the unique slug fails the second flush
+        return {}, 201
+
+    @probe.post("/nul")
+    def nul():
+        _add("nul", name="a\x00b")
         return {}, 201
 
     return probe
@@ -120,6 +131,42 @@ def test_a_commit_that_fails_at_the_boundary_answers_503(probe, count):
     assert response.headers["Retry-After"]
     assert slugs(count) == set()
     assert probe.calls == []
+
+
+def test_a_value_the_database_refuses_mid_flush_is_422(probe, count, backend):
+    if backend["name"] != "postgresql":
+        pytest.skip("SQLite stores a NUL character")
+    response = probe.post(f"{PREFIX}/nul")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "invalid"
+    assert slugs(count) == set()
+
+
+@pytest.mark.parametrize(("url", "body"), [
+    ("/api/v1/activity-templates", {"name": "Rapat", "description": "a\x00b"}),
+    ("/api/v1/activities/00000000-0000-4000-8000-000000000001/comments",
+     {"body": "tolong\x00dicek"}),
+])
+def test_a_nul_character_is_422_on_every_database(api, world, url, body):
+    api.login(world.one.staff_a1)
+    response = api.post(url, json=body)
+    assert response.status_code == 422
+    (field,) = [key for key, value in body.items() if "\x00" in value]
+    assert list(response.get_json()["error"]["fields"]) == [field]
+
+
+def test_a_nul_character_in_a_batch_refuses_that_entry_only(api, world, count):
+    entries = [{"op": "create", "id": str(uuid.uuid4()), "data": data(description=text)}
+               for text in ("Rapat\x00", "Rapat staf")]
+    with time_machine.travel(NOW, tick=True):
+        api.login(world.one.staff_a1)
+        response = api.post("/api/v1/activities/batch", json={"entries": entries})
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [(r["result"], r["status"]) for r in results] == [("invalid", 422),
+                                                              ("created", 201)]
+    assert list(results[0]["error"]["fields"]) == ["description"]
+    assert count(Activity) == 1
 
 
 def test_unit_of_work_commits_the_block(db, count):

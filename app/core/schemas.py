@@ -1,8 +1,10 @@
-"""Base schema: unknown fields refused, surrounding whitespace stripped from every string."""
+"""Base schema: unknown fields refused, surrounding whitespace stripped from every string,
+text with a NUL character refused (PostgreSQL cannot store it; SQLite would)."""
 
 from datetime import UTC
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 
 class Schema(ma.Schema):
@@ -12,6 +14,10 @@ class Schema(ma.Schema):
     @ma.pre_load
     def strip_strings(self, data, **kwargs):
         if isinstance(data, dict):
+            refused = {key: [_("Enter text.")] for key, value in data.items()
+                       if isinstance(value, str) and "\x00" in value}
+            if refused:
+                raise ma.ValidationError(refused)
             return {key: value.strip() if isinstance(value, str) else value
                     for key, value in data.items()}
         return data
