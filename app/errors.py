@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger(__name__)
@@ -27,22 +27,31 @@ STATUS_CODES = {
 }
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for translation where it is defined; it is translated where it is said."""
+    return text
+
+
+#: What each error status means, in English: an error's message when it brings none of its
+#: own (said in the user's language), and its description in the API's documentation.
+MESSAGES = {
+    400: N_("The request could not be understood."),
+    401: N_("Please sign in first."),
+    403: N_("You are not allowed to do this."),
+    404: N_("Not found."),
+    405: N_("This method is not allowed here."),
+    409: N_("This item was changed elsewhere."),
+    413: N_("The upload is too large."),
+    415: N_("Send the data as JSON (Content-Type: application/json)."),
+    422: N_("Some fields need attention."),
+    429: N_("Too many attempts. Please wait a moment and try again."),
+    500: N_("Something went wrong on our side. Your data is safe; please try again."),
+    503: N_("The service is busy. Please try again shortly."),
+}
+
+
 def _default_message(status: int) -> str:
-    messages = {
-        400: _("The request could not be understood."),
-        401: _("Please sign in first."),
-        403: _("You are not allowed to do this."),
-        404: _("Not found."),
-        405: _("This method is not allowed here."),
-        409: _("This item was changed elsewhere."),
-        413: _("The upload is too large."),
-        415: _("Send the data as JSON (Content-Type: application/json)."),
-        422: _("Some fields need attention."),
-        429: _("Too many attempts. Please wait a moment and try again."),
-        500: _("Something went wrong on our side. Your data is safe; please try again."),
-        503: _("The service is busy. Please try again shortly."),
-    }
-    return messages.get(status, _("Something went wrong."))
+    return _(MESSAGES.get(status, N_("Something went wrong.")))
 
 
 class AppError(Exception):
@@ -208,6 +217,15 @@ def handle_validation_error(error: ValidationError):
     return error_response(422, "invalid", None, flatten_messages(error.messages))
 
 
+def handle_data_error(error: DataError):
+    """A value the database refuses to store (a NUL character on PostgreSQL, a number out of
+    range): the request's data is at fault, not the server. Its transaction is rolled back
+    already (app.core.uow)."""
+    logger.warning("The database refused a value on %s %s: %s", request.method, request.path,
+                   error.orig)
+    return error_response(422, "invalid")
+
+
 def handle_database_unavailable(error: OperationalError):
     logger.error("Database unavailable: %s", error)
     return error_response(503, "unavailable", None, headers={"Retry-After": "5"})
@@ -221,6 +239,7 @@ def handle_unexpected(error):
 def register_error_handlers(app):
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(ValidationError, handle_validation_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

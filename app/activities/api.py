@@ -33,12 +33,17 @@ from app.activities.schemas import (
     activity_out,
 )
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
+from app.core.uow import after_commit
 from app.errors import AppError
 from app.extensions import db
 from app.models import utcnow
 
-blp = Blueprint("activities_api", __name__, url_prefix="", description="Daily activities")
+#: How an evidence upload is refused (here and for evaluations).
+UPLOAD_ERRORS = {413: "Beyond EVIDENCE_MAX_BYTES", 415: "Not a JPEG, PNG, WebP or PDF"}
+
+blp = Blueprint("activities_api", __name__, url_prefix="", description="Daily activities",
+                error_descriptions={404: "Not found or not visible",
+                                    422: "Invalid, or the period is locked", **UPLOAD_ERRORS})
 
 
 def commit() -> None:
@@ -59,7 +64,7 @@ def _answer(saved: services.Saved):
 @blp.response(200, ActivityOut(many=True), headers={
     "X-Total-Count": {"description": "Activities matching, over all pages",
                       "schema": {"type": "integer"}}})
-@blp.alt_response(404, schema=ErrorEnvelope, description="person_id not in the caller's line")
+@blp.errors(404, descriptions={404: "person_id not in the caller's line"})
 def list_activities(args):
     """One person's activities, newest first (default: the caller's own).
 
@@ -78,8 +83,7 @@ def list_activities(args):
 @blp.arguments(ActivityCreateIn())  # an instance: not built again per request
 @blp.response(201, ActivityWithWarnings, description="Created")
 @blp.alt_response(200, schema=ActivityWithWarnings, description="The id existed: a replay")
-@blp.alt_response(409, schema=ErrorEnvelope, description="The id is someone else's")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid, or the period is locked")
+@blp.errors(409, 422, descriptions={409: "The id is someone else's"})
 def create_activity(args):
     """Log an activity for the caller; overlapping times come back as ``warnings``.
 
@@ -110,7 +114,6 @@ def batch(args):
     not_found or forbidden, with the status a single request would have had.
     """
     results = services.apply_batch(current_user._get_current_object(), args["entries"])
-    commit()
     return {"results": results}
 
 
@@ -134,7 +137,7 @@ def deadline(args):
 
 @blp.get("/activities/<activity_id>")
 @blp.response(200, ActivityOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not visible")
+@blp.errors(404)
 def get_activity(activity_id):
     return services.get_activity(current_user, activity_id)
 
@@ -142,9 +145,8 @@ def get_activity(activity_id):
 @blp.patch("/activities/<activity_id>")
 @blp.arguments(ActivityUpdateIn())
 @blp.response(200, ActivityWithWarnings)
-@blp.alt_response(409, schema=ErrorEnvelope, description="Stale version (error.current "
-                  "holds the server's copy) or not editable (submitted, approved)")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid, or the period is locked")
+@blp.errors(409, 422, descriptions={409: "Stale version (error.current holds the server's "
+                                         "copy) or not editable (submitted, approved)"})
 def update_activity(args, activity_id):
     """Edit a draft or returned activity; ``version`` is the one the edit is based on.
 
@@ -153,13 +155,12 @@ def update_activity(args, activity_id):
     """
     version = args.pop("version")
     saved = services.update_activity(current_user, activity_id, version=version, **args)
-    commit()
     return _answer(saved)
 
 
 @blp.get("/activities/<activity_id>/history")
 @blp.response(200, ActivityHistoryOut(many=True))
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not visible")
+@blp.errors(404)
 def history(activity_id):
     """Who created, changed, submitted, approved or returned it, and when (audit trail)."""
     return services.history(current_user, activity_id)
@@ -171,7 +172,6 @@ def history(activity_id):
 def submit(args, activity_id):
     """Send a draft or returned activity to the supervisor (the owner only)."""
     activity = services.submit_activity(current_user, activity_id, **args)
-    db.session.commit()
     return activity
 
 
@@ -181,7 +181,6 @@ def submit(args, activity_id):
 def approve(args, activity_id):
     """Approve a submitted activity (a supervisor above the owner in the reporting line)."""
     activity = services.approve_activity(current_user, activity_id, **args)
-    db.session.commit()
     return activity
 
 
@@ -191,7 +190,6 @@ def approve(args, activity_id):
 def return_(args, activity_id):
     """Return a submitted activity for revision, with a reason."""
     activity = services.return_activity(current_user, activity_id, **args)
-    db.session.commit()
     return activity
 
 
@@ -204,7 +202,6 @@ def repeat(args, activity_id):
     saved = services.repeat_activity(current_user, activity_id, on_date=args.get("date"),
                                      start_time=args.get("start_time"),
                                      end_time=args.get("end_time"), new_id=args.get("id"))
-    db.session.commit()
     return _answer(saved), 201 if saved.created else 200
 
 
@@ -216,8 +213,7 @@ def list_attachments(activity_id):
 
 @blp.post("/activities/<activity_id>/attachments")
 @blp.response(201, AttachmentOut)
-@blp.alt_response(413, schema=ErrorEnvelope, description="Beyond EVIDENCE_MAX_BYTES")
-@blp.alt_response(415, schema=ErrorEnvelope, description="Not a JPEG, PNG, WebP or PDF")
+@blp.errors(413, 415)
 @blp.doc(requestBody={"content": {
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"},
@@ -243,12 +239,11 @@ def add_attachment(activity_id):
         raise AppError(_("Send a file (multipart field \"file\") or a JSON link."),
                        status=422, code="invalid", fields={"file": _("This field is "
                                                                      "required.")})
-    db.session.commit()
     return attachment
 
 
 @blp.get("/attachments/<attachment_id>")
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not visible")
+@blp.errors(404)
 def download_attachment(attachment_id):
     """The evidence file, for those who may see its activity. ``?download=1`` forces a
     download; photos are otherwise shown inline."""
@@ -271,8 +266,7 @@ def download_attachment(attachment_id):
 def delete_attachment(attachment_id):
     """Remove evidence from a draft or returned activity (the owner only)."""
     key = evidence.delete_attachment(current_user, attachment_id)
-    db.session.commit()
-    evidence.remove_file(key)
+    after_commit(lambda: evidence.remove_file(key))
 
 
 @blp.get("/activity-templates")
@@ -287,7 +281,6 @@ def list_templates():
 @blp.response(201, ActivityTemplateOut)
 def create_template(args):
     template = services.create_template(current_user, **args)
-    db.session.commit()
     return template
 
 
@@ -295,4 +288,3 @@ def create_template(args):
 @blp.response(204)
 def delete_template(template_id):
     services.delete_template(current_user, template_id)
-    db.session.commit()

@@ -11,10 +11,8 @@ from app.auth import services
 from app.auth.schemas import ChangePasswordIn, LoginIn, LoginOut, NewTokenOut, TokenIn, TokenOut
 from app.auth.throttle import login_limits
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.core.security import csrf_exempt_json, public
 from app.errors import Forbidden, Unauthorized
-from app.extensions import db
 from app.models import utcnow
 
 blp = Blueprint("auth_api", __name__, url_prefix="/auth",
@@ -27,14 +25,13 @@ def sign_in(person) -> None:
     services.start_session(person, request.headers.get("User-Agent", ""))
     login_user(person)
     session.permanent = True
-    db.session.commit()
 
 
 @blp.post("/login")
 @blp.arguments(LoginIn)
 @blp.response(200, LoginOut)
-@blp.alt_response(401, schema=ErrorEnvelope, description="Wrong NIP or password")
-@blp.alt_response(429, schema=ErrorEnvelope, description="Too many attempts; see Retry-After")
+@blp.errors(401, 429, descriptions={401: "Wrong NIP or password",
+                                    429: "Too many attempts; see Retry-After"})
 @login_limits
 @public
 @csrf_exempt_json
@@ -42,7 +39,6 @@ def login(args):
     """Sign in with NIP and password; the answer carries the CSRF token for later writes."""
     person = services.authenticate(args["nip"], args["password"])
     if person is None:
-        db.session.commit()  # a rehash may be pending; nothing else is
         raise Unauthorized(_("The NIP or password is wrong."))
     sign_in(person)
     return {"csrf_token": generate_csrf(), "person": person}
@@ -55,7 +51,6 @@ def logout():
     if g.auth_kind == "token":
         raise Forbidden(_("An access token cannot sign out; revoke it instead."))
     services.end_session(current_user)
-    db.session.commit()
     logout_user()
     session.clear()
 
@@ -66,7 +61,6 @@ def logout():
 def change_password(args):
     """Change the password; every other session and every access token is ended."""
     services.change_password(current_user, args["current_password"], args["new_password"])
-    db.session.commit()
 
 
 @blp.get("/tokens")
@@ -83,7 +77,6 @@ def create_token(args):
     days = args.get("expires_in_days")
     expires = utcnow() + timedelta(days=days) if days else None
     pat = services.create_token(current_user, args["name"], expires)
-    db.session.commit()
     current_app.logger.info("Token %s issued", pat.prefix)
     return pat
 
@@ -92,4 +85,3 @@ def create_token(args):
 @blp.response(204)
 def revoke_token(token_id):
     services.revoke_token(current_user, token_id)
-    db.session.commit()

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, has_request_context
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -109,25 +109,13 @@ def _with_person(query: sa.Select, model) -> sa.Select:
 def _touch(record, attribute: str, now: datetime) -> None:
     """Note the time of use at most once a minute, without a round trip of its own.
 
-    The change rides along with the request's own commit; :func:`persist_touch` commits it
-    after a request that wrote nothing else (a GET).
+    In a request the change rides along with the request's commit (a GET's too).
     """
     last = getattr(record, attribute)
     if last is None or (now - last).total_seconds() > TOUCH_INTERVAL:
         setattr(record, attribute, now)
-        if has_request_context():
-            g.auth_touched = True
-        else:
+        if not has_request_context():
             db.session.flush()
-
-
-def persist_touch(response):
-    """after_request: commit a pending last-used time the view left uncommitted."""
-    if g.pop("auth_touched", False) and response.status_code < 400:
-        session = db.session()
-        if session.in_transaction():
-            session.commit()
-    return response
 
 
 def person_for_session(token: str) -> Person | None:

@@ -1,9 +1,13 @@
-"""The API's blueprints: flask-smorest's, with a JSON parser that never fails with a 500."""
+"""The API's blueprints: flask-smorest's, with a JSON parser that never fails with a 500 and
+one way to document an endpoint's error answers."""
 
 import json
 
 import flask_smorest
 from webargs.flaskparser import FlaskParser
+
+from app.core.schemas import ErrorEnvelope
+from app.errors import MESSAGES
 
 
 class Parser(FlaskParser):
@@ -18,4 +22,27 @@ class Parser(FlaskParser):
 
 
 class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's blueprint; ``error_descriptions`` words the error answers of all its
+    endpoints (see :meth:`errors`)."""
+
     ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args, error_descriptions: dict[int, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_descriptions = error_descriptions or {}
+
+    def errors(self, *statuses: int, descriptions: dict[int, str] | None = None):
+        """Document the error answers an endpoint can give, each with the error envelope.
+
+        Each status is described by ``descriptions`` (this endpoint's words), else by the
+        blueprint's ``error_descriptions``, else by its default message
+        (:data:`app.errors.MESSAGES`).
+        """
+        wording = {**MESSAGES, **self.error_descriptions, **(descriptions or {})}
+
+        def decorate(view):
+            for status in statuses:
+                view = self.alt_response(status, schema=ErrorEnvelope,
+                                         description=wording[status])(view)
+            return view
+        return decorate

@@ -9,16 +9,20 @@ Services add, change and flush; they never commit. The boundary decides:
   at the end and rolls back on any error.
 
 Events leave only after the commit: listeners on the session's ``after_commit`` (see
-``app.notifications.services``) send the named signals of :mod:`app.core.signals`.
+``app.notifications.services``) send the named signals of :mod:`app.core.signals`; work that
+needs the session again (a queued export that reads its row) waits with :func:`after_commit`.
 """
 
 from contextlib import contextmanager
 
+import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Flask, g
 
 from app.extensions import db
 
 _KEEP = "kinerjaku_keep_on_error"
+_AFTER_COMMIT = "kinerjaku_after_commit"
 
 
 def keep_on_error() -> None:
@@ -26,11 +30,38 @@ def keep_on_error() -> None:
     setattr(g, _KEEP, True)
 
 
+def after_commit(fn) -> None:
+    """Call ``fn()`` once this unit of work has committed; never if it rolls back.
+
+    For work outside the transaction that must see its result (a task reading a row the
+    request stored) or must not happen without it (removing the file of a deleted row).
+    """
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(fn)
+
+
+def commit() -> None:
+    """Commit the unit of work so far, then call what waited for it (:func:`after_commit`).
+
+    The boundaries call it; a view calls it itself only to hand a stored row to other work
+    and answer with what that work made of it (an export run at once by the queue).
+    """
+    session = db.session()
+    session.commit()
+    for fn in session.info.pop(_AFTER_COMMIT, ()):
+        fn()
+
+
+@sa.event.listens_for(so.Session, "after_soft_rollback")
+def _forget_after_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(_AFTER_COMMIT, None)
+
+
 def finish(status: int) -> None:
     """End the request's transaction: commit below 400 (or when asked to keep), else roll
     back. A failing commit raises to the error handlers (a dead database answers 503)."""
     if status < 400 or g.pop(_KEEP, False):
-        db.session.commit()
+        commit()
     else:
         db.session.rollback()
 
@@ -48,10 +79,17 @@ class UnitOfWorkApp(Flask):
         return response
 
     def handle_user_exception(self, e):
-        # Nothing of a failed request is kept, and the error handlers get a usable session
-        # (after a failed flush the old transaction could not even read the locale).
+        # Nothing of a failed request is kept unless it asked (keep_on_error), and the error
+        # handlers get a usable session (after a failed flush the old transaction could not
+        # even read the locale).
         try:
-            db.session.rollback()
+            if g.pop(_KEEP, False):
+                try:
+                    commit()
+                except sa.exc.SQLAlchemyError:
+                    db.session.rollback()
+            else:
+                db.session.rollback()
         except Exception:  # noqa: BLE001 - a dead connection: drop it, the handler answers
             db.session.invalidate()
         return super().handle_user_exception(e)
@@ -62,7 +100,7 @@ def unit_of_work():
     """Commit what the block did, or roll it all back if it raises."""
     try:
         yield db.session
-        db.session.commit()
+        commit()
     except BaseException:
         db.session.rollback()
         raise

@@ -3,7 +3,6 @@
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.dashboards import services
 from app.dashboards.schemas import (
     DashboardOrganisationArgs,
@@ -13,14 +12,13 @@ from app.dashboards.schemas import (
 )
 
 blp = Blueprint("dashboards_api", __name__, url_prefix="/dashboards",
-                description="Dashboards")
+                description="Dashboards", error_descriptions={422: "Invalid arguments"})
 
 
 @blp.get("/team")
 @blp.arguments(DashboardTeamArgs, location="query")
 @blp.response(200, DashboardTeamOut)
-@blp.alt_response(403, schema=ErrorEnvelope, description="The caller supervises nobody")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(403, 422, descriptions={403: "The caller supervises nobody"})
 def team(args):
     """Today's logging, the month's compliance, realisation and reviews of the caller's team."""
     return services.team_dashboard(current_user, args.get("month"), page=args["page"],
@@ -30,10 +28,8 @@ def team(args):
 @blp.get("/organisation")
 @blp.arguments(DashboardOrganisationArgs, location="query")
 @blp.response(200, DashboardOrganisationOut)
-@blp.alt_response(403, schema=ErrorEnvelope,
-                  description="Only HR administrators and the head of agency")
-@blp.alt_response(404, schema=ErrorEnvelope, description="Unit not in the organisation")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(403, 404, 422, descriptions={403: "Only HR administrators and the head of agency",
+                                         404: "Unit not in the organisation"})
 def organisation(args):
     """Per unit: the month's compliance and late submissions, the citizen survey index and,
     when evaluations exist, the predikat distribution."""

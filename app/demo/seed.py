@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from app.auth.services import hash_password
+from app.core.uow import unit_of_work
 from app.demo.data import DEMO_PASSWORD, ORGANISATIONS, PEOPLE, UNITS, demo_nip
 from app.extensions import db
 from app.org import services
@@ -14,7 +15,12 @@ ROLE_ORDER = (Role.PIMPINAN, Role.ADMIN, Role.ATASAN, Role.PEGAWAI)
 
 
 def seed_demo() -> list[dict]:
-    """Seed both organisations and return the demo accounts."""
+    """Seed both organisations, in one unit of work, and return the demo accounts."""
+    with unit_of_work():
+        return _seed_organisations()
+
+
+def _seed_organisations() -> list[dict]:
     password_hash = None
     accounts = []
     for org_index, (slug, name, timezone, _offset) in enumerate(ORGANISATIONS):
@@ -46,7 +52,6 @@ def seed_demo() -> list[dict]:
                              "unit": person.unit.name,
                              "roles": sorted(role.value for role in person.roles)})
         _seed_periods(org, people)
-    db.session.commit()
     return accounts
 
 

@@ -4,8 +4,8 @@ from flask import Response, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core import uow
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.documents import jobs, services
 from app.documents.models import ExportKind, ExportStatus
 from app.documents.schemas import (
@@ -20,7 +20,12 @@ from app.errors import AppError
 from app.extensions import db
 from app.reports.services import current_month
 
-blp = Blueprint("documents_api", __name__, url_prefix="", description="Documents and exports")
+blp = Blueprint("documents_api", __name__, url_prefix="", description="Documents and exports",
+                error_descriptions={404: "Person not found or not visible",
+                                    422: "Invalid arguments"})
+
+#: How an export job is answered when it is not (or not yet) there.
+JOB_ERRORS = {404: "Not found or not the caller's", 409: "Not finished yet"}
 
 FILE_DOC = {"responses": {"200": {"description": "The file", "content": {
     "application/pdf": {}, jobs.XLSX: {}, "text/csv": {}}}}}
@@ -50,20 +55,26 @@ def plan_ekinerja(args: dict) -> tuple[ExportKind, dict, bool]:
     return kind, params, rows > jobs.direct_max_rows()
 
 
-def as_job(kind: ExportKind, params: dict):
-    """Too big for one request: start a job instead and answer 202 with it."""
+def queue_export(kind: ExportKind, params: dict):
+    """Store an export job and hand it to the queue; answers the job as the queue left it
+    (done already when the queue runs tasks at once)."""
     job = jobs.start_export(current_user, kind, params)
-    db.session.commit()
+    uow.commit()  # the worker reads the job's row: it is committed before the task is sent
     jobs.enqueue(job.id)
     db.session.refresh(job)
+    return job
+
+
+def as_job(kind: ExportKind, params: dict):
+    """Too big for one request: start a job instead and answer 202 with it."""
+    job = queue_export(kind, params)
     return ExportOut().dump(job), 202, {"Location": f"/api/v1/exports/{job.id}"}
 
 
 @blp.get("/documents/monthly-report")
 @blp.arguments(MonthlyReportArgs, location="query")
 @blp.alt_response(200, description="PDF or XLSX file")
-@blp.alt_response(404, schema=ErrorEnvelope, description="Person not found or not visible")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(404, 422)
 @blp.doc(**FILE_DOC)
 def monthly_report(args):
     """One person's monthly performance report (laporan kinerja bulanan), PDF or XLSX."""
@@ -78,7 +89,7 @@ def monthly_report(args):
 @blp.get("/documents/team-recap")
 @blp.arguments(TeamRecapArgs, location="query")
 @blp.alt_response(200, description="XLSX file")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(422)
 @blp.doc(**FILE_DOC)
 def team_recap(args):
     """The caller's team (everyone below them in their line) for a month, as XLSX."""
@@ -91,8 +102,7 @@ def team_recap(args):
 @blp.arguments(EkinerjaArgs, location="query")
 @blp.alt_response(200, description="XLSX or CSV file")
 @blp.alt_response(202, schema=ExportOut, description="Large: started as an export job")
-@blp.alt_response(404, schema=ErrorEnvelope, description="Person not found or not visible")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(404, 422)
 @blp.doc(**FILE_DOC)
 def ekinerja(args):
     """Daily progress (progres harian) for BKN e-Kinerja: one row per activity with date,
@@ -107,18 +117,14 @@ def ekinerja(args):
 @blp.post("/exports")
 @blp.arguments(ExportIn)
 @blp.response(202, ExportOut)
-@blp.alt_response(403, schema=ErrorEnvelope, description="Not allowed to export this")
-@blp.alt_response(404, schema=ErrorEnvelope, description="Person or unit not found")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(403, 404, 422, descriptions={403: "Not allowed to export this",
+                                         404: "Person or unit not found"})
 def start_export(args):
     """Start an export in the background; poll ``GET /exports/{id}`` for its progress."""
     params = job_parameters(args)
     if args["kind"] in (ExportKind.EKINERJA_XLSX, ExportKind.EKINERJA_CSV):
         params["base_url"] = request.host_url
-    job = jobs.start_export(current_user, args["kind"], params)
-    db.session.commit()
-    jobs.enqueue(job.id)
-    db.session.refresh(job)
+    job = queue_export(args["kind"], params)
     return job, 202, {"Location": url_for("documents_api.get_export", job_id=job.id)}
 
 
@@ -131,7 +137,7 @@ def list_exports():
 
 @blp.get("/exports/<job_id>")
 @blp.response(200, ExportOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not the caller's")
+@blp.errors(404, descriptions=JOB_ERRORS)
 def get_export(job_id):
     """An export's status (queued, running, done, failed) and progress (0-100)."""
     return jobs.get_job(current_user, job_id)
@@ -139,8 +145,7 @@ def get_export(job_id):
 
 @blp.get("/exports/<job_id>/file")
 @blp.alt_response(200, description="The file")
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not the caller's")
-@blp.alt_response(409, schema=ErrorEnvelope, description="Not finished yet")
+@blp.errors(404, 409, descriptions=JOB_ERRORS)
 @blp.doc(**FILE_DOC)
 def export_file(job_id):
     """The finished export's file, for the person who asked for it."""

@@ -10,6 +10,7 @@ The task builds the document as its owner, writes it under ``EXPORT_FOLDER`` (de
 import logging
 import os
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 from huey import crontab
 
 from app.core.queue import periodic_task, task
+from app.core.uow import after_commit, unit_of_work
 from app.documents import monthly, recaps, services
 from app.documents.formats import month_name
 from app.documents.models import ExportJob, ExportKind, ExportStatus
@@ -158,10 +160,16 @@ def enqueue(job_id: str) -> None:
     run_export_task(job_id)
 
 
+def _publish(job_id: str, **values) -> None:
+    """Commit a change to a running job at once, in a unit of work of its own: the progress
+    page and ``GET /api/v1/exports/<id>`` read the status and progress while the document
+    is still being built, so a job commits each step rather than once at its end."""
+    with unit_of_work():
+        db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(**values))
+
+
 def _set_progress(job_id: str, percent: int, on_progress=None) -> None:
-    db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id)
-                       .values(progress=max(0, min(99, int(percent)))))
-    db.session.commit()
+    _publish(job_id, progress=max(0, min(99, int(percent))))
     if on_progress is not None:
         on_progress(percent)
 
@@ -171,33 +179,27 @@ def run_job(job_id: str, on_progress=None) -> ExportJob | None:
     job = db.session.get(ExportJob, job_id)
     if job is None or job.status != ExportStatus.QUEUED:
         return job
-    job.status, job.started_at, job.progress = ExportStatus.RUNNING, utcnow(), 1
-    db.session.commit()
-    owner, kind, params = job.owner, job.kind, dict(job.parameters or {})
+    owner, kind, params, org_id = job.owner, job.kind, dict(job.parameters or {}), job.org_id
+    _publish(job_id, status=ExportStatus.RUNNING, started_at=utcnow(), progress=1)
     try:
         with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             content, filename, content_type = build(
                 owner, kind, params, lambda percent: _set_progress(job_id, percent,
                                                                    on_progress))
-        folder = export_folder() / str(job.org_id)
+        folder = export_folder() / str(org_id)
         folder.mkdir(parents=True, exist_ok=True)
-        key = f"{job.org_id}/{job.id}{Path(filename).suffix}"
+        key = f"{org_id}/{job_id}{Path(filename).suffix}"
         (export_folder() / key).write_bytes(content)
     except Exception as error:  # noqa: BLE001 - any failure is the job's, not the worker's
-        db.session.rollback()
+        db.session.rollback()  # a failed build may leave a broken transaction behind
         logger.exception("Export %s failed", job_id)
-        job = db.session.get(ExportJob, job_id)
-        job.status, job.finished_at = ExportStatus.FAILED, utcnow()
-        job.error = getattr(error, "message", None) or _("The export could not be made.")
-        db.session.commit()
-        return job
-    job = db.session.get(ExportJob, job_id)
-    job.status, job.progress, job.finished_at = ExportStatus.DONE, 100, utcnow()
-    job.file_key, job.filename = key, filename
-    job.content_type, job.size = content_type, len(content)
-    db.session.commit()
+        _publish(job_id, status=ExportStatus.FAILED, finished_at=utcnow(),
+                 error=getattr(error, "message", None) or _("The export could not be made."))
+        return db.session.get(ExportJob, job_id)
+    _publish(job_id, status=ExportStatus.DONE, progress=100, finished_at=utcnow(),
+             file_key=key, filename=filename, content_type=content_type, size=len(content))
     logger.info("Export %s done: %s bytes", job_id, len(content))
-    return job
+    return db.session.get(ExportJob, job_id)
 
 
 @task(name="run_export")
@@ -216,20 +218,20 @@ def purge_old_exports(now: datetime | None = None) -> int:
     """Remove jobs older than ``EXPORT_KEEP_DAYS`` (default 7) and their files; mark jobs
     that have been running for over an hour as failed, so nobody waits for them forever."""
     now = now or utcnow()
-    db.session.execute(
-        sa.update(ExportJob)
-        .where(ExportJob.status == ExportStatus.RUNNING,
-               ExportJob.started_at < now - STALE_AFTER)
-        .values(status=ExportStatus.FAILED, finished_at=now,
-                error=_("The export was interrupted. Please start it again.")))
     days = int(current_app.config.get("EXPORT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
     cutoff = now - timedelta(days=days)
-    old = list(db.session.scalars(sa.select(ExportJob).where(ExportJob.created_at < cutoff)))
-    for job in old:
-        if job.file_key:
-            (export_folder() / job.file_key).unlink(missing_ok=True)
-        db.session.delete(job)
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(
+            sa.update(ExportJob)
+            .where(ExportJob.status == ExportStatus.RUNNING,
+                   ExportJob.started_at < now - STALE_AFTER)
+            .values(status=ExportStatus.FAILED, finished_at=now,
+                    error=_("The export was interrupted. Please start it again.")))
+        old = list(db.session.scalars(sa.select(ExportJob).where(ExportJob.created_at < cutoff)))
+        for job in old:
+            if job.file_key:
+                after_commit(partial((export_folder() / job.file_key).unlink, missing_ok=True))
+            db.session.delete(job)
     return len(old)
 
 

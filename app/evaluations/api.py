@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.activities import evidence as evidence_files
+from app.activities.api import UPLOAD_ERRORS
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
+from app.core.uow import after_commit
 from app.errors import AppError
 from app.evaluations import services
 from app.evaluations.schemas import (
@@ -34,25 +35,16 @@ from app.evaluations.schemas import (
     UnitPredicateIn,
     UnitPredicateOut,
 )
-from app.extensions import db
 
-blp = Blueprint("evaluations_api", __name__, url_prefix="", description="Period evaluation")
-
-DESCRIPTIONS = {
-    403: "Visible, but not yours to do",
-    404: "Not found or not visible to you",
-    409: "Stale version or a state that forbids this; error.current is the evaluation",
-    422: "Invalid fields",
-}
-
-
-def errors(*statuses):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorEnvelope,
-                                    description=DESCRIPTIONS[status])(view)
-        return view
-    return decorate
+blp = Blueprint("evaluations_api", __name__, url_prefix="", description="Period evaluation",
+                error_descriptions={
+                    403: "Visible, but not yours to do",
+                    404: "Not found or not visible to you",
+                    409: "Stale version or a state that forbids this; error.current is the "
+                         "evaluation",
+                    422: "Invalid fields",
+                    **UPLOAD_ERRORS,
+                })
 
 
 def _out(evaluation):
@@ -72,29 +64,27 @@ def list_periods(args):
 @blp.post("/periods")
 @blp.arguments(PeriodIn)
 @blp.response(201, PeriodOut)
-@errors(403, 422)
+@blp.errors(403, 422)
 def create_period(args):
     """A period (HR administrators): start <= end <= deadline, no overlap within its kind."""
     period = services.create_period(current_user, **args)
-    db.session.commit()
     return period
 
 
 @blp.post("/periods/generate")
 @blp.arguments(GenerateIn)
 @blp.response(201, PeriodOut(many=True))
-@errors(403, 422)
+@blp.errors(403, 422)
 def generate_periods(args):
     """The standard periods of a year (12 months, 4 quarters or 2 semesters) plus the annual
     final period; periods that already exist are skipped."""
     created = services.generate_periods(current_user, args["year"], args["kind"])
-    db.session.commit()
     return created
 
 
 @blp.get("/periods/<int:period_id>")
 @blp.response(200, PeriodOut)
-@errors(404)
+@blp.errors(404)
 def get_period(period_id):
     return services.get_period(current_user, period_id)
 
@@ -102,20 +92,18 @@ def get_period(period_id):
 @blp.patch("/periods/<int:period_id>")
 @blp.arguments(PeriodPatchIn)
 @blp.response(200, PeriodOut)
-@errors(403, 404, 422)
+@blp.errors(403, 404, 422)
 def update_period(args, period_id):
     period = services.update_period(current_user, period_id, **args)
-    db.session.commit()
     return period
 
 
 @blp.delete("/periods/<int:period_id>")
 @blp.response(204)
-@errors(403, 404, 409)
+@blp.errors(403, 404, 409)
 def delete_period(period_id):
     """Refused (409) once the period has evaluations."""
     services.delete_period(current_user, period_id)
-    db.session.commit()
 
 
 # --- the caller's evaluations --------------------------------------------------------------
@@ -131,18 +119,17 @@ def my_evaluations(args):
 @blp.post("/periods/<int:period_id>/evaluation")
 @blp.response(201, EvaluationOut)
 @blp.alt_response(200, schema=EvaluationOut, description="It existed already")
-@errors(404, 409)
+@blp.errors(404, 409)
 def open_evaluation(period_id):
     """Open the caller's self-evaluation of the period: made on first opening against the
     approved SKP of that year, pre-filled with the realisation from the logs."""
     evaluation, created = services.open_evaluation(current_user, period_id)
-    db.session.commit()
     return _out(evaluation), 201 if created else 200
 
 
 @blp.get("/evaluations/<int:evaluation_id>")
 @blp.response(200, EvaluationOut)
-@errors(404)
+@blp.errors(404)
 def get_evaluation(evaluation_id):
     return _out(services.get_evaluation(current_user, evaluation_id))
 
@@ -150,7 +137,7 @@ def get_evaluation(evaluation_id):
 @blp.get("/evaluations/<int:evaluation_id>/document")
 @blp.doc(responses={"200": {"description": "The evaluation form (PDF)",
                             "content": {"application/pdf": {}}}})
-@errors(404)
+@blp.errors(404)
 def evaluation_document(evaluation_id):
     """The evaluation form (*Evaluasi Kinerja Pegawai*) as a PDF."""
     from app.documents.api import download
@@ -162,30 +149,26 @@ def evaluation_document(evaluation_id):
 @blp.patch("/evaluations/<int:evaluation_id>")
 @blp.arguments(SelfEvaluationIn)
 @blp.response(200, EvaluationOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def save_self_evaluation(args, evaluation_id):
     """Save the realisation and reflection per RHK (drafts only)."""
     evaluation = services.save_self_evaluation(current_user, evaluation_id, **args)
-    db.session.commit()
     return _out(evaluation)
 
 
 @blp.post("/evaluations/<int:evaluation_id>/refresh")
 @blp.arguments(EvaluationVersionIn)
 @blp.response(200, EvaluationOut)
-@errors(403, 404, 409)
+@blp.errors(403, 404, 409)
 def refresh(args, evaluation_id):
     """Recompute the realisation per indicator from the logs (drafts only)."""
     evaluation = services.refresh_from_logs(current_user, evaluation_id, args["version"])
-    db.session.commit()
     return _out(evaluation)
 
 
 @blp.post("/evaluations/<int:evaluation_id>/evidence")
 @blp.response(201, EvaluationEvidenceOut)
-@errors(403, 404, 409, 422)
-@blp.alt_response(413, schema=ErrorEnvelope, description="Beyond EVIDENCE_MAX_BYTES")
-@blp.alt_response(415, schema=ErrorEnvelope, description="Not a JPEG, PNG, WebP or PDF")
+@blp.errors(403, 404, 409, 422, 413, 415)
 @blp.doc(requestBody={"content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["file", "rhk_id"],
                                        "properties": {
@@ -211,12 +194,11 @@ def add_evidence(evaluation_id):
         raise AppError(_("Send a file (multipart field \"file\") or a JSON link."),
                        status=422, code="invalid",
                        fields={"file": _("This field is required.")})
-    db.session.commit()
     return item
 
 
 @blp.get("/evaluation-evidence/<int:evidence_id>")
-@errors(404)
+@blp.errors(404)
 def download_evidence(evidence_id):
     """The evidence file, for those who may read the evaluation; never rendered in the
     app's own context."""
@@ -236,65 +218,59 @@ def download_evidence(evidence_id):
 
 @blp.delete("/evaluation-evidence/<int:evidence_id>")
 @blp.response(204)
-@errors(404, 409)
+@blp.errors(404, 409)
 def delete_evidence(evidence_id):
     _evaluation, key = services.delete_evidence(current_user, evidence_id)
-    db.session.commit()
-    evidence_files.remove_file(key)
+    after_commit(lambda: evidence_files.remove_file(key))
 
 
 @blp.post("/evaluations/<int:evaluation_id>/submit")
 @blp.arguments(EvaluationVersionIn)
 @blp.response(200, EvaluationOut)
-@errors(403, 404, 409)
+@blp.errors(403, 404, 409)
 def submit(args, evaluation_id):
     """Send to the appraiser; after the deadline only when reopened (409 otherwise)."""
     evaluation = services.submit_evaluation(current_user, evaluation_id, args["version"])
-    db.session.commit()
     return _out(evaluation)
 
 
 @blp.post("/evaluations/<int:evaluation_id>/return")
 @blp.arguments(EvaluationReturnIn)
 @blp.response(200, EvaluationOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def return_(args, evaluation_id):
     """The appraiser sends it back to draft with a reason (and allows a late resubmission)."""
     evaluation = services.return_evaluation(current_user, evaluation_id, **args)
-    db.session.commit()
     return _out(evaluation)
 
 
 @blp.post("/evaluations/<int:evaluation_id>/reopen")
 @blp.response(200, EvaluationOut)
-@errors(403, 404, 409)
+@blp.errors(403, 404, 409)
 def reopen(evaluation_id):
     """The appraiser allows a draft to be submitted after the deadline."""
     evaluation = services.reopen_evaluation(current_user, evaluation_id)
-    db.session.commit()
     return _out(evaluation)
 
 
 @blp.post("/evaluations/<int:evaluation_id>/assess")
 @blp.arguments(AssessIn)
 @blp.response(200, EvaluationOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def assess(args, evaluation_id):
     """Feedback and rating per RHK, feedback and expectation per BerAKHLAK value, the two
     ratings; the predikat follows from the matrix. Revisable until acknowledged."""
     evaluation = services.assess_evaluation(current_user, evaluation_id, **args)
-    db.session.commit()
     return _out(evaluation)
 
 
 @blp.post("/evaluations/<int:evaluation_id>/acknowledge")
 @blp.arguments(EvaluationVersionIn)
 @blp.response(200, EvaluationOut)
-@errors(403, 404, 409)
+@blp.errors(403, 404, 409)
 def acknowledge(args, evaluation_id):
     """The employee has seen the assessment; it cannot change afterwards."""
     evaluation = services.acknowledge_evaluation(current_user, evaluation_id, args["version"])
-    db.session.commit()
     return _out(evaluation)
 
 
@@ -302,7 +278,7 @@ def acknowledge(args, evaluation_id):
 
 @blp.get("/periods/<int:period_id>/team")
 @blp.response(200, EvaluationTeamOut)
-@errors(404)
+@blp.errors(404)
 def team(period_id):
     """The people the caller assesses, each with their evaluation of the period (or null)."""
     return services.team_evaluations(current_user, period_id)
@@ -310,7 +286,7 @@ def team(period_id):
 
 @blp.get("/periods/<int:period_id>/unit-predicates")
 @blp.response(200, UnitPredicateOut(many=True))
-@errors(404)
+@blp.errors(404)
 def unit_predicates(period_id):
     """Every unit with its predicate for the period and whether the caller may set it."""
     return services.unit_predicates(current_user, period_id)
@@ -319,11 +295,10 @@ def unit_predicates(period_id):
 @blp.put("/periods/<int:period_id>/unit-predicates/<int:unit_id>")
 @blp.arguments(UnitPredicateIn)
 @blp.response(200, UnitPredicateOut)
-@errors(403, 404, 422)
+@blp.errors(403, 404, 422)
 def set_unit_predicate(args, period_id, unit_id):
     """Set a unit's predicate (the supervisor of the unit's head, or an HR administrator)."""
     row = services.set_unit_predicate(current_user, period_id, unit_id, args["predikat"])
-    db.session.commit()
     return {"unit": row.unit, "period_id": row.period_id, "predikat": row.predikat,
             "can_set": True}
 
@@ -331,7 +306,7 @@ def set_unit_predicate(args, period_id, unit_id):
 @blp.get("/periods/<int:period_id>/distribution")
 @blp.arguments(DistributionArgs, location="query")
 @blp.response(200, DistributionOut)
-@errors(403, 404)
+@blp.errors(403, 404)
 def distribution(args, period_id):
     """Counts and shares of each predikat against the pattern of the unit's predicate, with
     the warnings of SE MenPANRB 3/2023 in plain words."""

@@ -3,8 +3,6 @@
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
-from app.extensions import db
 from app.feedback import services, team
 from app.feedback.schemas import (
     ApproveDayIn,
@@ -21,12 +19,18 @@ from app.feedback.schemas import (
     TeamOut,
 )
 
-blp = Blueprint("feedback_api", __name__, url_prefix="", description="Review and feedback")
+blp = Blueprint("feedback_api", __name__, url_prefix="", description="Review and feedback",
+                error_descriptions={403: "Not an HR administrator",
+                                    404: "Not someone the caller reviews",
+                                    409: "The id is someone else's"})
+
+#: Who may read an activity's comments and write in them.
+THREAD = {404: "Not the owner nor a reviewer"}
 
 
 @blp.get("/activities/<activity_id>/comments")
 @blp.response(200, CommentOut(many=True))
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not the owner nor a reviewer")
+@blp.errors(404, descriptions=THREAD)
 def list_comments(activity_id):
     """The activity's thread, oldest first (its owner and those who may review it)."""
     return services.comments_of(current_user, activity_id)
@@ -44,14 +48,12 @@ def own_comments(args):
 @blp.arguments(CommentIn)
 @blp.response(201, CommentOut)
 @blp.alt_response(200, schema=CommentOut, description="The id existed: a replay")
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not the owner nor a reviewer")
-@blp.alt_response(409, schema=ErrorEnvelope, description="The id is someone else's")
+@blp.errors(404, 409, descriptions=THREAD)
 def add_comment(args, activity_id):
     """Comment on an activity; the other side is notified (stream and push).
 
     A client-generated ``id`` makes it idempotent, for comments written offline."""
     comment = services.add_comment(current_user, activity_id, **args)
-    db.session.commit()
     return comment, 200 if getattr(comment, "replayed", False) else 201
 
 
@@ -68,18 +70,17 @@ def team_view(args):
 @blp.post("/team/approve-day")
 @blp.arguments(ApproveDayIn)
 @blp.response(200, ApproveDayOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not someone the caller reviews")
+@blp.errors(404)
 def approve_day(args):
     """Approve all of a person's submitted activities of one date, in one transaction."""
     approved = team.approve_day(current_user, args["person_id"], args["date"])
-    db.session.commit()
     return {"person_id": args["person_id"], "date": args["date"], "approved": approved}
 
 
 @blp.get("/people/<int:person_id>/feedback")
 @blp.arguments(FeedbackArgs, location="query")
 @blp.response(200, FeedbackOut(many=True))
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not the person nor their reviewer")
+@blp.errors(404, descriptions={404: "Not the person nor their reviewer"})
 def list_feedback(args, person_id):
     """Continuous feedback on the person's SKP of ``year`` (default: this year), oldest first."""
     return services.feedback_for(current_user, person_id, year=args.get("year"))["items"]
@@ -88,12 +89,11 @@ def list_feedback(args, person_id):
 @blp.post("/people/<int:person_id>/feedback")
 @blp.arguments(FeedbackIn)
 @blp.response(201, FeedbackOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not someone the caller reviews")
+@blp.errors(404)
 def give_feedback(args, person_id):
     """Feedback on one RHK (``rhk_id``) or one BerAKHLAK ``value`` of the person's SKP; the
     person is notified."""
     item = services.give_feedback(current_user, person_id, **args)
-    db.session.commit()
     return item
 
 
@@ -109,9 +109,8 @@ def get_review_policy():
 @blp.put("/review-policy")
 @blp.arguments(ReviewPolicyIn)
 @blp.response(200, ReviewPolicyOut)
-@blp.alt_response(403, schema=ErrorEnvelope, description="Not an HR administrator")
+@blp.errors(403)
 def put_review_policy(args):
     """Accept activities not reviewed within N working days (HR administrators; null: off)."""
     policy = services.set_review_policy(current_user, **args)
-    db.session.commit()
     return policy

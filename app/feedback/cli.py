@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from app.extensions import db
+from app.core.uow import unit_of_work
 from app.feedback.services import auto_accept_due
 from app.models import utcnow
 
@@ -12,6 +12,6 @@ from app.models import utcnow
 @with_appcontext
 def auto_accept():
     """Accept submitted activities left unreviewed past their organisation's limit."""
-    accepted = auto_accept_due(utcnow())
-    db.session.commit()
+    with unit_of_work():
+        accepted = auto_accept_due(utcnow())
     click.echo(f"{len(accepted)} activities accepted automatically.")

@@ -15,7 +15,6 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.notifications import inbox, push
 from app.notifications.broker import RESYNC, RedisBroker, get_broker
@@ -32,7 +31,8 @@ from app.notifications.schemas import (
 from app.notifications.services import payload
 
 blp = Blueprint("notifications_api", __name__, url_prefix="",
-                description="Notifications and the live event stream")
+                description="Notifications and the live event stream",
+                error_descriptions={404: "Not one of the caller's devices"})
 
 UNREAD_HEADER = {"X-Unread-Count": {"description": "The caller's unread notifications",
                                     "schema": {"type": "integer"}}}
@@ -55,11 +55,10 @@ def list_notifications(args):
 
 @blp.post("/notifications/<int:notification_id>/read")
 @blp.response(200, NotificationOut, headers=UNREAD_HEADER)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not the caller's notification")
+@blp.errors(404, descriptions={404: "Not the caller's notification"})
 def mark_read(notification_id):
     """Mark one of the caller's notifications read (repeating it changes nothing)."""
     notification = inbox.mark_read(current_user, notification_id)
-    db.session.commit()
     return payload(notification), 200, {"X-Unread-Count": str(inbox.unread_count(current_user))}
 
 
@@ -68,7 +67,6 @@ def mark_read(notification_id):
 def mark_all_read():
     """Mark all of the caller's notifications read."""
     updated = inbox.mark_all_read(current_user)
-    db.session.commit()
     return {"updated": updated, "unread": 0}
 
 
@@ -90,33 +88,30 @@ def list_push_subscriptions():
 @blp.arguments(PushSubscriptionIn)
 @blp.response(201, PushSubscriptionOut)
 @blp.alt_response(200, schema=PushSubscriptionOut, description="Known endpoint, keys renewed")
-@blp.alt_response(404, schema=ErrorEnvelope, description="The endpoint is someone else's")
+@blp.errors(404, descriptions={404: "The endpoint is someone else's"})
 def add_push_subscription(args):
     """Receive push notifications on this device (upsert by endpoint)."""
     row, created = push.subscribe(
         current_user, endpoint=args["endpoint"], p256dh=args["keys"]["p256dh"],
         auth=args["keys"]["auth"], user_agent=request.headers.get("User-Agent", ""))
-    db.session.commit()
     return row, 201 if created else 200
 
 
 @blp.delete("/push-subscriptions")
 @blp.arguments(PushEndpointIn)
 @blp.response(204)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not one of the caller's devices")
+@blp.errors(404)
 def remove_push_subscription(args):
     """Stop push notifications on this device (by its endpoint)."""
     push.unsubscribe(current_user, args["endpoint"])
-    db.session.commit()
 
 
 @blp.delete("/push-subscriptions/<int:subscription_id>")
 @blp.response(204)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not one of the caller's devices")
+@blp.errors(404)
 def remove_push_device(subscription_id):
     """Stop push notifications on one of the caller's devices (from the device list)."""
     push.remove_device(current_user, subscription_id)
-    db.session.commit()
 
 
 def _cursor() -> int | None:

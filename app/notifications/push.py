@@ -405,7 +405,6 @@ def record(session, report: Report) -> None:
     for chunk in _chunks(set(report.failed) - gone):
         session.execute(sa.update(PushSubscription).where(PushSubscription.id.in_(chunk))
                         .values(failures=PushSubscription.failures + 1))
-    session.commit()
 
 
 def push_for_notifications(ids, app=None, devices=None) -> Report:
@@ -413,14 +412,16 @@ def push_for_notifications(ids, app=None, devices=None) -> Report:
     retrying, to the ``devices`` (``[notification id, subscription id]`` pairs) only.
 
     Called from a queued task after the notifications were committed. Works in its own
-    database session. :raise PushRetryable: when a push service asked us to come back later
-    (429, 5xx, no answer); every other device was served and the bookkeeping is committed.
+    database session and transaction (in immediate mode it runs from the app session's
+    after-commit hook, where that session cannot be used). :raise PushRetryable: when a push
+    service asked us to come back later (429, 5xx, no answer); every other device was served
+    and the bookkeeping is committed.
     """
     app = app or current_app._get_current_object()
     ids = sorted({int(i) for i in ids or ()})
     if not ids or not app.config.get("PUSH_ENABLED", True):
         return Report()
-    with app.app_context(), so.Session(db.engine) as session:
+    with app.app_context(), so.Session(db.engine) as session, session.begin():
         messages = messages_for(session, ids)
         if devices is not None:
             wanted = {(int(n), int(d)) for n, d in devices}

@@ -4,7 +4,6 @@ and line."""
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.org import lines, services
 from app.org.models import Person
@@ -19,7 +18,8 @@ from app.org.schemas import (
     UnitOut,
 )
 
-blp = Blueprint("org_api", __name__, url_prefix="", description="The caller, people and units")
+blp = Blueprint("org_api", __name__, url_prefix="", description="The caller, people and units",
+                error_descriptions={403: "Not an HR administrator"})
 
 
 @blp.get("/me")
@@ -35,7 +35,6 @@ def me():
 def update_me(args):
     """Change personal preferences (the UI language; null follows the browser)."""
     current_user.locale = args["locale"]
-    db.session.commit()
     return current_user
 
 
@@ -51,7 +50,7 @@ def list_people(args):
 
 @blp.get("/people/<int:person_id>")
 @blp.response(200, PersonOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found or not visible")
+@blp.errors(404, descriptions={404: "Not found or not visible"})
 def get_person(person_id):
     return services.get_person(current_user, person_id)
 
@@ -65,7 +64,7 @@ def list_units():
 
 @blp.get("/units/<int:unit_id>")
 @blp.response(200, UnitOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not found")
+@blp.errors(404)
 def get_unit(unit_id):
     return services.get_unit(current_user, unit_id)
 
@@ -82,18 +81,16 @@ def list_acting(args):
 @blp.post("/acting-assignments")
 @blp.arguments(ActingIn)
 @blp.response(201, ActingOut)
-@blp.alt_response(403, schema=ErrorEnvelope, description="Not an HR administrator")
+@blp.errors(403)
 def create_acting(args):
     """Appoint an acting supervisor: for the dates, they review the replaced supervisor's
     line (see, comment, approve, return)."""
     assignment = lines.create_acting(current_user, **args)
-    db.session.commit()
     return assignment
 
 
 @blp.delete("/acting-assignments/<int:assignment_id>")
 @blp.response(204)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not in the caller's organisation")
+@blp.errors(404, descriptions={404: "Not in the caller's organisation"})
 def delete_acting(assignment_id):
     lines.delete_acting(current_user, assignment_id)
-    db.session.commit()

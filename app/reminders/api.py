@@ -3,8 +3,6 @@
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
-from app.extensions import db
 from app.reminders import services
 from app.reminders.schemas import (
     HolidayArgs,
@@ -16,9 +14,10 @@ from app.reminders.schemas import (
     RulesIn,
 )
 
-blp = Blueprint("reminders_api", __name__, url_prefix="", description="Reminders and holidays")
-
-ADMIN_ONLY = {"schema": ErrorEnvelope, "description": "Not an HR administrator"}
+blp = Blueprint("reminders_api", __name__, url_prefix="", description="Reminders and holidays",
+                error_descriptions={403: "Not an HR administrator",
+                                    404: "Not this organisation's",
+                                    409: "The day is a holiday already"})
 
 
 @blp.get("/reminder-settings")
@@ -34,13 +33,12 @@ def get_settings():
 def put_settings(args):
     """Mute kinds of reminder and set quiet hours (local time; both or neither)."""
     saved = services.save_preferences(current_user, **args)
-    db.session.commit()
     return saved
 
 
 @blp.get("/reminder-rules")
 @blp.response(200, RuleOut(many=True))
-@blp.alt_response(403, **ADMIN_ONLY)
+@blp.errors(403)
 def get_rules():
     """The organisation's reminder rules, one per kind (defaults where none was set)."""
     return services.rules_of(current_user)
@@ -49,11 +47,10 @@ def get_rules():
 @blp.put("/reminder-rules")
 @blp.arguments(RulesIn)
 @blp.response(200, RuleOut(many=True))
-@blp.alt_response(403, **ADMIN_ONLY)
+@blp.errors(403)
 def put_rules(args):
     """Change the rules of some kinds: enabled, local time, days (HR administrators)."""
     rules = services.save_rules(current_user, args["rules"])
-    db.session.commit()
     return rules
 
 
@@ -68,18 +65,16 @@ def list_holidays(args):
 @blp.post("/holidays")
 @blp.arguments(HolidayIn)
 @blp.response(201, HolidayOut)
-@blp.alt_response(403, **ADMIN_ONLY)
-@blp.alt_response(409, schema=ErrorEnvelope, description="The day is a holiday already")
+@blp.errors(403, 409)
 def add_holiday(args):
     """Add a day off for the organisation (HR administrators)."""
     holiday = services.add_holiday(current_user, **args)
-    db.session.commit()
     return holiday
 
 
 @blp.get("/holidays/<int:holiday_id>")
 @blp.response(200, HolidayOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not this organisation's")
+@blp.errors(404)
 def get_holiday(holiday_id):
     """One of the organisation's days off."""
     return services.get_holiday(current_user, holiday_id)
@@ -87,9 +82,7 @@ def get_holiday(holiday_id):
 
 @blp.delete("/holidays/<int:holiday_id>")
 @blp.response(204)
-@blp.alt_response(403, **ADMIN_ONLY)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Not this organisation's")
+@blp.errors(403, 404)
 def delete_holiday(holiday_id):
     """Remove a day off (HR administrators)."""
     services.delete_holiday(current_user, holiday_id)
-    db.session.commit()

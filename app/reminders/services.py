@@ -45,6 +45,7 @@ from flask_babel import gettext as _
 
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
+from app.core.uow import unit_of_work
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
@@ -535,39 +536,46 @@ def _begin_write() -> str:
 def deliver(dues: list[Due], *, chunk: int = 200) -> list[Sent]:
     """Claim each due reminder's key and notify only for the keys this call claimed.
 
-    Commits per chunk: the ledger rows and their notifications go in together.
+    A unit of work per chunk: the ledger rows and their notifications go in together, and a
+    chunk already claimed stays sent (and is never sent twice) should a later one fail.
     """
     sent: list[Sent] = []
     ordered = sorted(set(dues), key=lambda d: (d.person_id, d.kind.value, d.key))
     for start in range(0, len(ordered), chunk):
         part = {(d.person_id, d.kind, d.key): d for d in ordered[start:start + chunk]}
-        statement = _insert_statement(_begin_write())
-        stamp = utcnow()
-        rows = [{"org_id": d.org_id, "person_id": d.person_id, "kind": d.kind, "key": d.key,
-                 "sent_at": stamp} for d in part.values()]
-        claimed = db.session.execute(statement.values(rows)).all()
-        links = []
-        for row in claimed:
-            due = part[(row.person_id, ReminderKind(row.kind), row.key)]
-            text = message(due)
-            kind = (NotificationKind.DIGEST if due.kind is ReminderKind.DIGEST
-                    else NotificationKind.REMINDER)
-            recipient = SimpleNamespace(id=due.person_id, org_id=due.org_id)
-            notification = notify(recipient, kind, title=text["title"], body=text["body"],
-                                  url=text["url"], data={"reminder": due.kind.value,
-                                                         "key": due.key})
-            links.append({"id": row.id, "notification_id": notification.id})
-            sent.append(Sent(due.person_id, due.kind, due.key, notification.id))
-        if links:
-            db.session.execute(sa.update(ReminderSent), links)
-        db.session.commit()
+        with unit_of_work():
+            sent.extend(_claim_and_notify(part))
+    return sent
+
+
+def _claim_and_notify(part: dict[tuple, Due]) -> list[Sent]:
+    """Claim the keys of one chunk and notify for those this call won."""
+    statement = _insert_statement(_begin_write())
+    stamp = utcnow()
+    rows = [{"org_id": d.org_id, "person_id": d.person_id, "kind": d.kind, "key": d.key,
+             "sent_at": stamp} for d in part.values()]
+    claimed = db.session.execute(statement.values(rows)).all()
+    sent, links = [], []
+    for row in claimed:
+        due = part[(row.person_id, ReminderKind(row.kind), row.key)]
+        text = message(due)
+        kind = (NotificationKind.DIGEST if due.kind is ReminderKind.DIGEST
+                else NotificationKind.REMINDER)
+        recipient = SimpleNamespace(id=due.person_id, org_id=due.org_id)
+        notification = notify(recipient, kind, title=text["title"], body=text["body"],
+                              url=text["url"], data={"reminder": due.kind.value,
+                                                     "key": due.key})
+        links.append({"id": row.id, "notification_id": notification.id})
+        sent.append(Sent(due.person_id, due.kind, due.key, notification.id))
+    if links:
+        db.session.execute(sa.update(ReminderSent), links)
     return sent
 
 
 def send_due(now: datetime | None = None) -> list[Sent]:
     """Send every reminder due at ``now`` (default: the clock), each exactly once."""
-    dues = due_reminders(now)
-    db.session.commit()  # end the reading transaction before claiming keys
+    with unit_of_work():  # ends the reading transaction before claiming keys
+        dues = due_reminders(now)
     sent = deliver(dues)
     if sent:
         logger.info("Sent %s reminders", len(sent))

@@ -3,7 +3,6 @@
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.reports import services
 from app.reports.schemas import (
     MonthlyArgs,
@@ -14,14 +13,15 @@ from app.reports.schemas import (
     TeamRecapOut,
 )
 
-blp = Blueprint("reports_api", __name__, url_prefix="", description="Progress and recaps")
+blp = Blueprint("reports_api", __name__, url_prefix="", description="Progress and recaps",
+                error_descriptions={404: "Person not found or not visible",
+                                    422: "Invalid arguments"})
 
 
 @blp.get("/progress")
 @blp.arguments(ProgressArgs, location="query")
 @blp.response(200, ProgressOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Person not found or not visible")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(404, 422)
 def progress(args):
     """Realisation per SKP indicator: approved and, separately, submitted outputs.
 
@@ -34,8 +34,7 @@ def progress(args):
 @blp.get("/recaps/monthly")
 @blp.arguments(MonthlyArgs, location="query")
 @blp.response(200, MonthlyRecapOut)
-@blp.alt_response(404, schema=ErrorEnvelope, description="Person not found or not visible")
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(404, 422)
 def monthly_recap(args):
     """One person's month: days logged, hours, activities by status, outputs per RHK."""
     person = services.reportable_person(current_user, args.get("person_id"))
@@ -46,7 +45,7 @@ def monthly_recap(args):
 @blp.get("/recaps/monthly/team")
 @blp.arguments(TeamMonthlyArgs, location="query")
 @blp.response(200, TeamRecapOut)
-@blp.alt_response(422, schema=ErrorEnvelope, description="Invalid arguments")
+@blp.errors(422)
 def team_monthly_recap(args):
     """The monthly recap of everyone below the caller in their reporting line."""
     month = args.get("month") or services.current_month(current_user)

@@ -7,7 +7,6 @@ a stale one gets 409 with the current SKP in ``error.current``.
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
-from app.core.schemas import ErrorEnvelope
 from app.extensions import db
 from app.org.models import Person
 from app.targets import services
@@ -32,24 +31,13 @@ from app.targets.schemas import (
     VersionQuery,
 )
 
-blp = Blueprint("targets_api", __name__, url_prefix="", description="SKP, RHK and indicators")
-
-
-def errors(*statuses):
-    """Document the error answers an endpoint can give."""
-    descriptions = {
-        403: "Visible, but not yours to change or review",
-        404: "Not found or not visible to you",
-        409: "Stale version or a state that forbids this; error.current is the SKP",
-        422: "Invalid fields",
-    }
-
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ErrorEnvelope,
-                                    description=descriptions[status])(view)
-        return view
-    return decorate
+blp = Blueprint("targets_api", __name__, url_prefix="", description="SKP, RHK and indicators",
+                error_descriptions={
+                    403: "Visible, but not yours to change or review",
+                    404: "Not found or not visible to you",
+                    409: "Stale version or a state that forbids this; error.current is the SKP",
+                    422: "Invalid fields",
+                })
 
 
 def with_version(item, skp):
@@ -76,17 +64,16 @@ def list_skps(args):
 @blp.post("/skps")
 @blp.arguments(SkpCreateIn)
 @blp.response(201, SkpDetailOut)
-@errors(422)
+@blp.errors(422)
 def create_skp(args):
     """Start your own SKP for a year (one per year); your supervisor becomes the appraiser."""
     skp = services.create_skp(current_user, args["year"], args["approach"])
-    db.session.commit()
     return skp
 
 
 @blp.get("/skps/<int:skp_id>")
 @blp.response(200, SkpDetailOut)
-@errors(404)
+@blp.errors(404)
 def get_skp(skp_id):
     """An SKP with its RHKs (utama first) and their indicators."""
     return services.get_skp(current_user, skp_id)
@@ -95,30 +82,28 @@ def get_skp(skp_id):
 @blp.patch("/skps/<int:skp_id>")
 @blp.arguments(SkpUpdateIn)
 @blp.response(200, SkpDetailOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def update_skp(args, skp_id):
     """Change the approach (kuantitatif/kualitatif) while draft or returned."""
     skp = services.get_skp(current_user, skp_id)
     services.update_skp(current_user, skp, args["version"], args["approach"])
-    db.session.commit()
     return skp
 
 
 @blp.post("/skps/<int:skp_id>/rhks")
 @blp.arguments(RhkIn)
 @blp.response(201, RhkWriteOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def add_rhk(args, skp_id):
     """Add an RHK: non-JPT link the supervisor's approved RHK, JPT give a perspective."""
     skp = services.get_skp(current_user, skp_id)
     rhk = services.add_rhk(current_user, skp, args.pop("version"), args)
-    db.session.commit()
     return with_version(rhk, skp)
 
 
 @blp.get("/rhks/<int:rhk_id>")
 @blp.response(200, RhkWriteOut)
-@errors(404)
+@blp.errors(404)
 def get_rhk(rhk_id):
     rhk = services.get_rhk(current_user, rhk_id)
     return with_version(rhk, rhk.skp)
@@ -127,41 +112,38 @@ def get_rhk(rhk_id):
 @blp.patch("/rhks/<int:rhk_id>")
 @blp.arguments(RhkPatchIn)
 @blp.response(200, RhkWriteOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def update_rhk(args, rhk_id):
     rhk = services.get_rhk(current_user, rhk_id)
     services.update_rhk(current_user, rhk, args.pop("version"), args)
-    db.session.commit()
     return with_version(rhk, rhk.skp)
 
 
 @blp.delete("/rhks/<int:rhk_id>")
 @blp.arguments(VersionQuery, location="query")
 @blp.response(200, SkpDetailOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def delete_rhk(args, rhk_id):
     """Delete an RHK and its indicators (``?version=``); answers with the SKP."""
     rhk = services.get_rhk(current_user, rhk_id)
     skp = services.delete_rhk(current_user, rhk, args["version"])
-    db.session.commit()
     return skp
 
 
 @blp.post("/rhks/<int:rhk_id>/indicators")
 @blp.arguments(IndicatorIn)
 @blp.response(201, IndicatorWriteOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def add_indicator(args, rhk_id):
     """Add an indicator (IKI): aspect, target or range, unit; a narrative if kualitatif."""
     rhk = services.get_rhk(current_user, rhk_id)
     indicator = services.add_indicator(current_user, rhk, args.pop("version"), args)
-    db.session.commit()
     return with_version(indicator, rhk.skp)
 
 
 @blp.get("/indicators/<int:indicator_id>")
 @blp.response(200, IndicatorWriteOut)
-@errors(404)
+@blp.errors(404)
 def get_indicator(indicator_id):
     indicator = services.get_indicator(current_user, indicator_id)
     return with_version(indicator, indicator.rhk.skp)
@@ -170,65 +152,60 @@ def get_indicator(indicator_id):
 @blp.patch("/indicators/<int:indicator_id>")
 @blp.arguments(IndicatorPatchIn)
 @blp.response(200, IndicatorWriteOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def update_indicator(args, indicator_id):
     indicator = services.get_indicator(current_user, indicator_id)
     services.update_indicator(current_user, indicator, args.pop("version"), args)
-    db.session.commit()
     return with_version(indicator, indicator.rhk.skp)
 
 
 @blp.delete("/indicators/<int:indicator_id>")
 @blp.arguments(VersionQuery, location="query")
 @blp.response(200, SkpDetailOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def delete_indicator(args, indicator_id):
     """Delete an indicator (``?version=``); answers with the SKP."""
     indicator = services.get_indicator(current_user, indicator_id)
     skp = services.delete_indicator(current_user, indicator, args["version"])
-    db.session.commit()
     return skp
 
 
 @blp.post("/skps/<int:skp_id>/submit")
 @blp.arguments(ReviewIn)
 @blp.response(200, SkpDetailOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def submit_skp(args, skp_id):
     """Send your SKP to your supervisor (needs a main RHK with an indicator)."""
     skp = services.get_skp(current_user, skp_id)
     services.submit(current_user, skp, args["version"])
-    db.session.commit()
     return skp
 
 
 @blp.post("/skps/<int:skp_id>/approve")
 @blp.arguments(ReviewIn)
 @blp.response(200, SkpDetailOut)
-@errors(403, 404, 409)
+@blp.errors(403, 404, 409)
 def approve_skp(args, skp_id):
     """Approve a submitted SKP of someone in your line; it cannot change afterwards."""
     skp = services.get_skp(current_user, skp_id)
     services.approve(current_user, skp, args["version"])
-    db.session.commit()
     return skp
 
 
 @blp.post("/skps/<int:skp_id>/return")
 @blp.arguments(ReturnIn)
 @blp.response(200, SkpDetailOut)
-@errors(403, 404, 409, 422)
+@blp.errors(403, 404, 409, 422)
 def return_skp(args, skp_id):
     """Return a submitted SKP to its owner with the reason."""
     skp = services.get_skp(current_user, skp_id)
     services.return_skp(current_user, skp, args["reason"], args["version"])
-    db.session.commit()
     return skp
 
 
 @blp.get("/skps/<int:skp_id>/history")
 @blp.response(200, AuditEntryOut(many=True))
-@errors(404)
+@blp.errors(404)
 def skp_history(skp_id):
     """Who created, changed, submitted, approved or returned the SKP, and when."""
     return services.history(services.get_skp(current_user, skp_id))
