@@ -58,7 +58,6 @@ def set_language():
         flash(_("Choose Bahasa Indonesia or English."), "error")
         return redirect(url_for("home.profile"), 303)
     current_user.locale = args["locale"]
-    db.session.commit()
     flash(_("Language saved."), "success")
     return redirect(url_for("home.profile"), 303)
 
