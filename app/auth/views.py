@@ -11,7 +11,7 @@ from app.auth import services
 from app.auth.api import sign_in
 from app.auth.schemas import ChangePasswordIn, LoginIn, SignOutIn, TokenIn
 from app.auth.throttle import login_limits
-from app.core.forms import post_form
+from app.core.forms import all_but, post_form
 from app.core.security import public
 from app.core.uow import keep_on_error
 from app.errors import ValidationFailed
@@ -90,14 +90,14 @@ def password():
 
 @bp.post("/profil/token")
 def create_token():
-    try:
-        args = TokenIn().load({"name": request.form.get("name", "")})
-    except ValidationError:
+    posted = post_form(lambda args: services.create_token(current_user, args["name"]),
+                       TokenIn(), data={"name": request.form.get("name", "")},
+                       raise_for=all_but())
+    if posted.failed:
         flash(_("Give the token a name."), "error")
         return redirect(url_for("home.profile"), 303)
-    pat = services.create_token(current_user, args["name"])
     # Shown once, on the page that answers this request; never stored in clear.
-    return render_template("auth/token_created.html", token=pat)
+    return render_template("auth/token_created.html", token=posted.result)
 
 
 @bp.post("/profil/token/<int:token_id>/cabut")
