@@ -16,8 +16,8 @@ from app.activities import deadlines, evidence, services
 from app.activities.models import ActivityStatus, WorkKind
 from app.activities.schemas import ActivityCreateIn, ActivityUpdateIn, LinkIn
 from app.audit import services as audit
-from app.errors import AppError, flatten_messages
-from app.extensions import db
+from app.core.forms import post_form
+from app.errors import AppError
 from app.feedback.services import thread
 from app.models import utcnow
 from app.org.lines import may_supervise
@@ -60,8 +60,9 @@ def _form_values(form) -> tuple[dict, dict]:
     return values, errors
 
 
-def _schema_errors(error: ValidationError) -> dict:
-    fields = flatten_messages(error.messages)
+def _schema_errors(errors: dict) -> dict:
+    """The schema's messages under the form's names (one picker sets either field)."""
+    fields = dict(errors)
     if "target_id" in fields or "work_kind" in fields:
         fields["target"] = fields.pop("target_id", None) or fields.pop("work_kind")
     return fields
@@ -124,30 +125,31 @@ def new():
 def create():
     form = request.form.to_dict()
     values, errors = _form_values(form)
-    try:
-        data = ActivityCreateIn().load({**values, "id": form.get("id") or str(uuid.uuid4())})
-    except ValidationError as error:
-        errors.update(_schema_errors(error))
-    if errors:
-        return _render_form(form, errors, status=422)
     upload = request.files.get("evidence")
     submit = form.get("action") == "submit"
-    try:
+
+    def save(data):
         saved = services.create_activity(current_user, **data)
         if upload and upload.filename and saved.created:
             evidence.add_file(current_user, saved.activity.id, stream=upload.stream,
                               filename=upload.filename)
         if submit and saved.activity.status in (ActivityStatus.DRAFT, ActivityStatus.RETURNED):
             services.submit_activity(current_user, saved.activity.id)
-    except AppError as error:
-        db.session.rollback()
-        errors = error.fields or {"_form": error.message or _("The activity was not saved.")}
+        return saved
+
+    posted = post_form(save, ActivityCreateIn(), errors=errors, raise_for=(), data={
+        **values, "id": form.get("id") or str(uuid.uuid4())})
+    if isinstance(posted.error, AppError):
+        errors = posted.error.fields or {
+            "_form": posted.error.message or _("The activity was not saved.")}
         if "target_id" in errors:
             errors["target"] = errors.pop("target_id")
         if upload and upload.filename:
             errors.setdefault("evidence", _("Choose the file again."))
-        return _render_form(form, errors, status=error.status)
-    db.session.commit()
+        return _render_form(form, errors, status=posted.status)
+    if posted.failed:
+        return _render_form(form, _schema_errors(posted.errors), status=422)
+    saved = posted.result
     flash("activity-form:new", "clear-draft")
     flash(_("Activity submitted for review.") if submit else _("Activity saved as a draft."),
           "success")
@@ -197,26 +199,26 @@ def update(activity_id):
     form = request.form.to_dict()
     values, errors = _form_values(form)
     version = form.get("version", "")
-    try:
-        data = ActivityUpdateIn().load({**values, "version": int(version) if version.isdigit()
-                                        else version})
-    except ValidationError as error:
-        errors.update(_schema_errors(error))
-    if errors:
-        return _render_form(form, errors, activity=activity, status=422)
     submit = form.get("action") == "submit"
-    try:
+
+    def save(data):
         saved = services.update_activity(current_user, activity_id, **data)
         if submit:
             services.submit_activity(current_user, activity_id)
-    except AppError as error:
-        db.session.rollback()
-        errors = error.fields or {"_form": error.message}
+        return saved
+
+    posted = post_form(save, ActivityUpdateIn(), errors=errors, raise_for=(), data={
+        **values, "version": int(version) if version.isdigit() else version})
+    if isinstance(posted.error, AppError):
+        error = posted.error
         if error.status == 409 and "current" in error.extra:
             # Someone (another device) changed it: keep the typed values, show the newest.
             form["version"] = error.extra["current"]["version"]
-        return _render_form(form, errors, activity=activity, status=error.status)
-    db.session.commit()
+        return _render_form(form, error.fields or {"_form": error.message}, activity=activity,
+                            status=error.status)
+    if posted.failed:
+        return _render_form(form, _schema_errors(posted.errors), activity=activity, status=422)
+    saved = posted.result
     flash(f"activity-form:{activity_id}", "clear-draft")
     flash(_("Activity submitted for review.") if submit else _("Changes saved."), "success")
     return redirect(url_for("activities.detail", activity_id=saved.activity.id), 303)
@@ -280,15 +282,5 @@ def save_template(activity_id):
 
 def _act(activity_id, action, success: str):
     """Run a state change, then back to the activity with the outcome as a message."""
-    try:
-        action()
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        message = error.message or next(iter(error.fields.values()), None)
-        flash(message or _("That did not work."), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    post_form(action).flash(success)
     return redirect(url_for("activities.detail", activity_id=activity_id), 303)

@@ -11,9 +11,10 @@ from app.auth import services
 from app.auth.api import sign_in
 from app.auth.schemas import ChangePasswordIn, LoginIn, SignOutIn, TokenIn
 from app.auth.throttle import login_limits
+from app.core.forms import all_but, post_form
 from app.core.security import public
-from app.errors import AppError, flatten_messages
-from app.extensions import db
+from app.core.uow import keep_on_error
+from app.errors import ValidationFailed
 
 bp = Blueprint("auth", __name__)
 
@@ -35,14 +36,14 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         return render_template("auth/login.html", form={}, errors={})
     form = request.form.to_dict()
-    try:
-        args = LoginIn().load({"nip": form.get("nip", ""), "password": form.get("password", "")})
-    except ValidationError as error:
-        return render_template("auth/login.html", form=form,
-                               errors=flatten_messages(error.messages)), 422
-    person = services.authenticate(args["nip"], args["password"])
+    posted = post_form(lambda args: services.authenticate(args["nip"], args["password"]),
+                       LoginIn(), data={"nip": form.get("nip", ""),
+                                        "password": form.get("password", "")})
+    if posted.failed:
+        return render_template("auth/login.html", form=form, errors=posted.errors), 422
+    person = posted.result
     if person is None:
-        db.session.commit()
+        keep_on_error()  # the failed attempt counts towards the lockout
         return render_template("auth/login.html", form=form,
                                errors={"_form": _("The NIP or password is wrong.")}), 401
     sign_in(person)
@@ -61,7 +62,6 @@ def logout():
 
         forget_device(current_user, endpoint)
     services.end_session(current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
@@ -72,41 +72,37 @@ def logout():
 def password():
     if request.method == "GET":
         return render_template("auth/password.html", errors={})
-    try:
-        args = ChangePasswordIn().load({
-            "current_password": request.form.get("current_password", ""),
-            "new_password": request.form.get("new_password", "")})
+
+    def change(args):
         if request.form.get("confirm_password", "") != args["new_password"]:
-            return render_template("auth/password.html", errors={
-                "confirm_password": _("The two new passwords differ.")}), 422
+            raise ValidationFailed(fields={
+                "confirm_password": _("The two new passwords differ.")})
         services.change_password(current_user, args["current_password"], args["new_password"])
-    except ValidationError as error:
-        return render_template("auth/password.html",
-                               errors=flatten_messages(error.messages)), 422
-    except AppError as error:
-        return render_template("auth/password.html", errors=error.fields), error.status
-    db.session.commit()
+
+    posted = post_form(change, ChangePasswordIn(), raise_for=(), data={
+        "current_password": request.form.get("current_password", ""),
+        "new_password": request.form.get("new_password", "")})
+    if posted.failed:
+        return render_template("auth/password.html", errors=posted.errors), posted.status
     flash(_("Password changed. Other devices have been signed out."), "success")
     return redirect(url_for("home.profile"), 303)
 
 
 @bp.post("/profil/token")
 def create_token():
-    try:
-        args = TokenIn().load({"name": request.form.get("name", "")})
-    except ValidationError:
+    posted = post_form(lambda args: services.create_token(current_user, args["name"]),
+                       TokenIn(), data={"name": request.form.get("name", "")},
+                       raise_for=all_but())
+    if posted.failed:
         flash(_("Give the token a name."), "error")
         return redirect(url_for("home.profile"), 303)
-    pat = services.create_token(current_user, args["name"])
-    db.session.commit()
     # Shown once, on the page that answers this request; never stored in clear.
-    return render_template("auth/token_created.html", token=pat)
+    return render_template("auth/token_created.html", token=posted.result)
 
 
 @bp.post("/profil/token/<int:token_id>/cabut")
 def revoke_token(token_id):
     services.revoke_token(current_user, token_id)
-    db.session.commit()
     flash(_("Token revoked."), "success")
     return redirect(url_for("home.profile"), 303)
 

@@ -9,13 +9,13 @@ import segno
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
 from app.citizen import services
 from app.citizen.questions import QUESTIONS
 from app.citizen.schemas import SurveyIn
+from app.core.forms import post_form
 from app.core.security import public
-from app.errors import NotFound, flatten_messages
+from app.errors import NotFound
 from app.extensions import db, limiter
 from app.org.models import Organisation, Unit
 
@@ -54,12 +54,9 @@ def survey(org_slug, unit_code):
         return _page(unit, {}, {})
     form = request.form.to_dict()
     form.pop("csrf_token", None)
-    try:
-        answers = SurveyIn().load(form)
-    except ValidationError as error:
-        return _page(unit, form, flatten_messages(error.messages), 422)
-    services.record(unit, answers)
-    db.session.commit()
+    posted = post_form(lambda answers: services.record(unit, answers), SurveyIn(), data=form)
+    if posted.failed:
+        return _page(unit, form, posted.errors, 422)
     return redirect(url_for("citizen.thanks", org_slug=org_slug, unit_code=unit_code), 303)
 
 

@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from app.core.forms import after_commit, post_form
 from app.documents import formats, jobs, services
 from app.documents.api import download, plan_ekinerja, send_job_file
 from app.documents.models import ExportKind, ExportStatus
 from app.documents.schemas import EkinerjaArgs, ExportIn, MonthlyReportArgs, TeamRecapArgs
 from app.errors import AppError, ValidationFailed, flatten_messages
-from app.extensions import db
 from app.org.lines import supervises_anyone
 from app.org.models import Role
 from app.org.services import units_of
@@ -133,28 +133,24 @@ def unit_start():
     if values["unit_id"]:
         payload["unit_id"] = int(values["unit_id"]) if values["unit_id"].isdigit() \
             else values["unit_id"]
-    try:
-        args = ExportIn().load(payload)
-        job = jobs.start_export(current_user, ExportKind.UNIT_RECAP, {
-            "unit_id": args["unit_id"], "month": args["month"].strftime("%Y-%m")})
-    except ValidationError as error:
-        return _render_unit_form(values, flatten_messages(error.messages), 422)
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 403:
-            raise
-        return _render_unit_form(values, {"unit_id": error.message or _("Choose a unit.")},
-                                 422)
-    db.session.commit()
-    jobs.enqueue(job.id)
-    return redirect(url_for("documents.export_page", job_id=job.id), 303)
+    posted = post_form(
+        lambda args: _start_and_follow(ExportKind.UNIT_RECAP, {
+            "unit_id": args["unit_id"], "month": args["month"].strftime("%Y-%m")}),
+        ExportIn(), data=payload, raise_for=(403,))
+    if isinstance(posted.error, AppError):
+        return _render_unit_form(
+            values, {"unit_id": posted.error.message or _("Choose a unit.")}, 422)
+    if posted.failed:
+        return _render_unit_form(values, posted.errors, 422)
+    return posted.result
 
 
 def _start_and_follow(kind: ExportKind, params: dict):
+    """Start an export, queued once it is committed, and follow its progress."""
     job = jobs.start_export(current_user, kind, params)
-    db.session.commit()
-    jobs.enqueue(job.id)
-    return redirect(url_for("documents.export_page", job_id=job.id), 303)
+    job_id = job.id
+    after_commit(lambda: jobs.enqueue(job_id))
+    return redirect(url_for("documents.export_page", job_id=job_id), 303)
 
 
 @bp.get("/ekspor/<job_id>")

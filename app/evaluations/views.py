@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from app.activities import deadlines
 from app.activities import evidence as evidence_files
-from app.errors import AppError, Conflict, flatten_messages
+from app.core.forms import after_commit, all_but, post_form
+from app.errors import AppError
 from app.evaluations import services
 from app.evaluations.berakhlak import VALUES
 from app.evaluations.labels import (
@@ -32,12 +33,14 @@ from app.evaluations.schemas import (
     PeriodPatchIn,
     SelfEvaluationIn,
 )
-from app.extensions import db
 from app.models import utcnow
 from app.org.lines import supervises_anyone
 from app.org.models import Role
 
 bp = Blueprint("evaluations", __name__)
+
+#: The unit predicate as the distribution form posts it.
+ORG_PREDIKAT = ma.fields.Enum(OrgPredikat, by_value=True)
 
 
 def labels() -> dict:
@@ -48,10 +51,6 @@ def labels() -> dict:
 
 def _today():
     return deadlines.local_today(current_user, utcnow())
-
-
-def _message(error: AppError) -> str:
-    return error.message or next(iter(error.fields.values()), None) or _("That did not work.")
 
 
 def _period_arg(name="periode"):
@@ -92,15 +91,11 @@ def index():
 
 @bp.post("/evaluasi/periode/<int:period_id>/buka")
 def open_(period_id):
-    try:
-        evaluation, _created = services.open_evaluation(current_user, period_id)
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        flash(_message(error), "error")
+    posted = post_form(lambda: services.open_evaluation(current_user, period_id))
+    if posted.failed:
+        flash(posted.message, "error")
         return redirect(url_for("evaluations.index"), 303)
-    db.session.commit()
+    evaluation, _created = posted.result
     return redirect(url_for("evaluations.detail", evaluation_id=evaluation.id), 303)
 
 
@@ -149,25 +144,21 @@ def save(evaluation_id):
            for row in evaluation.rhks]
     typed = {f"{key}-{item['rhk_id']}": item[key] for item in rhk
              for key in ("realisation", "reflection")}
-    try:
-        args = SelfEvaluationIn().load({"version": int(form.get("version") or 0) or None,
-                                        "rhk": rhk})
+
+    def save_and_act(args):
         saved = services.save_self_evaluation(current_user, evaluation_id, **args)
         if action == "refresh":
             services.refresh_from_logs(current_user, evaluation_id, saved.version)
         elif action == "submit":
             services.submit_evaluation(current_user, evaluation_id, saved.version)
-    except ma.ValidationError as error:
-        db.session.rollback()
-        return _detail_page(evaluation_id, typed=typed,
-                            errors=flatten_messages(error.messages), status=422)
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        return _detail_page(evaluation_id, typed=typed, errors={"_form": _message(error)},
-                            status=error.status)
-    db.session.commit()
+
+    posted = post_form(save_and_act, SelfEvaluationIn(), data={
+        "version": int(form.get("version") or 0) or None, "rhk": rhk})
+    if isinstance(posted.error, AppError):
+        return _detail_page(evaluation_id, typed=typed, errors={"_form": posted.message},
+                            status=posted.status)
+    if posted.failed:
+        return _detail_page(evaluation_id, typed=typed, errors=posted.errors, status=422)
     flash({"submit": _("Self-evaluation sent to your supervisor."),
            "refresh": _("Realisation recomputed from your logs.")}.get(action, _("Saved.")),
           "success")
@@ -175,20 +166,7 @@ def save(evaluation_id):
 
 
 def _simple(evaluation_id: int, act, done: str, target: str = "evaluations.detail"):
-    try:
-        act()
-    except ma.ValidationError as error:
-        db.session.rollback()
-        flash(next(iter(flatten_messages(error.messages).values()), _("That did not work.")),
-              "error")
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        flash(_message(error), "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    post_form(act).flash(done)
     return redirect(url_for(target, evaluation_id=evaluation_id), 303)
 
 
@@ -215,8 +193,7 @@ def add_evidence(evaluation_id):
 @bp.post("/evaluasi/bukti/<int:evidence_id>/hapus")
 def delete_evidence(evidence_id):
     evaluation, key = services.delete_evidence(current_user, evidence_id)
-    db.session.commit()
-    evidence_files.remove_file(key)
+    after_commit(lambda: evidence_files.remove_file(key))
     flash(_("Evidence removed."), "success")
     return redirect(url_for("evaluations.detail", evaluation_id=evaluation.id), 303)
 
@@ -279,21 +256,12 @@ def assess(evaluation_id):
                        "expectation": form.get(f"expectation-{core.value.value}", "")}
                       for core in VALUES],
     }
-    typed = form.to_dict()
-    try:
-        args = AssessIn().load(data)
-        services.assess_evaluation(current_user, evaluation_id, **args)
-    except ma.ValidationError as error:
-        db.session.rollback()
-        return _assess_page(evaluation_id, typed=typed,
-                            errors=flatten_messages(error.messages), status=422)
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        errors = dict(error.fields) or {"_form": _message(error)}
-        return _assess_page(evaluation_id, typed=typed, errors=errors, status=error.status)
-    db.session.commit()
+    posted = post_form(
+        lambda args: services.assess_evaluation(current_user, evaluation_id, **args),
+        AssessIn(), data=data)
+    if posted.failed:
+        return _assess_page(evaluation_id, typed=form.to_dict(), errors=posted.errors,
+                            status=posted.status)
     flash(_("Assessment saved. The employee has been told."), "success")
     return redirect(url_for("evaluations.detail", evaluation_id=evaluation_id), 303)
 
@@ -333,19 +301,9 @@ def set_unit_predicate():
     form = request.form
     period_id = int(form["period_id"]) if form.get("period_id", "").isdigit() else 0
     unit_id = int(form["unit_id"]) if form.get("unit_id", "").isdigit() else 0
-    try:
-        predikat = OrgPredikat(form.get("predikat", ""))
-        services.set_unit_predicate(current_user, period_id, unit_id, predikat)
-    except ValueError:
-        flash(_("Choose one of the allowed values."), "error")
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        flash(_message(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Unit predicate saved."), "success")
+    post_form(lambda: services.set_unit_predicate(
+        current_user, period_id, unit_id, ORG_PREDIKAT.deserialize(form.get("predikat", ""))),
+    ).flash(_("Unit predicate saved."))
     return redirect(url_for("evaluations.distribution", periode=period_id or None,
                             unit=form.get("back_unit") or None), 303)
 
@@ -384,15 +342,10 @@ def _period_form(form) -> dict:
 def create_period():
     _require_admin()
     form = request.form.to_dict()
-    try:
-        services.create_period(current_user, **PeriodIn().load(_period_form(form)))
-    except ma.ValidationError as error:
-        return _periods_page(form=form, errors=flatten_messages(error.messages), status=422)
-    except AppError as error:
-        db.session.rollback()
-        return _periods_page(form=form, errors=error.fields or {"_form": _message(error)},
-                             status=error.status)
-    db.session.commit()
+    posted = post_form(lambda args: services.create_period(current_user, **args), PeriodIn(),
+                       data=_period_form(form), raise_for=())
+    if posted.failed:
+        return _periods_page(form=form, errors=posted.errors, status=posted.status)
     flash(_("Period added."), "success")
     return redirect(url_for("evaluations.periods"), 303)
 
@@ -401,18 +354,20 @@ def create_period():
 def generate_periods():
     _require_admin()
     form = request.form
-    try:
-        args = GenerateIn().load({"year": int(form["year"]) if form.get("year", "").isdigit()
-                                  else 0, "kind": form.get("kind", "")})
-        created = services.generate_periods(current_user, args["year"], args["kind"])
-    except ma.ValidationError as error:
-        flash(next(iter(flatten_messages(error.messages).values())), "error")
+    posted = post_form(
+        lambda args: (args["year"], services.generate_periods(current_user, args["year"],
+                                                              args["kind"])),
+        GenerateIn(), raise_for=all_but(), data={
+            "year": int(form["year"]) if form.get("year", "").isdigit() else 0,
+            "kind": form.get("kind", "")})
+    if posted.failed:
+        flash(posted.message, "error")
         return redirect(url_for("evaluations.periods"), 303)
-    db.session.commit()
+    year, created = posted.result
     flash(ngettext("%(num)d period created.", "%(num)d periods created.", len(created))
           if created else
           _("All these periods exist already."), "success")
-    return redirect(url_for("evaluations.periods", tahun=args["year"]), 303)
+    return redirect(url_for("evaluations.periods", tahun=year), 303)
 
 
 @bp.get("/evaluasi/periode/<int:period_id>/ubah")
@@ -428,35 +383,20 @@ def update_period(period_id):
     _require_admin()
     period = services.get_period(current_user, period_id)
     form = request.form.to_dict()
-    try:
-        services.update_period(current_user, period_id,
-                               **PeriodPatchIn().load(_period_form(form)))
-    except ma.ValidationError as error:
-        errors = flatten_messages(error.messages)
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        errors = error.fields or {"_form": _message(error)}
-    else:
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for("evaluations.periods", tahun=period.year), 303)
-    return render_template("evaluations/period_form.html", period=period, form=form,
-                           errors=errors, kinds=list(PeriodKind), **labels()), 422
+    posted = post_form(lambda args: services.update_period(current_user, period_id, **args),
+                       PeriodPatchIn(), data=_period_form(form))
+    if posted.failed:
+        return render_template("evaluations/period_form.html", period=period, form=form,
+                               errors=posted.errors, kinds=list(PeriodKind), **labels()), 422
+    flash(_("Saved."), "success")
+    return redirect(url_for("evaluations.periods", tahun=period.year), 303)
 
 
 @bp.post("/evaluasi/periode/<int:period_id>/hapus")
 def delete_period(period_id):
     _require_admin()
-    try:
-        services.delete_period(current_user, period_id)
-    except Conflict as error:
-        db.session.rollback()
-        flash(_message(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Period deleted."), "success")
+    post_form(lambda: services.delete_period(current_user, period_id),
+              raise_for=all_but(409)).flash(_("Period deleted."))
     return redirect(url_for("evaluations.periods"), 303)
 
 

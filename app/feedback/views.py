@@ -11,8 +11,8 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.activities import services as activities
-from app.errors import AppError, flatten_messages
-from app.extensions import db
+from app.core.forms import post_form
+from app.errors import AppError
 from app.feedback import services, team
 from app.feedback.models import Value
 from app.feedback.schemas import ApproveDayIn, CommentIn, FeedbackIn
@@ -29,21 +29,16 @@ def comment(activity_id):
     if not body.strip():
         return render_detail(activity_id, comment=body, status=422,
                              comment_error=_("Write your feedback first."))
-    try:
-        args = CommentIn().load({"body": body})
-        services.add_comment(current_user, activity_id, **args)
-    except ValidationError as error:
-        message = next(iter(flatten_messages(error.messages).values()), None)
+    posted = post_form(
+        lambda args: services.add_comment(current_user, activity_id, **args), CommentIn(),
+        data={"body": body})
+    if isinstance(posted.error, AppError):
+        return render_detail(activity_id, comment=body, comment_error=posted.message,
+                             status=posted.status)
+    if posted.failed:
         return render_detail(activity_id, comment=body, status=422,
-                             comment_error=message or _("Write your feedback first."))
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        message = error.message or next(iter(error.fields.values()), None)
-        return render_detail(activity_id, comment=body, comment_error=message,
-                             status=error.status)
-    db.session.commit()
+                             comment_error=next(iter(posted.errors.values()), None)
+                             or _("Write your feedback first."))
     flash(_("Feedback sent."), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id, _anchor="comments"),
                     303)
@@ -101,17 +96,7 @@ def _back_to_team():
 
 
 def _team_act(action, success: str):
-    try:
-        action()
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        flash(error.message or next(iter(error.fields.values()), None)
-              or _("That did not work."), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    post_form(action).flash(success)
     return _back_to_team()
 
 
@@ -140,15 +125,11 @@ def approve_day():
                                     "date": http_request.form.get("date", "")})
     except (ValueError, ValidationError):
         abort(404)
-    try:
-        approved = team.approve_day(current_user, args["person_id"], args["date"])
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        flash(error.message or _("That did not work."), "error")
+    posted = post_form(lambda: team.approve_day(current_user, args["person_id"], args["date"]))
+    if posted.failed:
+        flash(posted.message, "error")
         return _back_to_team()
-    db.session.commit()
+    approved = posted.result
     if approved:
         flash(ngettext("%(num)d activity approved.", "%(num)d activities approved.",
                        len(approved)), "success")
@@ -194,25 +175,16 @@ def give_feedback(person_id):
         data["value"] = subject[6:]
     if form.get("year", "").isdigit():
         data["year"] = int(form["year"])
-    errors = {}
-    try:
-        args = FeedbackIn().load(data)
-        services.give_feedback(current_user, person_id, **args)
-    except ValidationError as error:
-        errors = flatten_messages(error.messages)
-    except AppError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        errors = error.fields or {"_form": error.message}
+    posted = post_form(
+        lambda args: services.give_feedback(current_user, person_id, **args), FeedbackIn(),
+        data=data)
+    errors = dict(posted.errors)
     if not data.get("body", "").strip():
         errors["body"] = _("Write your feedback first.")
     if errors:
-        db.session.rollback()
         if "rhk_id" in errors or "value" in errors:
             errors["subject"] = errors.pop("rhk_id", None) or errors.pop("value")
         return _feedback_page(person_id, values=form, errors=errors, status=422)
-    db.session.commit()
     flash(_("Feedback sent."), "success")
     return redirect(url_for("feedback.person_feedback", person_id=person_id,
                             year=data.get("year")), 303)

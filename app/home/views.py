@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from app.activities import deadlines
 from app.activities import services as activity_services
 from app.activities.models import Activity
 from app.auth import services as auth_services
+from app.core.forms import all_but, post_form
 from app.core.security import public
 from app.extensions import db
 from app.models import utcnow
@@ -52,13 +52,14 @@ def profile():
 @bp.post("/profil/bahasa")
 def set_language():
     """Save the UI language; an empty choice follows the browser again."""
-    try:
-        args = PreferencesIn().load({"locale": request.form.get("locale") or None})
-    except ValidationError:
+    def save(args):
+        current_user.locale = args["locale"]
+
+    posted = post_form(save, PreferencesIn(), data={"locale": request.form.get("locale") or None},
+                       raise_for=all_but())
+    if posted.failed:
         flash(_("Choose Bahasa Indonesia or English."), "error")
         return redirect(url_for("home.profile"), 303)
-    current_user.locale = args["locale"]
-    db.session.commit()
     flash(_("Language saved."), "success")
     return redirect(url_for("home.profile"), 303)
 

@@ -29,14 +29,12 @@ def index():
 @bp.post("/notifikasi/<int:notification_id>/baca")
 def mark_read(notification_id):
     inbox.mark_read(current_user, notification_id)
-    db.session.commit()
     return redirect(url_for("notifications.index"), 303)
 
 
 @bp.post("/notifikasi/baca-semua")
 def mark_all_read():
     inbox.mark_all_read(current_user)
-    db.session.commit()
     return redirect(url_for("notifications.index"), 303)
 
 

@@ -3,10 +3,8 @@
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import ValidationError
 
-from app.errors import AppError
-from app.extensions import db
+from app.core.forms import post_form
 from app.reminders import services
 from app.reminders.models import ReminderKind
 from app.reminders.schemas import ReminderSettingsIn
@@ -37,12 +35,10 @@ def save():
     form = {"muted": request.form.getlist("muted"),
             "quiet_from": request.form.get("quiet_from") or None,
             "quiet_until": request.form.get("quiet_until") or None}
-    try:
-        services.save_preferences(current_user, **ReminderSettingsIn().load(form))
-    except (ValidationError, AppError):
-        db.session.rollback()
+    posted = post_form(lambda args: services.save_preferences(current_user, **args),
+                       ReminderSettingsIn(), data=form, raise_for=())
+    if posted.failed:
         flash(_l("Give both the start and the end of the quiet hours, or neither."), "error")
         return redirect(url_for("home.profile"), 303)
-    db.session.commit()
     flash(_l("Reminder settings saved."), "success")
     return redirect(url_for("home.profile") + "#reminders-title", 303)

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.errors import AppError, Conflict, flatten_messages
+from app.core.forms import all_but, post_form
+from app.errors import AppError, Conflict
 from app.extensions import db
 from app.org.models import Role
 from app.reports.services import progress_for
@@ -66,29 +67,6 @@ def labels() -> dict:
                                    & {Role.ATASAN, Role.ADMIN, Role.PIMPINAN})}
 
 
-def load_form(schema: ma.Schema) -> dict:
-    """Load a posted form with the API's schema: empty means absent, numbers typed as such.
-
-    Whole numbers become ``int`` (the schema is strict, so "3.5" still fails there) and a
-    decimal comma becomes a point ("12,5").
-    """
-    data = {}
-    for name, schema_field in schema.fields.items():
-        if name not in request.form:
-            continue
-        value = request.form[name].strip()
-        if value == "":
-            if schema_field.allow_none:
-                data[name] = None
-            continue
-        if isinstance(schema_field, ma.fields.Integer) and value.isdigit():
-            value = int(value)
-        elif isinstance(schema_field, ma.fields.Decimal):
-            value = value.replace(",", ".")
-        data[name] = value
-    return schema.load(data)
-
-
 def skp_page(skp: Skp, status=200, **context):
     """The SKP with everything the viewer may do on it."""
     context.setdefault("errors", {})
@@ -112,9 +90,12 @@ def back_to(skp: Skp):
     return redirect(url_for("targets.detail", skp_id=skp.id), 303)
 
 
+#: A target form shows a conflict (409) or what to correct (422); other errors have their page.
+RAISED = all_but(409, 422)
+
+
 def conflict(skp: Skp, error: Conflict):
     """Someone changed the SKP meanwhile, or its state forbids the change: show it as it is."""
-    db.session.rollback()
     flash(error.message or _("This SKP was changed elsewhere."), "error")
     return back_to(skp)
 
@@ -132,21 +113,16 @@ def index():
 
 @bp.post("/target")
 def create():
-    form = request.form.to_dict()
-    try:
-        args = load_form(SkpCreateIn())
-        skp = services.create_skp(current_user, args["year"], args["approach"])
-    except ma.ValidationError as error:
-        errors = flatten_messages(error.messages)
-    except AppError as error:
-        errors = error.fields or {"_form": error.message}
-    else:
-        db.session.commit()
-        flash(_("SKP started. Add your planned results (RHK)."), "success")
-        return redirect(url_for("targets.index", year=skp.year), 303)
-    year = form.get("year") or services.today_for(current_user).year
-    return render_template("targets/create.html", year=year, form=form, errors=errors,
-                           **labels()), 422
+    posted = post_form(
+        lambda args: services.create_skp(current_user, args["year"], args["approach"]),
+        SkpCreateIn(), raise_for=())
+    if posted.failed:
+        form = request.form.to_dict()
+        year = form.get("year") or services.today_for(current_user).year
+        return render_template("targets/create.html", year=year, form=form,
+                               errors=posted.errors, **labels()), 422
+    flash(_("SKP started. Add your planned results (RHK)."), "success")
+    return redirect(url_for("targets.index", year=posted.result.year), 303)
 
 
 @bp.get("/target/tim")
@@ -169,20 +145,10 @@ def detail(skp_id):
 @bp.post("/target/skp/<int:skp_id>/pendekatan")
 def update_approach(skp_id):
     skp = services.get_skp(current_user, skp_id)
-    try:
-        args = load_form(SkpUpdateIn())
-        services.update_skp(current_user, skp, args["version"], args["approach"])
-    except ma.ValidationError as error:
-        return skp_page(skp, 422, errors=flatten_messages(error.messages))
-    except Conflict as error:
-        return conflict(skp, error)
-    except AppError as error:
-        if error.status != 422:
-            raise
-        return skp_page(skp, 422, errors=error.fields)
-    db.session.commit()
-    flash(_("Approach saved."), "success")
-    return back_to(skp)
+    return _simple_action(
+        skp, SkpUpdateIn(),
+        lambda args: services.update_skp(current_user, skp, args["version"], args["approach"]),
+        _("Approach saved."))
 
 
 def _item_form(template: str, skp: Skp, schema: ma.Schema, save, **context):
@@ -190,26 +156,15 @@ def _item_form(template: str, skp: Skp, schema: ma.Schema, save, **context):
     context.update(skp=skp, parent_choices=services.parent_choices(skp), **labels())
     if request.method == "GET":
         return render_template(template, form=context.pop("initial", {}), errors={}, **context)
-    form = request.form.to_dict()
-    try:
-        args = load_form(schema)
-        save(args.pop("version"), args)
-    except ma.ValidationError as error:
-        errors = flatten_messages(error.messages)
-    except Conflict as error:
-        return conflict(skp, error)
-    except AppError as error:
-        if error.status != 422:
-            raise
-        errors = dict(error.fields)
-        if error.message and not errors:
-            errors["_form"] = error.message
-    else:
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return back_to(skp)
-    context.pop("initial", None)
-    return render_template(template, form=form, errors=errors, **context), 422
+    posted = post_form(lambda args: save(args.pop("version"), args), schema, raise_for=RAISED)
+    if isinstance(posted.error, Conflict):
+        return conflict(skp, posted.error)
+    if posted.failed:
+        context.pop("initial", None)
+        return render_template(template, form=request.form.to_dict(), errors=posted.errors,
+                               **context), 422
+    flash(_("Saved."), "success")
+    return back_to(skp)
 
 
 @bp.route("/target/skp/<int:skp_id>/rhk", methods=["GET", "POST"])
@@ -260,19 +215,16 @@ def edit_indicator(indicator_id):
 
 
 def _simple_action(skp: Skp, schema: ma.Schema, act, done: str):
-    """Delete, submit, approve: a button; errors come back as a message on the SKP page."""
-    try:
-        args = load_form(schema)
-        act(args)
-    except ma.ValidationError as error:
-        return skp_page(skp, 422, errors=flatten_messages(error.messages))
-    except Conflict as error:
-        return conflict(skp, error)
-    except AppError as error:
-        if error.status != 422:
-            raise
-        return skp_page(skp, 422, errors={"_form": error.message, **error.fields})
-    db.session.commit()
+    """A change on the SKP page (approach, delete, submit, approve, return); errors come back
+    as messages there, with what was typed."""
+    posted = post_form(act, schema, raise_for=RAISED)
+    if isinstance(posted.error, Conflict):
+        return conflict(skp, posted.error)
+    errors = posted.errors
+    if isinstance(posted.error, AppError):
+        errors = {"_form": posted.error.message, **errors}
+    if posted.failed:
+        return skp_page(skp, 422, errors=errors, form=request.form.to_dict())
     flash(done, "success")
     return back_to(skp)
 
@@ -314,19 +266,8 @@ def approve(skp_id):
 @bp.post("/target/skp/<int:skp_id>/kembalikan")
 def return_skp(skp_id):
     skp = services.get_skp(current_user, skp_id)
-    form = request.form.to_dict()
-    try:
-        args = load_form(ReturnIn())
-        services.return_skp(current_user, skp, args["reason"], args["version"])
-    except ma.ValidationError as error:
-        return skp_page(skp, 422, errors=flatten_messages(error.messages), form=form)
-    except Conflict as error:
-        return conflict(skp, error)
-    except AppError as error:
-        if error.status != 422:
-            raise
-        return skp_page(skp, 422, errors=error.fields, form=form)
-    db.session.commit()
-    flash(_("SKP returned with your reason."), "success")
-    return back_to(skp)
+    return _simple_action(
+        skp, ReturnIn(),
+        lambda args: services.return_skp(current_user, skp, args["reason"], args["version"]),
+        _("SKP returned with your reason."))
 
