@@ -49,11 +49,6 @@ def commit() -> None:
     session.commit()
 
 
-def _answer(saved: services.Saved):
-    saved.activity.warnings = saved.warnings
-    return saved.activity
-
-
 @blp.get("/activities")
 @blp.arguments(ActivityListArgs, location="query")
 @blp.response(200, ActivityOut(many=True), headers={
@@ -89,14 +84,12 @@ def create_activity(args):
     """
     # The person itself, not the proxy: the create reads its attributes a dozen times.
     saved = services.create_activity(current_user._get_current_object(), alone=True, **args)
-    if not saved.committed:
-        commit()
     if saved.created and not saved.activity.__dict__.get("attachments", True):
         # The common case, answered without the schema's dump (the same document).
         return current_app.response_class(
             json.dumps(activity_out(saved.activity, saved.warnings), separators=(",", ":")),
             status=201, mimetype="application/json")
-    return _answer(saved), 201 if saved.created else 200
+    return saved, 201 if saved.created else 200
 
 
 @blp.post("/activities/batch")
@@ -154,7 +147,7 @@ def update_activity(args, activity_id):
     version = args.pop("version")
     saved = services.update_activity(current_user, activity_id, version=version, **args)
     commit()
-    return _answer(saved)
+    return saved
 
 
 @blp.get("/activities/<activity_id>/history")
@@ -205,7 +198,7 @@ def repeat(args, activity_id):
                                      start_time=args.get("start_time"),
                                      end_time=args.get("end_time"), new_id=args.get("id"))
     db.session.commit()
-    return _answer(saved), 201 if saved.created else 200
+    return saved, 201 if saved.created else 200
 
 
 @blp.get("/activities/<activity_id>/attachments")
