@@ -158,8 +158,8 @@ def raw_select(db):
 def phases(app, token, body, n=300):
     """Mean CPU milliseconds of each part of a create, each repeated ``n`` times."""
     from app.activities import services
-    from app.activities.services import create
     from app.activities.schemas import ActivityCreateIn, ActivityWithWarnings
+    from app.activities.services import create as reference
     from app.auth.services import person_for_token
     from app.extensions import db
 
@@ -209,7 +209,7 @@ def phases(app, token, body, n=300):
         return args
 
     def checks(args):
-        create._create_checks(person["n"], {**args, "target_id": args.get("target_id")})
+        reference._create_checks(person["n"], {**args, "target_id": args.get("target_id")})
         db.session.rollback()
 
     timed("checks statement + rollback", checks, checks_setup)
