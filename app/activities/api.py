@@ -46,19 +46,6 @@ blp = Blueprint("activities_api", __name__, url_prefix="", description="Daily ac
                                     422: "Invalid, or the period is locked", **UPLOAD_ERRORS})
 
 
-def commit() -> None:
-    """Commit, keeping the loaded rows: the answer is dumped from what was just written,
-    without reading every row back."""
-    session = db.session()
-    session.expire_on_commit = False
-    session.commit()
-
-
-def _answer(saved: services.Saved):
-    saved.activity.warnings = saved.warnings
-    return saved.activity
-
-
 @blp.get("/activities")
 @blp.arguments(ActivityListArgs, location="query")
 @blp.response(200, ActivityOut(many=True), headers={
@@ -93,14 +80,12 @@ def create_activity(args):
     """
     # The person itself, not the proxy: the create reads its attributes a dozen times.
     saved = services.create_activity(current_user._get_current_object(), alone=True, **args)
-    if not saved.committed:
-        commit()
     if saved.created and not saved.activity.__dict__.get("attachments", True):
         # The common case, answered without the schema's dump (the same document).
         return current_app.response_class(
             json.dumps(activity_out(saved.activity, saved.warnings), separators=(",", ":")),
             status=201, mimetype="application/json")
-    return _answer(saved), 201 if saved.created else 200
+    return saved, 201 if saved.created else 200
 
 
 @blp.post("/activities/batch")
@@ -155,7 +140,7 @@ def update_activity(args, activity_id):
     """
     version = args.pop("version")
     saved = services.update_activity(current_user, activity_id, version=version, **args)
-    return _answer(saved)
+    return saved
 
 
 @blp.get("/activities/<activity_id>/history")
@@ -202,7 +187,7 @@ def repeat(args, activity_id):
     saved = services.repeat_activity(current_user, activity_id, on_date=args.get("date"),
                                      start_time=args.get("start_time"),
                                      end_time=args.get("end_time"), new_id=args.get("id"))
-    return _answer(saved), 201 if saved.created else 200
+    return saved, 201 if saved.created else 200
 
 
 @blp.get("/activities/<activity_id>/attachments")

@@ -84,7 +84,7 @@ def assume(org_id: int) -> tuple | None:
     None if it has not read one yet.
 
     For a write that checks, in its own statement, that the row is still the same, and
-    otherwise writes nothing and starts over (see ``activities.services``).
+    otherwise writes nothing and starts over (see ``activities.services.fastpath``).
     """
     row = _last_read.get(org_id)
     if row is not None:

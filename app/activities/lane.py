@@ -18,9 +18,10 @@ It takes a request only when all of these hold, and otherwise the app answers it
   second activity), and is a draft;
 * the token is live and unexpired, its person active, and its last-used time recent (the app
   writes it once a minute);
-* the one statement wrote (see :func:`services.create_alone` for what it declines: replays,
-  changed rules, someone else's target, a rule broken). A statement that declines writes
-  nothing. Overlap warnings are worded in the language the app would choose.
+* the fast path's one statement wrote, committing by itself (see
+  :func:`services.fastpath.create` for what it declines: replays, changed rules, someone
+  else's target, a rule broken). A statement that declines writes nothing. Overlap warnings
+  are worded in the language the app would choose.
 
 Nothing here may make the lane answer differently from the app: the same headers, compressed
 as the app's compressor would. The app's rate limits do not apply to the create (a test
@@ -37,8 +38,8 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 
-from app.activities import services
 from app.activities.schemas import API_PREFIX, ActivityCreateIn, activity_out
+from app.activities.services import CONTENT_FIELDS, fastpath
 from app.auth.services import token_holder
 from app.core.i18n import choose_locale
 from app.core.prepared import own_connection
@@ -113,8 +114,9 @@ class CreateLane:
                     holder = token_holder(token, now)
                     if holder is None:
                         return None
-                    saved = services.create_alone(holder, str(args["id"]), args, now,
-                                                  lambda: self._language(environ, holder))
+                    fields = {name: args.get(name) for name in CONTENT_FIELDS}
+                    saved = fastpath.create(holder, str(args["id"]), fields, now, alone=True,
+                                            language=lambda: self._language(environ, holder))
                 if saved is None:
                     return None
                 return json.dumps(activity_out(saved.activity, saved.warnings),

@@ -157,8 +157,22 @@ class ActivityOut(Schema):
 
 
 class ActivityWithWarnings(ActivityOut):
+    """An activity and the soft warnings of the write that saved it.
+
+    Dumps a write's result (``services.Saved``: its ``activity`` and ``warnings``) or an
+    activity carrying ``warnings``.
+    """
+
     warnings = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "Soft problems, e.g. {code: overlap, message, activity_id}"})
+
+    @ma.pre_dump
+    def _unwrap_saved(self, obj, **kwargs):
+        activity = getattr(obj, "activity", None)
+        if activity is None:
+            return obj
+        values = {name: getattr(activity, name) for name in ActivityOut._declared_fields}
+        return {**values, "warnings": obj.warnings}
 
 
 def _utc(value):

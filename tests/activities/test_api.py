@@ -474,7 +474,7 @@ def test_the_create_statement_stays_within_the_drivers_query_cache(with_target, 
     from psycopg import _queries
     from sqlalchemy.dialects import postgresql
 
-    from app.activities.services import _create_statement
+    from app.activities.services.fastpath import _create_statement
 
     compiled = _create_statement(with_target, alone).compile(
         dialect=postgresql.psycopg.dialect())

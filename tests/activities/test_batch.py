@@ -75,7 +75,7 @@ def test_batch_replayed_whole_changes_nothing(staff, count):
 def test_batch_is_one_transaction(staff, count, monkeypatch):
     """A failure the entries cannot absorb rolls back every entry of the batch, also the
     creates applied before it."""
-    from app.activities import services
+    from app.activities.services import batch as services
 
     def disk_on_fire(*args, **kwargs):
         raise RuntimeError("disk on fire")
