@@ -10,22 +10,20 @@ administrator records the decision, as for SKPs. Everyone above in the line, the
 administrators and the head of agency may read an evaluation.
 """
 
-import hashlib
 import logging
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import filetype
 import sqlalchemy as sa
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.activities import deadlines
-from app.activities import evidence as evidence_files
 from app.audit import services as audit
+from app.core import uploads
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.evaluations import rules
 from app.evaluations.berakhlak import VALUES
@@ -446,26 +444,14 @@ def add_evidence(actor: Person, evaluation_id: int, *, rhk_id: int, url: str,
 def add_evidence_file(actor: Person, evaluation_id: int, *, rhk_id: int, stream,
                       filename: str | None, label: str = "") -> EvaluationEvidence:
     """A photo or PDF as bukti dukung of one RHK, checked by its bytes as activity evidence
-    is. :raise TooLarge: beyond EVIDENCE_MAX_BYTES; :raise UnsupportedType: otherwise."""
+    is. :raise uploads.TooLarge: beyond EVIDENCE_MAX_BYTES; :raise uploads.UnsupportedType:
+    unless a JPEG, PNG, WebP or PDF."""
     evaluation = get_evaluation(actor, evaluation_id)
     _require_own_draft(actor, evaluation, None)
     _rows_by_rhk(evaluation, [{"rhk_id": rhk_id}], field="evidence")
-    limit = evidence_files.max_bytes()
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise evidence_files.TooLarge(_("The file is larger than %(size)s MB.",
-                                        size=f"{limit / 1024 / 1024:g}"))
-    kind = filetype.guess(data[:8192]) if data else None
-    if kind is None or kind.mime not in evidence_files.ALLOWED_TYPES:
-        raise evidence_files.UnsupportedType(_("Upload a photo (JPEG, PNG, WebP) or a PDF."))
-    extension = evidence_files.ALLOWED_TYPES[kind.mime]
-    name = uuid.uuid4().hex
-    key = f"evaluations/{name[:2]}/{name}.{extension}"
-    evidence_files._write(evidence_files.evidence_folder() / key, data)
-    item = EvaluationEvidence(
-        rhk_id=rhk_id, label=label or "", storage_key=key, content_type=kind.mime,
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-        filename=evidence_files._display_name(filename, extension))
+    upload = uploads.read(stream, filename)
+    item = EvaluationEvidence(rhk_id=rhk_id, label=label or "",
+                              **uploads.store(upload, uuid.uuid4().hex, prefix="evaluations/"))
     evaluation.evidence.append(item)
     db.session.flush()
     _bump(evaluation)
@@ -484,24 +470,20 @@ def get_evidence(actor: Person, evidence_id: int) -> EvaluationEvidence:
     return item
 
 
-def evidence_path(item: EvaluationEvidence):
-    return evidence_files.evidence_folder() / item.storage_key
-
-
-def delete_evidence(actor: Person, evidence_id: int) -> tuple[Evaluation, str | None]:
-    """Remove evidence from ``actor``'s draft. Returns the evaluation and the storage key of
-    the file, for the caller to remove after committing."""
+def delete_evidence(actor: Person, evidence_id: int) -> Evaluation:
+    """Remove evidence from ``actor``'s draft; its file is deleted once this is committed."""
     item = get_evidence(actor, evidence_id)
     if item.evaluation.person_id != actor.id:
         raise NotFound(_("Evidence not found."))
     evaluation = item.evaluation
     _require_own_draft(actor, evaluation, None)
+    uploads.remove_after_commit(item.storage_key)
     evaluation.evidence.remove(item)
     db.session.flush()
     _bump(evaluation)
     _record(actor, evaluation, "evidence_delete", {"rhk_id": item.rhk_id, "url": item.url,
                                                    "filename": item.filename})
-    return evaluation, item.storage_key
+    return evaluation
 
 
 def submit_evaluation(actor: Person, evaluation_id: int, version: int | None,

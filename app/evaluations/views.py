@@ -10,7 +10,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.activities import deadlines
-from app.activities import evidence as evidence_files
 from app.errors import AppError, Conflict, flatten_messages
 from app.evaluations import services
 from app.evaluations.berakhlak import VALUES
@@ -214,9 +213,8 @@ def add_evidence(evaluation_id):
 
 @bp.post("/evaluasi/bukti/<int:evidence_id>/hapus")
 def delete_evidence(evidence_id):
-    evaluation, key = services.delete_evidence(current_user, evidence_id)
+    evaluation = services.delete_evidence(current_user, evidence_id)
     db.session.commit()
-    evidence_files.remove_file(key)
     flash(_("Evidence removed."), "success")
     return redirect(url_for("evaluations.detail", evaluation_id=evaluation.id), 303)
 
