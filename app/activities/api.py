@@ -6,7 +6,7 @@ headers ``X-Total-Count``, ``X-Page`` and ``X-Per-Page``.
 
 import json
 
-from flask import current_app, request, send_file
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,8 +32,8 @@ from app.activities.schemas import (
     EvidenceLinkIn,
     activity_out,
 )
+from app.core import uploads
 from app.core.blueprint import Blueprint
-from app.core.uow import after_commit
 from app.errors import AppError
 from app.extensions import db
 from app.models import utcnow
@@ -232,26 +232,14 @@ def add_attachment(activity_id):
 def download_attachment(attachment_id):
     """The evidence file, for those who may see its activity. ``?download=1`` forces a
     download; photos are otherwise shown inline."""
-    attachment = evidence.get_attachment(current_user, attachment_id)
-    if attachment.storage_key is None:
-        raise AppError(_("This evidence is a link; open its url."), status=404,
-                       code="not_found")
-    inline = attachment.content_type.startswith("image/") and not request.args.get("download")
-    response = send_file(evidence.file_path(attachment), mimetype=attachment.content_type,
-                         as_attachment=not inline, download_name=attachment.filename,
-                         conditional=True, etag=attachment.sha256, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send(evidence.get_attachment(current_user, attachment_id))
 
 
 @blp.delete("/attachments/<attachment_id>")
 @blp.response(204)
 def delete_attachment(attachment_id):
     """Remove evidence from a draft or returned activity (the owner only)."""
-    key = evidence.delete_attachment(current_user, attachment_id)
-    after_commit(lambda: evidence.remove_file(key))
+    evidence.delete_attachment(current_user, attachment_id)
 
 
 @blp.get("/activity-templates")

@@ -4,14 +4,13 @@ Every change to an evaluation carries the ``version`` the client saw; a stale on
 with the current evaluation in ``error.current``.
 """
 
-from flask import request, send_file
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.activities import evidence as evidence_files
 from app.activities.api import UPLOAD_ERRORS
+from app.core import uploads
 from app.core.blueprint import Blueprint
-from app.core.uow import after_commit
 from app.errors import AppError
 from app.evaluations import services
 from app.evaluations.schemas import (
@@ -202,26 +201,14 @@ def add_evidence(evaluation_id):
 def download_evidence(evidence_id):
     """The evidence file, for those who may read the evaluation; never rendered in the
     app's own context."""
-    item = services.get_evidence(current_user, evidence_id)
-    if item.storage_key is None:
-        raise AppError(_("This evidence is a link; open its url."), status=404,
-                       code="not_found")
-    inline = item.content_type.startswith("image/") and not request.args.get("download")
-    response = send_file(services.evidence_path(item), mimetype=item.content_type,
-                         as_attachment=not inline, download_name=item.filename,
-                         conditional=True, etag=item.sha256, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send(services.get_evidence(current_user, evidence_id))
 
 
 @blp.delete("/evaluation-evidence/<int:evidence_id>")
 @blp.response(204)
 @blp.errors(404, 409)
 def delete_evidence(evidence_id):
-    _evaluation, key = services.delete_evidence(current_user, evidence_id)
-    after_commit(lambda: evidence_files.remove_file(key))
+    services.delete_evidence(current_user, evidence_id)
 
 
 @blp.post("/evaluations/<int:evaluation_id>/submit")

@@ -10,8 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.activities import deadlines
-from app.activities import evidence as evidence_files
-from app.core.forms import after_commit, all_but, post_form
+from app.core.forms import all_but, post_form
 from app.errors import AppError
 from app.evaluations import services
 from app.evaluations.berakhlak import VALUES
@@ -192,8 +191,7 @@ def add_evidence(evaluation_id):
 
 @bp.post("/evaluasi/bukti/<int:evidence_id>/hapus")
 def delete_evidence(evidence_id):
-    evaluation, key = services.delete_evidence(current_user, evidence_id)
-    after_commit(lambda: evidence_files.remove_file(key))
+    evaluation = services.delete_evidence(current_user, evidence_id)
     flash(_("Evidence removed."), "success")
     return redirect(url_for("evaluations.detail", evaluation_id=evaluation.id), 303)
 

@@ -243,3 +243,35 @@ def test_evidence_files_are_checked_stored_and_served_to_readers(as_, world, set
     assert as_(world.one.sup_b).get(download).status_code == 404
     assert api.delete(download).status_code == 204
     assert list(evidence_folder.rglob("*.png")) == []
+
+
+def test_evidence_files_follow_the_transaction(world, setup, evidence_folder):
+    """A file stored by a change that rolls back is deleted; a removal that rolls back keeps
+    the file, and the file goes only once the removal is committed."""
+    from app.evaluations import services
+
+    periods, _ = setup
+    person = world.one.staff_a1
+    evaluation, _ = services.open_evaluation(person, periods["Triwulan IV 2026"].id)
+    db.session.commit()
+    rhk_id = evaluation.rhks[0].rhk_id
+
+    def add():
+        return services.add_evidence_file(person, evaluation.id, rhk_id=rhk_id,
+                                          stream=io.BytesIO(PNG), filename="foto.png")
+
+    add()
+    assert len(list(evidence_folder.rglob("*.png"))) == 1
+    db.session.rollback()
+    assert list(evidence_folder.rglob("*.png")) == []
+
+    item_id = add().id
+    db.session.commit()
+    [stored] = evidence_folder.rglob("*.png")
+    services.delete_evidence(person, item_id)
+    assert stored.exists()
+    db.session.rollback()
+    assert stored.exists()
+    services.delete_evidence(person, item_id)
+    db.session.commit()
+    assert not stored.exists()
