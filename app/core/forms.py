@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
-import sqlalchemy as sa
-import sqlalchemy.orm as so
-from flask import after_this_request, flash, request
+from flask import flash, request
 from flask_babel import gettext as _
 
 from app.errors import AppError, flatten_messages
@@ -107,34 +105,3 @@ def post_form(action: Callable, schema: ma.Schema | None = None, *, data: dict |
         posted = Posted(error=error, status=error.status)
         posted.errors = dict(error.fields) or {"_form": posted.message}
         return posted
-
-
-#: Keys in the session's ``info``: actions waiting for the commit, and those it released.
-_PENDING, _COMMITTED = "kinerjaku_after_commit", "kinerjaku_committed"
-
-
-def after_commit(action: Callable[[], Any]) -> None:
-    """Run ``action()`` after the request, once the transaction it joins has committed (queue
-    a job that reads its rows, remove a file they no longer name); never if it rolls back."""
-    session = db.session()
-    if _COMMITTED not in session.info:
-        session.info[_COMMITTED] = []
-
-        @after_this_request
-        def run(response):
-            for committed in session.info.pop(_COMMITTED, []):
-                committed()
-            return response
-    session.info.setdefault(_PENDING, []).append(action)
-
-
-@sa.event.listens_for(so.Session, "after_commit")
-def _committed(session) -> None:
-    if _PENDING in session.info:
-        session.info.setdefault(_COMMITTED, []).extend(session.info.pop(_PENDING))
-
-
-@sa.event.listens_for(so.Session, "after_soft_rollback")
-def _rolled_back(session, previous_transaction) -> None:
-    if not previous_transaction.nested:
-        session.info.pop(_PENDING, None)

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from app.core.forms import after_commit, post_form
+from app.core.forms import post_form
+from app.core.uow import after_commit
 from app.documents import formats, jobs, services
 from app.documents.api import download, plan_ekinerja, send_job_file
 from app.documents.models import ExportKind, ExportStatus
