@@ -1,5 +1,6 @@
 """Declarative base shared by every domain's models."""
 
+import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -33,3 +34,8 @@ def enum_column(kind) -> sa.Enum:
     """A Python enum stored as its values in a VARCHAR (no native type to migrate)."""
     return sa.Enum(kind, native_enum=False, length=32,
                    values_callable=lambda members: [m.value for m in members])
+
+
+def new_uuid() -> str:
+    """A random UUID as text: ids that cannot be counted through."""
+    return str(uuid.uuid4())

@@ -1,7 +1,6 @@
 """Activities, their evidence, personal templates and each organisation's deadline rules."""
 
 import enum
-import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -9,7 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models import TimestampMixin, enum_column, utcnow
+from app.models import TimestampMixin, enum_column, new_uuid, utcnow
 from app.org.models import Person
 from app.targets.models import Indicator
 
@@ -27,10 +26,6 @@ class WorkKind(enum.StrEnum):
     SKP = "skp"
     TAMBAHAN = "tambahan"
     LAINNYA = "lainnya"
-
-
-def new_uuid() -> str:
-    return str(uuid.uuid4())
 
 
 class Activity(TimestampMixin, db.Model):

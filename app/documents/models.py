@@ -1,14 +1,13 @@
 """Export jobs: long documents built in the background, with their progress."""
 
 import enum
-import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
-from app.models import enum_column, utcnow
+from app.models import enum_column, new_uuid, utcnow
 from app.org.models import Person
 
 
@@ -26,10 +25,6 @@ class ExportStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
-
-
-def new_uuid() -> str:
-    return str(uuid.uuid4())
 
 
 class ExportJob(db.Model):

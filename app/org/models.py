@@ -1,7 +1,6 @@
 """Organisations (instansi), their unit trees and their people."""
 
 import enum
-import uuid
 from datetime import date, datetime
 from typing import Optional
 
@@ -11,7 +10,7 @@ from flask_login import UserMixin
 
 from app.core.i18n import TIME_ZONES
 from app.extensions import db
-from app.models import TimestampMixin, enum_column, utcnow
+from app.models import TimestampMixin, enum_column, new_uuid, utcnow
 
 
 class PositionKind(enum.StrEnum):
@@ -183,10 +182,6 @@ class ActingAssignment(db.Model):
 
     acting_person: so.Mapped[Person] = so.relationship(foreign_keys=[acting_person_id])
     for_person: so.Mapped[Person] = so.relationship(foreign_keys=[for_person_id])
-
-
-def new_uuid() -> str:
-    return str(uuid.uuid4())
 
 
 class ImportKind(enum.StrEnum):
