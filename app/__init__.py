@@ -124,7 +124,11 @@ def register_routing(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.activities.views import bp as activities_bp
+    from app.admin.settings import bp as settings_bp
+    from app.admin.views import bp as admin_bp
     from app.api import register_api
+    from app.audit.views import bp as audit_bp
+    from app.auth.accounts import bp as accounts_bp
     from app.auth.views import bp as auth_bp
     from app.citizen.views import bp as citizen_bp
     from app.dashboards.views import bp as dashboards_bp
@@ -133,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     from app.feedback.views import bp as feedback_bp
     from app.home.views import bp as home_bp
     from app.notifications.views import bp as notifications_bp
+    from app.org.imports.views import bp as imports_bp
     from app.pwa.views import bp as pwa_bp
     from app.reminders.views import bp as reminders_bp
     from app.targets.views import bp as targets_bp
@@ -143,6 +148,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(dashboards_bp)
+    for blueprint in (admin_bp, accounts_bp, imports_bp, settings_bp, audit_bp):
+        app.register_blueprint(blueprint)
     register_api(app)
 
 

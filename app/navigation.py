@@ -7,6 +7,7 @@ the domains meet.
 
 from flask_babel import lazy_gettext as _l
 
+from app.admin.access import may_view
 from app.core.templating import NavEntry
 from app.org.lines import supervises_anyone
 from app.org.models import Role
@@ -22,6 +23,7 @@ ENTRIES = (
     NavEntry("targets.index", _l("Targets"), "target"),
     NavEntry("feedback.team_page", _l("Team"), "team", visible=supervises_anyone),
     NavEntry("dashboards.team_page", _l("Dashboard"), "chart", visible=sees_a_dashboard),
+    NavEntry("admin.index", _l("Admin"), "gear", visible=may_view),
     NavEntry("notifications.index", _l("Notifications"), "bell"),
     NavEntry("home.profile", _l("Profile"), "person"),
 )

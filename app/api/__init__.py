@@ -52,6 +52,8 @@ def docs_asset(filename):
 
 def register_api(app):
     from app.activities.api import blp as activities_blp
+    from app.audit.api import blp as audit_blp
+    from app.auth.accounts_api import blp as accounts_blp
     from app.auth.api import blp as auth_blp
     from app.dashboards.api import blp as dashboards_blp
     from app.documents.api import blp as documents_blp
@@ -59,6 +61,7 @@ def register_api(app):
     from app.feedback.api import blp as feedback_blp
     from app.notifications.api import blp as notifications_blp
     from app.org.api import blp as org_blp
+    from app.org.imports.api import blp as imports_blp
     from app.reminders.api import blp as reminders_blp
     from app.reports.api import blp as reports_blp
     from app.targets.api import blp as targets_blp
@@ -76,4 +79,6 @@ def register_api(app):
                 documents_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     api.register_blueprint(dashboards_blp, url_prefix="/api/v1" + dashboards_blp.url_prefix)
+    for blp in (accounts_blp, imports_blp, audit_blp):
+        api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     app.register_blueprint(docs_bp)
