@@ -59,7 +59,9 @@ def backend(request, tmp_path_factory):
     with support.temporary_postgres_database() as url:
         # Own Redis keys and pub/sub channels: other runs may share this Redis.
         yield {"name": "postgresql", "DATABASE_URL": url, "REDIS_URL": support.REDIS_URL,
-               "RATELIMIT_KEY_PREFIX": prefix, "NOTIFY_CHANNEL_PREFIX": f"{prefix}:notify:"}
+               "RATELIMIT_KEY_PREFIX": prefix, "NOTIFY_CHANNEL_PREFIX": f"{prefix}:notify:",
+               # limiter.reset() between tests clears only this run's counters.
+               "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix}}
 
 
 class IsolatedClient(FlaskClient):

@@ -143,3 +143,14 @@ def test_preference_is_validated(api, world):
     unknown = api.patch("/api/v1/me", json={"locale": "en", "nip": "1"})
     assert unknown.status_code == 422
     assert "nip" in unknown.get_json()["error"]["fields"]
+
+
+def test_supervisor_loop_names_the_loop_from_the_start():
+    from app.org.lines import supervisor_loop
+
+    assert supervisor_loop({"a": "b", "b": "c", "c": None}, "a") is None
+    assert supervisor_loop({"a": "b", "b": "c", "c": "a"}, "a") == ["a", "b", "c", "a"]
+    # d is not on the loop, but its chain runs into it.
+    assert supervisor_loop({"d": "a", "a": "b", "b": "a"}, "d") == ["a", "b", "a"]
+    assert supervisor_loop({1: 1}, 1) == [1, 1]
+    assert supervisor_loop({}, 7) is None

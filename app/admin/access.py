@@ -1,8 +1,7 @@
 """Who may use the administration pages: HR administrators change, pimpinan read."""
 
-from flask_login import current_user
-
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.errors import Forbidden
 from app.org.models import Role

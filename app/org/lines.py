@@ -9,7 +9,9 @@ Services take the acting person explicitly, flush and never commit.
 """
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -22,6 +24,7 @@ from app.models import utcnow
 from app.org.models import ActingAssignment, ActingKind, Person, Role
 
 logger = logging.getLogger(__name__)
+K = TypeVar("K")
 
 
 def local_today(person: Person, now: datetime | None = None) -> date:
@@ -45,6 +48,25 @@ def is_in_line(supervisor: Person, person_id: int) -> bool:
     """Whether ``person_id`` is somewhere below ``supervisor`` (acting assignments aside)."""
     below = line_below(supervisor.id)
     return db.session.scalar(sa.select(sa.exists().where(below.c.id == person_id)))
+
+
+def supervisor_loop(supervisor_of: Mapping[K, K | None], start: K) -> list[K] | None:
+    """The loop that following supervisors from ``start`` runs into, or None.
+
+    ``supervisor_of`` maps each person (an id, a NIP: any key) to their supervisor's key; the
+    loop is listed from ``start``'s first supervisor on the loop back to that supervisor, e.g.
+    ``[a, b, c, a]``. Used before a change is written: a reporting line must stay a tree.
+    """
+    seen: dict[K, int] = {}
+    path: list[K] = []
+    key: K | None = start
+    while key is not None and key not in seen:
+        seen[key] = len(path)
+        path.append(key)
+        key = supervisor_of.get(key)
+    if key is None:
+        return None
+    return path[seen[key]:] + [key]
 
 
 def _below(heads: list[int] | sa.Select) -> sa.CTE:

@@ -43,6 +43,11 @@ PPPK_GOLONGAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
                  "XIII", "XIV", "XV", "XVI", "XVII")
 
 
+#: The password hash of an account not yet activated: no password verifies against it, so
+#: the person signs in only after setting one with an activation code.
+NO_PASSWORD = ""
+
+
 class Organisation(TimestampMixin, db.Model):
     __tablename__ = "organisations"
 
