@@ -1,0 +1,405 @@
+"""The permission matrix: every route of the app × every role × own / other organisation.
+
+Routes come from the URL map, so a new route fails ``test_every_route_is_in_the_matrix`` until
+it has a row in ``MATRIX``. Each row gives the status answered to each caller, in the order of
+``CALLERS``: anonymous, then the first organisation's pegawai (staff_a1), atasan (sup_a, their
+supervisor), pimpinan (the head) and HR administrator. Ids in the URL name things of staff_a1
+(their activity, SKP, evaluation...) or of the organisation; ``other`` is what the same four
+signed-in callers get for the second organisation's ids (``-`` where the route takes no id).
+
+Requests carry an empty body (JSON ``{}`` for the API, an empty form for pages), so a caller
+who may act gets past the permission check and stops at validation (400/422) or acts; one
+who may not gets 403, or 404 where the item is not theirs to know of. The callers ask in
+order, the other organisation's ids first, on a fresh world per route, so an earlier caller's
+success can show in a later one's answer (a 409 after an approval): the table records what
+happens, in that order.
+
+To regenerate the table after a deliberate change, run with KINERJAKU_PRINT_MATRIX=1 and
+review every changed row before pasting it.
+"""
+
+import os
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.org.models import ActingKind
+
+pytestmark = pytest.mark.slow
+
+CALLERS = ("anonymous", "pegawai", "atasan", "pimpinan", "admin")
+PEOPLE = {"pegawai": "staff_a1", "atasan": "sup_a", "pimpinan": "head", "admin": "admin"}
+
+#: Routes asked of separately, and why.
+ELSEWHERE = {
+    "GET /api/v1/stream": "an endless event stream: tests/notifications/test_stream*.py",
+}
+
+
+def _activity(org) -> dict:
+    from app.activities import evidence
+    from tests.activities.support import make_activity
+
+    person = org.staff_a1
+    activity = make_activity(person, on=date.today() - timedelta(days=1), commit=False)
+    link = evidence.add_link(person, activity.id, url="https://example.org/bukti")
+    return {"activity_id": activity.id, "attachment_id": link.id}
+
+
+def _targets_and_evaluation(org) -> dict:
+    from app.evaluations import services as evaluations
+    from tests.evaluations.support import line_skps, quarters
+
+    skp = line_skps(org)["staff_a1"]
+    rhk = skp.rhks[0]
+    period = quarters(org)["Triwulan IV 2026"]
+    evaluation, _ = evaluations.open_evaluation(org.staff_a1, period.id)
+    proof = evaluations.add_evidence(org.staff_a1, evaluation.id,
+                                     rhk_id=evaluation.rhks[0].rhk_id,
+                                     url="https://bukti.example.org/satu")
+    return {"skp_id": skp.id, "rhk_id": rhk.id, "indicator_id": rhk.indicators[0].id,
+            "period_id": period.id, "evaluation_id": evaluation.id, "evidence_id": proof.id}
+
+
+def _own_things(org) -> dict:
+    from app.activities.services.templates import create_template
+    from app.auth.services import create_token
+    from app.documents.models import ExportJob, ExportKind, ExportStatus
+    from app.notifications.models import NotificationKind, PushSubscription
+    from app.notifications.services import notify
+    from app.org.lines import create_acting
+    from app.reminders.models import OrgHoliday
+
+    person = org.staff_a1
+    subscription = PushSubscription(org_id=org.org.id, person_id=person.id,
+                                    endpoint=f"https://push.example.org/{org.org.slug}",
+                                    p256dh="x", auth="y")
+    holiday = OrgHoliday(org_id=org.org.id, day=date(2026, 11, 11), name="Hari jadi")
+    job = ExportJob(org_id=org.org.id, owner_id=person.id, kind=ExportKind.UNIT_RECAP,
+                    parameters={"month": "2026-11"}, status=ExportStatus.DONE, progress=100,
+                    file_key="x.csv", filename="x.csv", content_type="text/csv")
+    db.session.add_all([subscription, holiday, job])
+    acting = create_acting(org.admin, acting_person_id=org.sup_b.id,
+                           for_person_id=org.sup_a.id, starts_on=date(2026, 12, 1),
+                           ends_on=date(2026, 12, 31), kind=ActingKind.PLT.value)
+    db.session.flush()
+    return {
+        "template_id": create_template(person, name="Rapat", description="Rapat").id,
+        "token_id": create_token(person, "ponsel").id,
+        "notification_id": notify(person, NotificationKind.FEEDBACK, title="Umpan balik").id,
+        "subscription_id": subscription.id, "holiday_id": holiday.id, "job_id": job.id,
+        "assignment_id": acting.id}
+
+
+#: Who makes the thing each URL parameter names: (builder, the parameters it fills).
+BUILDERS = (
+    (_activity, {"activity_id", "attachment_id"}),
+    (_targets_and_evaluation, {"skp_id", "rhk_id", "indicator_id", "period_id",
+                               "evaluation_id", "evidence_id"}),
+    (_own_things, {"template_id", "token_id", "notification_id", "subscription_id",
+                   "holiday_id", "job_id", "assignment_id"}),
+)
+
+
+def _ids_for(org, names: set[str]) -> dict:
+    """Ids of things of ``org``'s staff_a1 and of ``org``, for the URL parameters ``names``;
+    only what the route names is made."""
+    ids = {"person_id": org.staff_a1.id, "unit_id": org.staff_a1.unit_id,
+           "org_slug": org.org.slug, "unit_code": org.staff_a1.unit.code,
+           "filename": "swagger-ui.css", "code": "en"}
+    for build, fills in BUILDERS:
+        if names & fills:
+            ids.update(build(org))
+    db.session.commit()
+    return ids
+
+
+def _url(rule: str, ids: dict) -> str:
+    def fill(match):
+        return str(ids[match.group(1)])
+    return re.sub(r"<(?:\w+:)?(\w+)>", fill, rule)
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield f"{method} {rule.rule}", rule
+
+
+def _ask(caller, method, url):
+    body = {"json": {}} if url.startswith("/api/") else {"data": {}}
+    response = caller.client.open(url, method=method, headers=caller._headers(None),
+                                  **(body if method != "GET" else {}))
+    response.close()
+    return response.status_code
+
+
+def _statuses(app, world, key, rule) -> tuple[str, str]:
+    from tests.support import ApiClient
+
+    method = key.split()[0]
+    names = set(rule.arguments)
+    callers = {role: ApiClient(app) for role in CALLERS}
+    for role, name in PEOPLE.items():
+        callers[role].login(getattr(world.one, name))
+    other = "-"
+    if names:
+        theirs = _url(rule.rule, _ids_for(world.two, names))
+        other = " ".join(str(_ask(callers[role], method, theirs)) for role in CALLERS[1:])
+    ours = _url(rule.rule, _ids_for(world.one, names))
+    own = " ".join(str(_ask(callers[role], method, ours)) for role in CALLERS)
+    return own, other
+
+
+#: route: (own organisation: anonymous pegawai atasan pimpinan admin,
+#:         other organisation: pegawai atasan pimpinan admin)
+MATRIX = {
+    "DELETE /api/v1/acting-assignments/<int:assignment_id>": ("401 403 403 403 204", "404 404 404 404"),
+    "DELETE /api/v1/activity-templates/<int:template_id>": ("401 204 404 404 404", "404 404 404 404"),
+    "DELETE /api/v1/attachments/<attachment_id>": ("401 204 404 404 404", "404 404 404 404"),
+    "DELETE /api/v1/auth/tokens/<int:token_id>": ("401 204 404 404 404", "404 404 404 404"),
+    "DELETE /api/v1/evaluation-evidence/<int:evidence_id>": ("401 204 404 404 404", "404 404 404 404"),
+    "DELETE /api/v1/holidays/<int:holiday_id>": ("401 403 403 403 204", "404 404 404 404"),
+    "DELETE /api/v1/indicators/<int:indicator_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "DELETE /api/v1/periods/<int:period_id>": ("401 403 403 403 409", "404 404 404 404"),
+    "DELETE /api/v1/push-subscriptions": ("401 422 422 422 422", "-"),
+    "DELETE /api/v1/push-subscriptions/<int:subscription_id>": ("401 204 404 404 404", "404 404 404 404"),
+    "DELETE /api/v1/rhks/<int:rhk_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "GET /": ("302 200 200 200 200", "-"),
+    "GET /admin": ("302 403 403 200 200", "-"),
+    "GET /aktivitas/<activity_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /aktivitas/<activity_id>/ubah": ("302 200 403 403 403", "404 404 404 404"),
+    "GET /aktivitas/baru": ("302 200 200 200 200", "-"),
+    "GET /api/v1/acting-assignments": ("401 200 200 200 200", "-"),
+    "GET /api/v1/activities": ("401 200 200 200 200", "-"),
+    "GET /api/v1/activities/<activity_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/activities/<activity_id>/attachments": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/activities/<activity_id>/comments": ("401 200 200 200 404", "404 404 404 404"),
+    "GET /api/v1/activities/<activity_id>/history": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/activities/deadline": ("401 200 200 200 200", "-"),
+    "GET /api/v1/activities/defaults": ("401 200 200 200 200", "-"),
+    "GET /api/v1/activity-templates": ("401 200 200 200 200", "-"),
+    "GET /api/v1/attachments/<attachment_id>": ("401 404 404 404 404", "404 404 404 404"),
+    "GET /api/v1/auth/tokens": ("401 200 200 200 200", "-"),
+    "GET /api/v1/comments": ("401 422 422 422 422", "-"),
+    "GET /api/v1/dashboards/organisation": ("401 403 403 200 200", "-"),
+    "GET /api/v1/dashboards/team": ("401 403 200 200 403", "-"),
+    "GET /api/v1/docs": ("401 200 200 200 200", "-"),
+    "GET /api/v1/docs/assets/<path:filename>": ("401 200 200 200 200", "200 200 200 200"),
+    "GET /api/v1/documents/ekinerja": ("401 422 422 422 422", "-"),
+    "GET /api/v1/documents/monthly-report": ("401 200 200 200 200", "-"),
+    "GET /api/v1/documents/team-recap": ("401 200 200 200 200", "-"),
+    "GET /api/v1/evaluation-evidence/<int:evidence_id>": ("401 404 404 404 404", "404 404 404 404"),
+    "GET /api/v1/evaluations": ("401 200 200 200 200", "-"),
+    "GET /api/v1/evaluations/<int:evaluation_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/evaluations/<int:evaluation_id>/document": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/exports": ("401 200 200 200 200", "-"),
+    "GET /api/v1/exports/<job_id>": ("401 200 404 404 404", "404 404 404 404"),
+    "GET /api/v1/exports/<job_id>/file": ("401 404 404 404 404", "404 404 404 404"),
+    "GET /api/v1/holidays": ("401 200 200 200 200", "-"),
+    "GET /api/v1/holidays/<int:holiday_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/indicators/<int:indicator_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/me": ("401 200 200 200 200", "-"),
+    "GET /api/v1/notifications": ("401 200 200 200 200", "-"),
+    "GET /api/v1/openapi.json": ("401 200 200 200 200", "-"),
+    "GET /api/v1/people": ("401 200 200 200 200", "-"),
+    "GET /api/v1/people/<int:person_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/people/<int:person_id>/feedback": ("401 200 200 200 404", "404 404 404 404"),
+    "GET /api/v1/periods": ("401 200 200 200 200", "-"),
+    "GET /api/v1/periods/<int:period_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/periods/<int:period_id>/distribution": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/periods/<int:period_id>/team": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/periods/<int:period_id>/unit-predicates": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/progress": ("401 200 200 200 200", "-"),
+    "GET /api/v1/push-subscriptions": ("401 200 200 200 200", "-"),
+    "GET /api/v1/push/public-key": ("401 200 200 200 200", "-"),
+    "GET /api/v1/recaps/monthly": ("401 200 200 200 200", "-"),
+    "GET /api/v1/recaps/monthly/team": ("401 200 200 200 200", "-"),
+    "GET /api/v1/reminder-rules": ("401 403 403 403 200", "-"),
+    "GET /api/v1/reminder-settings": ("401 200 200 200 200", "-"),
+    "GET /api/v1/review-policy": ("401 200 200 200 200", "-"),
+    "GET /api/v1/rhks/<int:rhk_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/skps": ("401 200 200 200 200", "-"),
+    "GET /api/v1/skps/<int:skp_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/skps/<int:skp_id>/history": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/targets": ("401 200 200 200 200", "-"),
+    "GET /api/v1/team": ("401 200 200 200 200", "-"),
+    "GET /api/v1/units": ("401 200 200 200 200", "-"),
+    "GET /api/v1/units/<int:unit_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /bahasa/<code>": ("303 303 303 303 303", "303 303 303 303"),
+    "GET /dasbor": ("302 403 200 200 302", "-"),
+    "GET /dasbor/organisasi": ("302 403 403 200 200", "-"),
+    "GET /ekspor/<job_id>": ("302 200 404 404 404", "404 404 404 404"),
+    "GET /ekspor/<job_id>/unduh": ("302 404 404 404 404", "404 404 404 404"),
+    "GET /evaluasi": ("302 200 200 200 200", "-"),
+    "GET /evaluasi/<int:evaluation_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /evaluasi/<int:evaluation_id>/dokumen": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /evaluasi/<int:evaluation_id>/penilaian": ("302 403 200 403 403", "404 404 404 404"),
+    "GET /evaluasi/distribusi": ("302 200 200 200 200", "-"),
+    "GET /evaluasi/periode": ("302 403 403 403 200", "-"),
+    "GET /evaluasi/periode/<int:period_id>/ubah": ("302 403 403 403 200", "403 403 403 404"),
+    "GET /evaluasi/tim": ("302 200 200 200 200", "-"),
+    "GET /healthz": ("200 200 200 200 200", "-"),
+    "GET /laporan-bulanan": ("302 200 200 200 200", "-"),
+    "GET /laporan-bulanan/ekinerja": ("302 422 422 422 422", "-"),
+    "GET /laporan-bulanan/tim": ("302 200 200 200 200", "-"),
+    "GET /laporan-bulanan/tim/unduh": ("302 200 200 200 200", "-"),
+    "GET /laporan-bulanan/unduh": ("302 200 200 200 200", "-"),
+    "GET /manifest.webmanifest": ("200 200 200 200 200", "-"),
+    "GET /masuk": ("200 302 302 302 302", "-"),
+    "GET /notifikasi": ("302 200 200 200 200", "-"),
+    "GET /profil": ("302 200 200 200 200", "-"),
+    "GET /profil/kata-sandi": ("302 200 200 200 200", "-"),
+    "GET /rekap-unit": ("302 403 403 200 200", "-"),
+    "GET /shell": ("200 200 200 200 200", "-"),
+    "GET /survei/<org_slug>/<unit_code>": ("200 200 200 200 200", "200 200 200 200"),
+    "GET /survei/<org_slug>/<unit_code>/poster": ("200 200 200 200 200", "200 200 200 200"),
+    "GET /survei/<org_slug>/<unit_code>/qr.svg": ("200 200 200 200 200", "200 200 200 200"),
+    "GET /survei/<org_slug>/<unit_code>/terima-kasih": ("200 200 200 200 200", "200 200 200 200"),
+    "GET /sw.js": ("200 200 200 200 200", "-"),
+    "GET /target": ("302 200 200 200 200", "-"),
+    "GET /target/indikator/<int:indicator_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /target/rhk/<int:rhk_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /target/rhk/<int:rhk_id>/indikator": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /target/skp/<int:skp_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /target/skp/<int:skp_id>/rhk": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /target/tim": ("302 200 200 200 200", "-"),
+    "GET /tim": ("302 200 200 200 200", "-"),
+    "GET /umpan-balik/<int:person_id>": ("302 200 200 200 404", "404 404 404 404"),
+    "PATCH /api/v1/activities/<activity_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "PATCH /api/v1/evaluations/<int:evaluation_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "PATCH /api/v1/indicators/<int:indicator_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "PATCH /api/v1/me": ("401 422 422 422 422", "-"),
+    "PATCH /api/v1/periods/<int:period_id>": ("401 403 403 403 200", "404 404 404 404"),
+    "PATCH /api/v1/rhks/<int:rhk_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "PATCH /api/v1/skps/<int:skp_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /aktivitas/<activity_id>/bukti": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /aktivitas/<activity_id>/kembalikan": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /aktivitas/<activity_id>/kirim": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /aktivitas/<activity_id>/komentar": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /aktivitas/<activity_id>/setujui": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /aktivitas/<activity_id>/templat": ("302 303 403 403 403", "404 404 404 404"),
+    "POST /aktivitas/<activity_id>/ubah": ("302 422 403 403 403", "404 404 404 404"),
+    "POST /aktivitas/baru": ("302 422 422 422 422", "-"),
+    "POST /api/v1/acting-assignments": ("401 422 422 422 422", "-"),
+    "POST /api/v1/activities": ("401 422 422 422 422", "-"),
+    "POST /api/v1/activities/<activity_id>/approve": ("401 403 409 409 403", "404 404 404 404"),
+    "POST /api/v1/activities/<activity_id>/attachments": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/activities/<activity_id>/comments": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/activities/<activity_id>/repeat": ("401 201 403 403 403", "404 404 404 404"),
+    "POST /api/v1/activities/<activity_id>/return": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/activities/<activity_id>/submit": ("401 200 403 403 403", "404 404 404 404"),
+    "POST /api/v1/activities/batch": ("401 422 422 422 422", "-"),
+    "POST /api/v1/activity-templates": ("401 422 422 422 422", "-"),
+    "POST /api/v1/auth/login": ("422 422 422 422 422", "-"),
+    "POST /api/v1/auth/logout": ("401 204 204 204 204", "-"),
+    "POST /api/v1/auth/password": ("401 422 422 422 422", "-"),
+    "POST /api/v1/auth/tokens": ("401 422 422 422 422", "-"),
+    "POST /api/v1/evaluations/<int:evaluation_id>/acknowledge": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/evaluations/<int:evaluation_id>/assess": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/evaluations/<int:evaluation_id>/evidence": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/evaluations/<int:evaluation_id>/refresh": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/evaluations/<int:evaluation_id>/reopen": ("401 403 200 403 403", "404 404 404 404"),
+    "POST /api/v1/evaluations/<int:evaluation_id>/return": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/evaluations/<int:evaluation_id>/submit": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/exports": ("401 422 422 422 422", "-"),
+    "POST /api/v1/holidays": ("401 422 422 422 422", "-"),
+    "POST /api/v1/notifications/<int:notification_id>/read": ("401 200 404 404 404", "404 404 404 404"),
+    "POST /api/v1/notifications/read-all": ("401 200 200 200 200", "-"),
+    "POST /api/v1/people/<int:person_id>/feedback": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/periods": ("401 422 422 422 422", "-"),
+    "POST /api/v1/periods/<int:period_id>/evaluation": ("401 200 201 201 409", "404 404 404 404"),
+    "POST /api/v1/periods/generate": ("401 422 422 422 422", "-"),
+    "POST /api/v1/push-subscriptions": ("401 422 422 422 422", "-"),
+    "POST /api/v1/rhks/<int:rhk_id>/indicators": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/skps": ("401 422 422 422 422", "-"),
+    "POST /api/v1/skps/<int:skp_id>/approve": ("401 403 409 409 403", "404 404 404 404"),
+    "POST /api/v1/skps/<int:skp_id>/return": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/skps/<int:skp_id>/rhks": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/skps/<int:skp_id>/submit": ("401 409 403 403 403", "404 404 404 404"),
+    "POST /api/v1/team/approve-day": ("401 422 422 422 422", "-"),
+    "POST /evaluasi/<int:evaluation_id>": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /evaluasi/<int:evaluation_id>/buka-kembali": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /evaluasi/<int:evaluation_id>/bukti": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /evaluasi/<int:evaluation_id>/kembalikan": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /evaluasi/<int:evaluation_id>/penilaian": ("302 403 422 403 403", "404 404 404 404"),
+    "POST /evaluasi/<int:evaluation_id>/terima": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /evaluasi/bukti/<int:evidence_id>/hapus": ("302 303 404 404 404", "404 404 404 404"),
+    "POST /evaluasi/distribusi/predikat-unit": ("302 303 303 303 303", "-"),
+    "POST /evaluasi/periode": ("302 403 403 403 422", "-"),
+    "POST /evaluasi/periode/<int:period_id>/buka": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /evaluasi/periode/<int:period_id>/hapus": ("302 403 403 403 303", "403 403 403 404"),
+    "POST /evaluasi/periode/<int:period_id>/ubah": ("302 403 403 403 422", "403 403 403 404"),
+    "POST /evaluasi/periode/buat": ("302 403 403 403 303", "-"),
+    "POST /keluar": ("302 303 303 303 303", "-"),
+    "POST /masuk": ("400 422 422 422 422", "-"),
+    "POST /notifikasi/<int:notification_id>/baca": ("302 303 404 404 404", "404 404 404 404"),
+    "POST /notifikasi/baca-semua": ("302 303 303 303 303", "-"),
+    "POST /profil/bahasa": ("302 303 303 303 303", "-"),
+    "POST /profil/kata-sandi": ("302 422 422 422 422", "-"),
+    "POST /profil/pengingat": ("302 303 303 303 303", "-"),
+    "POST /profil/token": ("302 303 303 303 303", "-"),
+    "POST /profil/token/<int:token_id>/cabut": ("302 303 404 404 404", "404 404 404 404"),
+    "POST /rekap-unit": ("302 422 422 422 422", "-"),
+    "POST /survei/<org_slug>/<unit_code>": ("400 422 422 422 422", "422 422 422 422"),
+    "POST /target": ("302 422 422 422 422", "-"),
+    "POST /target/indikator/<int:indicator_id>": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/indikator/<int:indicator_id>/hapus": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/rhk/<int:rhk_id>": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/rhk/<int:rhk_id>/hapus": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/rhk/<int:rhk_id>/indikator": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/skp/<int:skp_id>/kembalikan": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/skp/<int:skp_id>/kirim": ("302 303 403 403 403", "404 404 404 404"),
+    "POST /target/skp/<int:skp_id>/pendekatan": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/skp/<int:skp_id>/rhk": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/skp/<int:skp_id>/setujui": ("302 403 303 303 403", "404 404 404 404"),
+    "POST /tim/aktivitas/<activity_id>/kembalikan": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /tim/aktivitas/<activity_id>/setujui": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /tim/setujui-hari": ("302 404 404 404 404", "-"),
+    "POST /umpan-balik/<int:person_id>": ("302 422 422 422 404", "404 404 404 404"),
+    "PUT /api/v1/periods/<int:period_id>/unit-predicates/<int:unit_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "PUT /api/v1/reminder-rules": ("401 422 422 422 422", "-"),
+    "PUT /api/v1/reminder-settings": ("401 422 422 422 422", "-"),
+    "PUT /api/v1/review-policy": ("401 422 422 422 422", "-"),
+}
+
+
+def _route_keys() -> list[str]:
+    """Every route of the app, read at collection from an app built for that purpose."""
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": "sqlite://"})
+    return sorted(key for key, _rule in _routes(app) if key not in ELSEWHERE)
+
+
+def test_no_other_organisation_id_is_served_to_a_signed_in_caller():
+    """Whatever the table says, another organisation's ids never answer 2xx, except on the
+    public pages that are meant for anyone (the survey, its poster and QR code)."""
+    public = ("GET /survei/", "GET /api/v1/docs/assets/")
+    served = [key for key, (_own, other) in MATRIX.items()
+              if other != "-" and not key.startswith(public)
+              and any(status.startswith("2") for status in other.split())]
+    assert served == []
+
+
+def test_the_matrix_names_only_routes_that_exist(app):
+    assert set(MATRIX) - {key for key, _rule in _routes(app)} == set()
+
+
+@pytest.mark.parametrize("key", _route_keys())
+def test_permission_matrix(app, world, key, monkeypatch):
+    """A route missing from MATRIX fails with its observed row, to review and paste."""
+    # The test's push subscriptions name no real device.
+    monkeypatch.setitem(app.config, "PUSH_ENABLED", False)
+    rules = dict(_routes(app))
+    own, other = _statuses(app, world, key, rules[key])
+    row = f'    "{key}": ("{own}", "{other}"),'
+    if os.environ.get("KINERJAKU_PRINT_MATRIX"):
+        print(f"\nMATRIX_ROW{row}")
+    assert key in MATRIX, f"add this row to MATRIX after checking it:\n{row}"
+    assert (own, other) == MATRIX[key]
