@@ -1,12 +1,12 @@
 """Activation codes issued by HR administrators and the printable activation sheets."""
 
-from flask import Response
 from flask_login import current_user
 
 from app.admin.access import require_change
 from app.auth import accounts_services as admin
 from app.auth.schemas import IssueCodeIn, IssuedCodeOut, SheetArgs
 from app.core.blueprint import Blueprint
+from app.documents.api import download
 
 blp = Blueprint("accounts_api", __name__, url_prefix="",
                 description="Activation codes and activation sheets",
@@ -44,11 +44,5 @@ def activation_sheet(args, unit_id):
     A POST: printing the sheet issues new codes, which revoke the older ones."""
     require_change()
     content, filename = admin.issue_sheet(current_user, unit_id, args.get("people"))
-    return pdf_download(content, filename)
+    return download(content, filename, "application/pdf")
 
-
-def pdf_download(content: bytes, filename: str) -> Response:
-    response = Response(content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
