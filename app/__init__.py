@@ -164,6 +164,7 @@ def register_commands(app: Flask) -> None:
     from app.demo.cli import seed_demo
     from app.feedback.cli import auto_accept
     from app.notifications.cli import vapid_keys
+    from app.org.cli import create_org
     from app.reminders.cli import send_reminders, worker
 
     app.cli.add_command(seed_demo)
@@ -172,6 +173,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(vapid_keys)
     app.cli.add_command(worker)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(create_org)
 
 
 def register_notifications(app: Flask) -> None:

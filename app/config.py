@@ -30,6 +30,13 @@ ENV_SETTINGS = {
     "QUEUE_FILE": str,
     "VAPID_PRIVATE_KEY_FILE": str,
     "VAPID_SUBJECT": str,
+    "ACTIVATION_CODE_DAYS": int,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_SENDER": str,
 }
 
 
@@ -108,6 +115,20 @@ class Defaults:
     PUSH_CONCURRENCY = 32
     #: Accept http:// and local endpoints (tests with a local fake push service only).
     PUSH_ALLOW_INSECURE_ENDPOINTS = False
+
+    #: Days an activation code (a first password or a reset) stays valid.
+    ACTIVATION_CODE_DAYS = 14
+
+    #: Outgoing e-mail, optional: with no MAIL_SERVER nothing is ever sent by e-mail (codes
+    #: go on paper). MAIL_USE_TLS asks for STARTTLS; a user name turns on SMTP AUTH.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "kinerjaku@localhost"
+    #: Seconds to wait for the SMTP server.
+    MAIL_TIMEOUT = 10
 
     #: Task queue (app.core.queue): SQLite in this file (None: instance/queue.sqlite3), or
     #: Redis when REDIS_URL is set. QUEUE_IMMEDIATE None: immediate (in memory) in tests only.

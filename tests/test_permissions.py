@@ -10,6 +10,9 @@ PUBLIC_ENDPOINTS = {
     "auth.language": "choosing the language before signing in",
     "home.health": "liveness checks by load balancers",
     "auth_api.login": "signing in through the API",
+    "auth.activate_page": "setting a first password with an activation code",
+    "auth.forgot_password": "whom to ask for a new activation code",
+    "auth_api.activate": "activating through the API",
     "static": "static assets",
     "pwa.service_worker": "the service worker must install before signing in",
     "pwa.manifest": "the web app manifest",
@@ -90,6 +93,11 @@ CROSS_ORG_URLS = {
                      "/api/v1/evaluations/<int:evaluation_id>/assess",
                      "/api/v1/evaluations/<int:evaluation_id>/acknowledge",
                      "/api/v1/periods/<int:period_id>/unit-predicates/<int:unit_id>")),
+    # Activation codes and sheets (writes only, no GET): tests/accounts/test_issue_api.py::
+    # test_another_organisations_person_is_not_found and tests/accounts/test_sheet.py::
+    # test_other_organisation_and_strangers.
+    "/api/v1/people/<int:person_id>/activation-code": None,
+    "/api/v1/units/<int:unit_id>/activation-sheet": None,
     # Export jobs are their owner's alone: a job of the second organisation's admin.
     **{url: (lambda w: __import__("tests.documents.support",
                                   fromlist=["other_org_ids"]).other_org_ids(w))

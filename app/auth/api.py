@@ -7,9 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from app.auth import services
-from app.auth.schemas import ChangePasswordIn, LoginIn, LoginOut, NewTokenOut, TokenIn, TokenOut
-from app.auth.throttle import login_limits
+from app.auth import activation, services
+from app.auth.schemas import (
+    ActivateIn,
+    ChangePasswordIn,
+    LoginIn,
+    LoginOut,
+    NewTokenOut,
+    TokenIn,
+    TokenOut,
+)
+from app.auth.throttle import activation_limits, login_limits
 from app.core.blueprint import Blueprint
 from app.core.security import csrf_exempt_json, public
 from app.errors import Forbidden, Unauthorized
@@ -40,6 +48,23 @@ def login(args):
     person = services.authenticate(args["nip"], args["password"])
     if person is None:
         raise Unauthorized(_("The NIP or password is wrong."))
+    sign_in(person)
+    return {"csrf_token": generate_csrf(), "person": person}
+
+
+@blp.post("/activate")
+@blp.arguments(ActivateIn)
+@blp.response(200, LoginOut)
+@blp.errors(422, 429, descriptions={
+    422: "Wrong NIP or code, the code used or expired (one message for all), or a password "
+         "the policy refuses (under fields.password)",
+    429: "Too many attempts; see Retry-After"})
+@activation_limits
+@public
+@csrf_exempt_json
+def activate(args):
+    """Set a first (or new) password with a one-time activation code, and sign in."""
+    person = activation.activate(args["nip"], args["code"], args["password"])
     sign_in(person)
     return {"csrf_token": generate_csrf(), "person": person}
 

@@ -1,4 +1,5 @@
 import marshmallow as ma
+from webargs.fields import DelimitedList
 
 from app.core.schemas import Schema
 from app.org.schemas import MeOut
@@ -47,3 +48,35 @@ class TokenOut(Schema):
 
 class NewTokenOut(TokenOut):
     token = ma.fields.String(metadata={"description": "Shown only once"})
+
+
+class ActivateIn(Schema):
+    nip = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40),
+                           metadata={"example": "198503122010011001"})
+    code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40),
+                            metadata={"description": "The activation code, in any case, with "
+                                      "or without dashes", "example": "ABCD-EFGH-JK"})
+    password = ma.fields.String(required=True, load_only=True,
+                                validate=ma.validate.Length(min=1, max=256))
+
+
+class IssueCodeIn(Schema):
+    send_email = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Also send the code to the person's e-mail address (needs SMTP)"})
+
+
+class IssuedCodeOut(Schema):
+    code = ma.fields.String(metadata={"description": "Shown only once", "example":
+                                      "ABCD-EFGH-JK"})
+    expires_at = ma.fields.DateTime()
+    purpose = ma.fields.String(metadata={"description": "activate (a first password) or "
+                                         "reset (sessions and tokens were ended)"})
+    emailed = ma.fields.Boolean(metadata={"description": "An e-mail with the code is sent "
+                                          "after this answer"})
+
+
+class SheetArgs(Schema):
+    people = DelimitedList(ma.fields.Integer(strict=False),
+                                     validate=ma.validate.Length(min=1, max=500), metadata={
+                                         "description": "Only these people (ids, comma "
+                                         "separated), of the unit or its sub-units"})

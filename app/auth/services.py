@@ -44,14 +44,19 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def check_password(person: Person, password: str) -> bool:
+def verify_secret(secret_hash: str, secret: str) -> bool:
+    """Whether ``secret`` (a password or an activation code) matches its argon2 hash."""
     try:
-        return _hasher().verify(person.password_hash, password)
+        return _hasher().verify(secret_hash, secret)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _dummy_verify(password: str) -> None:
+def check_password(person: Person, password: str) -> bool:
+    return verify_secret(person.password_hash, password)
+
+
+def dummy_verify(password: str) -> None:
     """Spend the time of a real check, so an unknown NIP cannot be told from a wrong password."""
     app = current_app._get_current_object()
     dummy = app.extensions.get("kinerjaku_dummy_hash")
@@ -71,7 +76,7 @@ def authenticate(nip: str, password: str) -> Person | None:
     """The active person with this NIP and password, or None."""
     person = db.session.scalar(sa.select(Person).where(Person.nip == normalise(nip)))
     if person is None or not person.active:
-        _dummy_verify(password)
+        dummy_verify(password)
         return None
     if not check_password(person, password):
         return None

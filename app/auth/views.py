@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from marshmallow import ValidationError
 
-from app.auth import services
+from app.auth import activation, services
 from app.auth.api import sign_in
-from app.auth.schemas import ChangePasswordIn, LoginIn, SignOutIn, TokenIn
-from app.auth.throttle import login_limits
+from app.auth.schemas import ActivateIn, ChangePasswordIn, LoginIn, SignOutIn, TokenIn
+from app.auth.throttle import activation_limits, login_limits
 from app.core.forms import all_but, post_form
 from app.core.security import public
 from app.core.uow import keep_on_error
@@ -48,6 +48,38 @@ def login():
                                errors={"_form": _("The NIP or password is wrong.")}), 401
     sign_in(person)
     return redirect(_safe_next(request.args.get("next")), 303)
+
+
+@bp.route("/aktivasi", methods=["GET", "POST"], endpoint="activate_page")
+@activation_limits
+@public
+def activate_page():
+    """Set a first (or new) password with the code from the HR administrator; signed in."""
+    if request.method == "GET":
+        return render_template("auth/activate.html", form={}, errors={})
+    form = {name: request.form.get(name, "") for name in ("nip", "code")}
+
+    def activate(args):
+        if request.form.get("confirm_password", "") != args["password"]:
+            raise ValidationFailed(fields={
+                "confirm_password": _("The two new passwords differ.")})
+        return activation.activate(args["nip"], args["code"], args["password"])
+
+    posted = post_form(activate, ActivateIn(), raise_for=(),
+                       data={**form, "password": request.form.get("password", "")})
+    if posted.failed:  # what was typed stays, except the passwords
+        return render_template("auth/activate.html", form=form,
+                               errors=posted.errors), posted.status
+    sign_in(posted.result)
+    flash(_("Your account is active. Welcome to Kinerjaku!"), "success")
+    return redirect(url_for("home.index"), 303)
+
+
+@bp.get("/lupa-kata-sandi", endpoint="forgot_password")
+@public
+def forgot_password():
+    """Whom to ask for a new code; it says nothing about any account."""
+    return render_template("auth/forgot.html")
 
 
 @bp.post("/keluar")
