@@ -1,8 +1,9 @@
 // Searchable person selects of the admin pages: a search box above each
-// <select> narrows its options to those whose text (name, NIP, position) holds
-// every typed word, and picks the first match. Without JS the plain select works.
+// <select> narrows its options to those whose text (name, NIP, position) has a
+// word starting with each typed word ("atasan b", "1977"), and picks the first
+// match. Without JS the plain select works.
 function words(text) {
-  return text.toLowerCase().split(/\s+/).filter(Boolean);
+  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 function wire(search) {
@@ -14,8 +15,8 @@ function wire(search) {
     const wanted = words(search.value);
     let first = null;
     for (const choice of options) {
-      const text = choice.textContent.toLowerCase();
-      const shown = wanted.every((word) => text.includes(word));
+      const own = words(choice.textContent);
+      const shown = wanted.every((word) => own.some((part) => part.startsWith(word)));
       choice.hidden = !shown;
       choice.disabled = !shown;
       if (shown && !first) first = choice;
