@@ -222,8 +222,13 @@ def set_review_policy(actor: Person, *, auto_accept_after_working_days: int | No
     if policy is None:
         policy = OrgReviewPolicy(org_id=actor.org_id)
         db.session.add(policy)
+    changes = audit.diff(policy, {
+        "auto_accept_after_working_days": auto_accept_after_working_days})
     policy.auto_accept_after_working_days = auto_accept_after_working_days
     db.session.flush()
+    if changes:
+        audit.record(actor.org_id, actor.id, actor.id, "review_policy", policy.id, "update",
+                     changes)
     return policy
 
 

@@ -170,10 +170,10 @@ def create_acting(actor: Person, *, acting_person_id: int, for_person_id: int,
 
 
 def list_acting(actor: Person, *, active_on: date | None = None) -> list[ActingAssignment]:
-    """The organisation's acting assignments for administrators; for anyone else, those
-    naming them."""
+    """The organisation's acting assignments for administrators and pimpinan (who see the
+    settings pages read-only); for anyone else, those naming them."""
     query = sa.select(ActingAssignment).where(ActingAssignment.org_id == actor.org_id)
-    if Role.ADMIN not in actor.roles:
+    if not actor.roles & {Role.ADMIN, Role.PIMPINAN}:
         query = query.where(sa.or_(ActingAssignment.acting_person_id == actor.id,
                                    ActingAssignment.for_person_id == actor.id))
     if active_on is not None:

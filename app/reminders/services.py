@@ -45,6 +45,7 @@ from flask_babel import gettext as _
 
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
+from app.audit import services as audit
 from app.core.uow import unit_of_work
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -624,11 +625,13 @@ def rules_of(actor: Person) -> list[Rule]:
 
 
 def save_rules(actor: Person, changes: list[dict]) -> list[Rule]:
-    """Change some kinds' rules (each entry: kind and any of enabled, at_time, days)."""
+    """Change some kinds' rules (each entry: kind and any of enabled, at_time, days); each
+    kind whose rule changed is audited with its old and new values."""
     _admin_only(actor)
     current = rules_for(actor.org_id)
     rows = {row.kind: row for row in db.session.scalars(
         sa.select(ReminderRule).where(ReminderRule.org_id == actor.org_id))}
+    changed = {}
     for change in changes:
         kind = ReminderKind(change["kind"])
         base = current[kind]
@@ -638,13 +641,17 @@ def save_rules(actor: Person, changes: list[dict]) -> list[Rule]:
                                at_time=base.at_time, days=",".join(map(str, base.days)))
             db.session.add(row)
             rows[kind] = row
-        if "enabled" in change:
-            row.enabled = change["enabled"]
-        if "at_time" in change:
-            row.at_time = change["at_time"]
+        values = {key: change[key] for key in ("enabled", "at_time") if key in change}
         if "days" in change:
-            row.days = ",".join(str(d) for d in sorted(set(change["days"]), reverse=True))
+            values["days"] = ",".join(str(d) for d in sorted(set(change["days"]), reverse=True))
+        changed[kind] = audit.diff(row, values)
+        for key, value in values.items():
+            setattr(row, key, value)
     db.session.flush()
+    for kind, diff in changed.items():
+        if diff:
+            audit.record(actor.org_id, actor.id, actor.id, "reminder_rule", rows[kind].id,
+                         "update", {"kind": kind.value, **diff})
     return rules_of(actor)
 
 
@@ -673,11 +680,15 @@ def add_holiday(actor: Person, *, day: date, name: str) -> OrgHoliday:
     holiday = OrgHoliday(org_id=actor.org_id, day=day, name=name)
     db.session.add(holiday)
     db.session.flush()
+    audit.record(actor.org_id, actor.id, actor.id, "holiday", holiday.id, "create",
+                 {"day": day, "name": name})
     return holiday
 
 
 def delete_holiday(actor: Person, holiday_id: int) -> None:
     holiday = get_holiday(actor, holiday_id)
     _admin_only(actor)
+    audit.record(actor.org_id, actor.id, actor.id, "holiday", holiday.id, "delete",
+                 {"day": holiday.day, "name": holiday.name})
     db.session.delete(holiday)
     db.session.flush()
