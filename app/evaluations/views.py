@@ -312,7 +312,7 @@ def _periods_page(*, form=None, errors=None, status=200):
     year = request.args.get("tahun", type=int) or _today().year
     return render_template("evaluations/periods.html", periods=services.list_periods(
         current_user, year), year=year, form=form or {}, errors=errors or {},
-        kinds=list(PeriodKind), **labels()), status
+        kinds=list(PeriodKind), may_change=current_user.has_role(Role.ADMIN), **labels()), status
 
 
 def _require_admin():
@@ -324,7 +324,9 @@ def _require_admin():
 
 @bp.get("/evaluasi/periode")
 def periods():
-    _require_admin()
+    """The organisation's periods: HR administrators manage them, pimpinan see them."""
+    if not current_user.roles & {Role.ADMIN, Role.PIMPINAN}:
+        _require_admin()
     return _periods_page()
 
 

@@ -42,6 +42,16 @@ def test_staff_cannot_open_the_admin_page(client, world):
     assert client.get("/evaluasi/periode").status_code == 403
 
 
+def test_pimpinan_see_the_periods_without_forms(client, world):
+    quarters(world.one)
+    sign_in(client, world.one.head)
+    html = page(client, "/evaluasi/periode?tahun=2026")
+    assert "Triwulan IV 2026" in html
+    assert "<form" not in html.split("<main", 1)[1]
+    response = post(client, "/evaluasi/periode/buat", {"year": "2026", "kind": "semester"})
+    assert response.status_code == 403
+
+
 def test_self_evaluation_to_acknowledgement(client, app, world):
     periods = quarters(world.one)
     line_skps(world.one)
