@@ -201,17 +201,27 @@
     view.replaceChildren(screen);
   }
 
+  /** Nobody signed in here (signed out, or a new phone): no name, no data, no navigation. */
+  async function whoever(draw) {
+    if ((await K.owner()) === undefined) {
+      view.replaceChildren(clone("tpl-signed-out"));
+      return;
+    }
+    document.querySelector(".app-nav")?.removeAttribute("hidden");
+    await draw();
+  }
+
   const routes = { "/": today, "/aktivitas/baru": () => form(), "/target": targets,
     "/notifikasi": notifications };
   const activityPath = window.location.pathname.match(/^\/aktivitas\/([0-9a-f-]{36})(\/ubah)?$/);
   const render = routes[window.location.pathname]
     || (activityPath && (() => detail(activityPath[1], Boolean(activityPath[2]))))
     || (() => view.replaceChildren(clone("tpl-unavailable")));
-  Promise.resolve(render()).catch((error) => {
+  whoever(render).catch((error) => {
     console.warn("Offline screen:", error);
     view.replaceChildren(clone("tpl-unavailable"));
   });
   document.addEventListener("kinerjaku:outbox", () => {
-    if (window.location.pathname === "/" && !document.getElementById("activity-form")) today();
+    if (window.location.pathname === "/" && document.getElementById("activity-list")) today();
   });
 }());
