@@ -25,6 +25,13 @@ def log_while_unsent(context, page, description):
     expect(page.locator("#outbox-badge")).to_have_text("1 menunggu sinkron")
 
 
+def signed_in_phone(browser, live_server, person):
+    context = open_phone(browser, live_server)
+    page = context.new_page()
+    sign_in(page, person)
+    return context, page
+
+
 def open_sign_out(page):
     page.goto("/profil")
     page.get_by_role("button", name="Keluar", exact=True).click()
@@ -48,9 +55,7 @@ def expect_nobody_offline(context, page, *secrets):
 
 def test_sign_out_seals_the_unsent_entry_to_its_owner(browser, live_server, world, db):
     owner, next_person = world.one.staff_a1, world.one.staff_a2
-    context = open_phone(browser, live_server)
-    page = context.new_page()
-    sign_in(page, owner)
+    context, page = signed_in_phone(browser, live_server, owner)
     log_while_unsent(context, page, "Menyusun laporan keuangan triwulan")
 
     dialog = open_sign_out(page)
@@ -93,9 +98,7 @@ def test_sign_out_seals_the_unsent_entry_to_its_owner(browser, live_server, worl
 
 def test_send_first_sends_then_signs_out(browser, live_server, world, db):
     person = world.one.staff_a1
-    context = open_phone(browser, live_server)
-    page = context.new_page()
-    sign_in(page, person)
+    context, page = signed_in_phone(browser, live_server, person)
     log_while_unsent(context, page, "Rekap daftar hadir apel pagi")
     dialog = open_sign_out(page)
     expect(dialog.get_by_role("listitem")).to_have_text(["Rekap daftar hadir apel pagi"])
@@ -111,9 +114,7 @@ def test_send_first_sends_then_signs_out(browser, live_server, world, db):
 
 def test_signed_out_visitor_offline_sees_no_navigation(browser, live_server, world, db):
     person = world.one.staff_a1
-    context = open_phone(browser, live_server)
-    page = context.new_page()
-    sign_in(page, person)
+    context, page = signed_in_phone(browser, live_server, person)
     page.goto("/profil")
     page.get_by_role("button", name="Keluar", exact=True).click()
     page.wait_for_url("**/masuk")
