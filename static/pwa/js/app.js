@@ -223,8 +223,9 @@
     card.querySelector(".activity-time").textContent = range;
     card.querySelector(".activity-description").textContent = activity.description;
     const status = card.querySelector(".status");
-    status.className = `status status-${activity.status}`;
-    status.textContent = t(`status:${activity.status}`);
+    const shown = K.shownStatus(activity);
+    status.className = `status status-${shown}`;
+    status.textContent = t(`status:${shown}`);
   }
 
   /* ---- the working set ------------------------------------------------------------------- */

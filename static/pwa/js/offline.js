@@ -110,6 +110,7 @@
       const option = document.createElement("option");
       option.value = String(target.id);
       option.dataset.unit = target.unit || "";
+      option.dataset.aspect = target.aspect || "";
       option.textContent = `${target.indicator} — ${target.rhk}`;
       select.insertBefore(option, firstOther);
     }
@@ -159,8 +160,9 @@
     slot(screen, "time").textContent = activity.start_time
       ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
     const status = slot(screen, "status");
-    status.className = `status status-${activity.status}`;
-    status.textContent = t(`status:${activity.status}`);
+    const shown = K.shownStatus(activity);
+    status.className = `status status-${shown}`;
+    status.textContent = t(`status:${shown}`);
     slot(screen, "sync").hidden = !activity._sync;
     const edit = slot(screen, "edit");
     if (["draft", "returned"].includes(activity.status)) edit.href = `/aktivitas/${id}/ubah`;

@@ -257,8 +257,10 @@
     const id = data.id || uuid();
     const content = {};
     CONTENT_FIELDS.forEach((name) => { if (data[name] !== undefined) content[name] = data[name]; });
+    // "_submitting": sent for approval once the server has it; until then the supervisor
+    // cannot have it, and the pages say so.
     const local = { id, ...content, status: submit ? "submitted" : "draft", version: 1,
-      attachments: [], _sync: "pending" };
+      attachments: [], _sync: "pending", _submitting: submit };
     const entries = [{ kind: "activity", op: "create", id, data: content }];
     if (submit) entries.push({ kind: "activity", op: "submit", id });
     if (photo) {
@@ -280,7 +282,7 @@
     const current = (await db.get("activities", id)) || { id };
     const queued = (await ownEntries(db)).some((e) => (e.activityId || e.id) === id);
     const local = { ...current, ...changes, _sync: "pending" };
-    if (submit) local.status = "submitted";
+    if (submit) Object.assign(local, { status: "submitted", _submitting: true });
     const base = queued ? FOLLOW : (version ?? current.version);
     const entries = [{ kind: "activity", op: "update", id, version: base, data: changes }];
     if (submit) entries.push({ kind: "activity", op: "submit", id });
@@ -292,7 +294,7 @@
     const db = await open();
     const current = await db.get("activities", id);
     await enqueue([{ kind: "activity", op: "submit", id }],
-      current ? [{ ...current, status: "submitted", _sync: "pending" }] : []);
+      current ? [{ ...current, status: "submitted", _sync: "pending", _submitting: true }] : []);
   }
 
   /** Queue a comment on an activity under its own UUID (the server's idempotency key). */
@@ -562,6 +564,11 @@
     notify();
   }
 
+  /** The state a page shows: "queued" while a submission waits on this phone. */
+  function shownStatus(activity) {
+    return activity._submitting && activity._sync ? "queued" : activity.status;
+  }
+
   /* ---- change notifications -------------------------------------------------------------- */
 
   const listeners = new Set();
@@ -585,7 +592,7 @@
   global.Kinerjaku = {
     open, getMeta, setMeta, adopt, seal, owner, clear, refresh, activitiesOn, notifications, uuid, isoDate,
     createActivity, updateActivity, submitActivity, addComment, commentsOf, entries,
-    pendingCount, flush, resolve,
+    pendingCount, flush, resolve, shownStatus,
     onChange, RetryLater, HttpError, sameContent,
   };
 }(self));
