@@ -52,6 +52,8 @@ CROSS_ORG_URLS = {
     "/api/v1/activities/<activity_id>/approve": None,
     "/api/v1/activities/<activity_id>/return": None,
     "/api/v1/activities/<activity_id>/repeat": None,
+    # tests/activities/test_withdraw.py::test_nobody_else_withdraws_or_deletes.
+    "/api/v1/activities/<activity_id>/withdraw": None,
     "/api/v1/activity-templates/<int:template_id>": None,
     # Notifications are the recipient's alone (a write only, no GET):
     # tests/notifications/test_centre.py::test_someone_elses_notification_is_404.

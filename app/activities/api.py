@@ -32,6 +32,7 @@ from app.activities.schemas import (
     EvidenceLinkIn,
     activity_out,
 )
+from app.activities.services import withdraw
 from app.core import uploads
 from app.core.blueprint import Blueprint
 from app.errors import AppError
@@ -158,6 +159,24 @@ def submit(args, activity_id):
     """Send a draft or returned activity to the supervisor (the owner only)."""
     activity = services.submit_activity(current_user, activity_id, **args)
     return activity
+
+
+@blp.post("/activities/<activity_id>/withdraw")
+@blp.arguments(ActivityVersionIn)
+@blp.response(200, ActivityOut)
+@blp.errors(403, 404, 409)
+def withdraw_activity(args, activity_id):
+    """Bring a submitted activity nobody reviewed back to a draft (the owner only; audited)."""
+    return withdraw.withdraw(current_user, activity_id, **args)
+
+
+@blp.delete("/activities/<activity_id>")
+@blp.arguments(ActivityVersionIn, location="query")
+@blp.response(204)
+@blp.errors(403, 404, 409)
+def delete_draft(args, activity_id):
+    """Delete a draft (the owner only; its audit chain keeps a "delete" entry)."""
+    withdraw.delete_draft(current_user, activity_id, **args)
 
 
 @blp.post("/activities/<activity_id>/approve")

@@ -20,7 +20,7 @@ WORK_KIND_LABELS = {
 ACTION_LABELS = {
     "create": _l("created"), "update": _l("edited"), "submit": _l("submitted"),
     "approve": _l("approved"), "return": _l("returned"), "attach": _l("added evidence"),
-    "detach": _l("removed evidence"),
+    "detach": _l("removed evidence"), "withdraw": _l("withdrawn"), "delete": _l("deleted"),
 }
 
 

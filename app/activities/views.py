@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from app.activities import deadlines, evidence, services
 from app.activities.models import ActivityStatus, WorkKind
 from app.activities.schemas import ActivityCreateIn, ActivityUpdateIn, LinkIn
+from app.activities.services import withdraw
 from app.audit import services as audit
 from app.core.forms import post_form
 from app.errors import AppError
@@ -176,6 +177,8 @@ def render_detail(activity_id, *, comment: str = "", comment_error: str | None =
         can_review=reviewer and activity.status == ActivityStatus.SUBMITTED,
         in_thread=reviewer or activity.person_id == current_user.id,
         comments=thread(activity), comment=comment, comment_error=comment_error,
+        withdrawable=(activity.status == ActivityStatus.SUBMITTED
+                      and not withdraw.reviewed_since_sent(activity)),
         deadline=deadlines.summary(activity.person, activity.date, utcnow())), status
 
 
@@ -228,6 +231,22 @@ def update(activity_id):
 def submit(activity_id):
     return _act(activity_id, lambda: services.submit_activity(current_user, activity_id),
                 _("Activity submitted for review."))
+
+
+@bp.post("/aktivitas/<activity_id>/tarik")
+def withdraw_(activity_id):
+    return _act(activity_id, lambda: withdraw.withdraw(current_user, activity_id),
+                _("Activity withdrawn: it is a draft again."))
+
+
+@bp.post("/aktivitas/<activity_id>/hapus")
+def delete_draft(activity_id):
+    posted = post_form(lambda: withdraw.delete_draft(current_user, activity_id))
+    if posted.failed:
+        posted.flash("")
+        return redirect(url_for("activities.detail", activity_id=activity_id), 303)
+    flash(_("Draft deleted."), "success")
+    return redirect(url_for("home.index"), 303)
 
 
 @bp.post("/aktivitas/<activity_id>/setujui")

@@ -1,9 +1,11 @@
 """Sign-in, sign-out, password and access-token pages."""
 
+from math import ceil
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, logout_user
 from marshmallow import ValidationError
 
@@ -14,7 +16,7 @@ from app.auth.throttle import activation_limits, login_limits
 from app.core.forms import all_but, post_form
 from app.core.security import public
 from app.core.uow import keep_on_error
-from app.errors import ValidationFailed
+from app.errors import ValidationFailed, handle_rate_limit
 
 bp = Blueprint("auth", __name__)
 
@@ -80,6 +82,19 @@ def activate_page():
 def forgot_password():
     """Whom to ask for a new code; it says nothing about any account."""
     return render_template("auth/forgot.html")
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_attempts(error):
+    """The sign-in form again, with the NIP kept and the time left, not a bare error page."""
+    response = handle_rate_limit(error)
+    if request.endpoint != "auth.login":
+        return response
+    seconds = int(response.headers["Retry-After"])
+    message = _("Too many wrong attempts. Try again in %(minutes)s minutes.",
+                minutes=max(1, ceil(seconds / 60)))
+    return render_template("auth/login.html", form={"nip": request.form.get("nip", "")},
+                           errors={"_form": message}), 429, {"Retry-After": str(seconds)}
 
 
 @bp.post("/keluar")

@@ -17,9 +17,17 @@ def seed_demo(as_json):
         return
     click.echo(f"Demo ready: {len(accounts)} accounts. Try these (password "
                f"{accounts[0]['password']}):")
-    shown = set()
-    for account in accounts:
-        if account["role"] not in shown or account["role"] == "pimpinan":
-            shown.add(account["role"])
-            click.echo(f"  {account['nip']}  {account['role']:<18} {account['name']}"
-                       f" ({account['org']})")
+    for account in showcase(accounts):
+        click.echo(f"  {account['nip']}  {account['role']:<18} {account['name']}"
+                   f" ({account['org']})")
+
+
+def showcase(accounts: list[dict]) -> list[dict]:
+    """Each organisation's head, the first organisation's HR administrator, one pegawai and
+    *their* atasan, so the two accounts tried side by side work together."""
+    first = accounts[0]["org"]
+    pegawai = next(a for a in accounts if a["role"] == "pegawai" and a["org"] == first)
+    atasan = next(a for a in accounts if a["nip"] == pegawai["supervisor"])
+    admin = next(a for a in accounts if a["role"] == "admin_kepegawaian")
+    heads = [a for a in accounts if a["role"] == "pimpinan"]
+    return [heads[0], admin, pegawai, atasan, *heads[1:]]

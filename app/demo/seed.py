@@ -1,9 +1,12 @@
 """Create (or complete) the demo organisations; running it again changes nothing."""
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from app.auth.services import hash_password
 from app.core.uow import unit_of_work
+from app.demo import story
 from app.demo.data import DEMO_PASSWORD, ORGANISATIONS, PEOPLE, UNITS, demo_nip
 from app.extensions import db
 from app.org import services
@@ -50,18 +53,24 @@ def _seed_organisations() -> list[dict]:
             accounts.append({"org": org.name, "role": main_role.value, "nip": person.nip,
                              "name": person.name, "password": DEMO_PASSWORD,
                              "unit": person.unit.name,
+                             "supervisor": person.supervisor.nip if person.supervisor else None,
                              "roles": sorted(role.value for role in person.roles)})
-        _seed_periods(org, people)
+        today = _seed_periods(org, people)
+        story.tell(people, today)
     return accounts
 
 
-def _seed_periods(org: Organisation, people: dict[str, Person]) -> None:
-    """Quarterly evaluation periods and the annual final one, this year and next."""
+def _seed_periods(org: Organisation, people: dict[str, Person]) -> date:
+    """Quarterly evaluation periods and the annual final one, this year and next (and last
+    year's early in the year, so the demo has a closed quarter); answers the local today."""
     from app.evaluations.models import PeriodKind
-    from app.evaluations.services import generate_periods
+    from app.evaluations.services import generate_periods, standard_periods
     from app.reports.services import local_today
 
     admin = next(person for person in people.values() if Role.ADMIN in person.roles)
     year = local_today(admin).year
-    for each in (year, year + 1):
+    first_closes = standard_periods(year, PeriodKind.QUARTERLY)[0]["deadline"]
+    years = (year - 1, year, year + 1) if local_today(admin) <= first_closes else (year, year + 1)
+    for each in years:
         generate_periods(admin, each, PeriodKind.QUARTERLY)
+    return local_today(admin)

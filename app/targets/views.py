@@ -129,11 +129,12 @@ def create():
 def team():
     """SKPs of the people below the signed-in person (everyone's, for admins and pimpinan)."""
     year = request.args.get("year", type=int) or services.today_for(current_user).year
-    skps = db.session.scalars(
-        services.skps_visible_to(current_user)
-        .where(Skp.year == year, Skp.person_id != current_user.id,
-               Skp.person_id != (current_user.supervisor_id or 0))
-        .order_by(Skp.status, Skp.id)).all()
+    others = [Skp.year == year, Skp.person_id != current_user.id]
+    if not current_user.roles & {Role.ADMIN, Role.PIMPINAN}:
+        # A supervisor's SKP is not "my team's"; an HR administrator's team is everyone.
+        others.append(Skp.person_id != (current_user.supervisor_id or 0))
+    skps = db.session.scalars(services.skps_visible_to(current_user).where(*others)
+                              .order_by(Skp.status, Skp.id)).all()
     return render_template("targets/team.html", skps=skps, year=year, **labels())
 
 

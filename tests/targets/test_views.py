@@ -154,3 +154,24 @@ def test_pages_outside_the_line_are_404(browser, world, this_year, who):
     assert browser.get(f"/target/skp/{staff_skp.id}").status_code == 404
     response = browser.post(f"/target/skp/{staff_skp.id}/setujui")
     assert response.status_code == 404
+
+
+def test_hr_admin_finds_and_approves_the_heads_skp_on_the_team_page(browser, world, this_year,
+                                                                    db):
+    """The head of agency's (JPT) SKP is set by the head of region (PPK); the HR administrator
+    records it. The admin reports to the head here, and still finds it under "SKP tim"."""
+    from tests.targets.factories import make_skp, simple_rhks
+
+    head_skp = make_skp(world.one.head, this_year, rhks=simple_rhks("Kepala"),
+                        status=SkpStatus.SUBMITTED)
+    make_skp(world.two.head, this_year, rhks=simple_rhks("Dua"), status=SkpStatus.SUBMITTED)
+    browser.login(world.one.admin)
+    team = browser.get(f"/target/tim?year={this_year}").get_data(as_text=True)
+    assert f"/target/skp/{head_skp.id}" in team and world.one.head.name in team
+    assert world.two.head.name not in team
+    page = browser.get(f"/target/skp/{head_skp.id}").get_data(as_text=True)
+    assert f"/target/skp/{head_skp.id}/setujui" in page
+    response = browser.post(f"/target/skp/{head_skp.id}/setujui", version=head_skp.version)
+    assert response.status_code == 303
+    db.session.rollback()
+    assert db.session.get(Skp, head_skp.id).status == SkpStatus.APPROVED

@@ -56,6 +56,20 @@
     }
   }
 
+  /** An indicator measured in a quantity ("48 dokumen") counts each activity's quantity: the
+   * field is then required, and starts at 1, so nothing silently counts 0. */
+  function countsQuantity(form) {
+    return form.elements.target?.selectedOptions[0]?.dataset.aspect === "kuantitas";
+  }
+
+  function followQuantity(form) {
+    const quantity = form.elements.quantity;
+    if (!quantity) return;
+    const counted = countsQuantity(form);
+    quantity.required = counted;
+    if (counted && !quantity.value) quantity.value = "1";
+  }
+
   function followIndicatorUnit(form) {
     const select = form.elements.target;
     const unit = form.elements.unit;
@@ -66,9 +80,11 @@
       // Replace the unit only when the person has not typed one of their own.
       if (!unit.value || unit.value === lastDefault) unit.value = next;
       lastDefault = next;
+      followQuantity(form);
       saveDraft(form);
     });
     if (!unit.value) unit.value = lastDefault;
+    followQuantity(form);
   }
 
   function fillFromSuggestions(form) {
@@ -98,8 +114,9 @@
   }
 
   /** What the server would refuse, said before queueing, next to the field. */
-  function check(data, photo) {
+  function check(data, photo, form) {
     const errors = {};
+    if (countsQuantity(form) && !data.quantity) errors.quantity = t("This field is required.");
     if (!data.description) errors.description = t("This field is required.");
     if (!data.date) errors.date = t("This field is required.");
     if (!data.start_time) errors.start_time = t("This field is required.");
@@ -112,6 +129,18 @@
     }
     if (photo && photo.size > MAX_UPLOAD) errors.evidence = t("The file is too large.");
     return errors;
+  }
+
+  /** The first bytes of each kind of evidence the server accepts. */
+  const SIGNATURES = [[0xff, 0xd8, 0xff], [0x89, 0x50, 0x4e, 0x47], [0x25, 0x50, 0x44, 0x46]];
+
+  /** Whether ``file`` really is a JPEG, PNG, WebP or PDF (whatever its name says), checked
+   * before anything is saved: the server would refuse it only after the activity exists. */
+  async function isEvidence(file) {
+    const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+    const webp = String.fromCharCode(...head.slice(0, 4)) === "RIFF"
+      && String.fromCharCode(...head.slice(8, 12)) === "WEBP";
+    return webp || SIGNATURES.some((magic) => magic.every((byte, i) => head[i] === byte));
   }
 
   function showErrors(form, errors) {
@@ -169,7 +198,10 @@
     const data = readForm(form);
     const file = form.elements.evidence?.files?.[0] || null;
     const photo = await compress(file);
-    const errors = check(data, photo);
+    const errors = check(data, photo, form);
+    if (file && !(await isEvidence(file))) {
+      errors.evidence = t("This file is not a photo (JPEG, PNG, WebP) or a PDF.");
+    }
     if (Object.keys(errors).length) {
       showErrors(form, errors);
       return;
@@ -184,6 +216,7 @@
     }
     clearDraft(form);
     form.dataset.saved = "1";
+    rememberKey(form, id);
     // A good moment to offer push notifications (static/pwa/js/push.js).
     document.dispatchEvent(new CustomEvent("kinerjaku:activity-saved", { detail: { id } }));
     if (navigator.onLine) {
@@ -207,9 +240,27 @@
     window.location.assign(editing ? `/aktivitas/${id}` : `/?tanggal=${data.date}`);
   }
 
+  /** Back to a saved form (from the back/forward cache or loaded again) must not make Kirim
+   * a second activity: the form's history entry keeps the key it was saved under. */
+  function rememberKey(form, id) {
+    if (!form.elements.id || form.dataset.activityId) return;
+    try {
+      history.replaceState({ ...(history.state || {}), activityFormKey: id }, "");
+    } catch (error) {
+      // No history API: the server still refuses nothing worse than a duplicate.
+    }
+  }
+
+  function restoreKey(form) {
+    const key = history.state?.activityFormKey;
+    if (form.elements.id && !form.dataset.activityId && key) form.elements.id.value = key;
+  }
+
   function init(form) {
     if (!form || form.dataset.enhanced) return;
     form.dataset.enhanced = "1";
+    restoreKey(form);
+    window.addEventListener("pageshow", () => restoreKey(form));
     restoreDraft(form);
     followIndicatorUnit(form);
     fillFromSuggestions(form);

@@ -10,9 +10,10 @@
   const i18n = i18nElement ? JSON.parse(i18nElement.textContent) : {};
   const personMeta = document.querySelector('meta[name="kinerjaku-person"]');
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  // The offline shell carries no person; the store remembers who last signed in here.
-  const signedIn = Boolean(personMeta && personMeta.content)
-    || Boolean(document.querySelector("[data-offline-view]"));
+  // The offline shell carries no person; the store remembers who last signed in here (and
+  // forgets it at sign-out): start() asks it.
+  const isShell = Boolean(document.querySelector("[data-offline-view]"));
+  let signedIn = Boolean(personMeta && personMeta.content);
 
   /** A message from the page's catalogue, with %(name)s placeholders filled in. */
   function t(key, values) {
@@ -222,8 +223,9 @@
     card.querySelector(".activity-time").textContent = range;
     card.querySelector(".activity-description").textContent = activity.description;
     const status = card.querySelector(".status");
-    status.className = `status status-${activity.status}`;
-    status.textContent = t(`status:${activity.status}`);
+    const shown = K.shownStatus(activity);
+    status.className = `status status-${shown}`;
+    status.textContent = t(`status:${shown}`);
   }
 
   /* ---- the working set ------------------------------------------------------------------- */
@@ -251,6 +253,7 @@
   }
 
   async function start() {
+    if (K && isShell) signedIn = (await K.owner()) !== undefined;
     if (!K || !signedIn) return;
     if (personMeta && personMeta.content) {
       await K.adopt(Number(personMeta.content), csrfMeta ? csrfMeta.content : null);
@@ -280,22 +283,69 @@
     }
   }
 
+  /** Signing out never loses an unsent entry: the person sees what waits and may send it
+   * first; signing out anyway seals it to them on this phone (store.js seal()) until they
+   * sign in here again. */
   function guardSignOut() {
-    for (const form of document.querySelectorAll('form[data-sign-out]')) {
+    for (const form of document.querySelectorAll("form[data-sign-out]")) {
       form.addEventListener("submit", async (event) => {
         if (form.dataset.cleared) return;
         event.preventDefault();
-        const waiting = K ? await K.pendingCount() : 0;
-        if (waiting && !window.confirm(t("%(n)s items have not been sent yet. Signing out deletes them from this phone.", { n: waiting }))) {
-          return;
-        }
-        // Personal data leaves the phone with the person (the outbox too, once confirmed).
-        if (K) await K.clear();
-        await forgetPushDevice(form);
-        form.dataset.cleared = "1";
-        form.submit();
+        const waiting = K ? await K.entries() : [];
+        if (waiting.length) offerToSend(form, waiting);
+        else await signOut(form);
       });
     }
+  }
+
+  async function signOut(form) {
+    if (K) await K.seal();
+    await forgetPushDevice(form);
+    form.dataset.cleared = "1";
+    form.submit();
+  }
+
+  /** What an outbox entry is, in the person's words. */
+  function entryLabel(entry) {
+    return entry.data?.description || entry.data?.body || entry.filename || t("Saved on this phone");
+  }
+
+  function offerToSend(form, waiting) {
+    const dialog = document.getElementById("sign-out-dialog");
+    if (!dialog) return;
+    const list = dialog.querySelector("[data-slot=waiting]");
+    const status = dialog.querySelector("[data-slot=status]");
+    const items = new Map();
+    waiting.forEach((entry) => {
+      const key = entry.activityId || entry.id;
+      if (!items.has(key) || entry.op === "create") items.set(key, entryLabel(entry));
+    });
+    list.replaceChildren(...[...items.values()].map((label) => {
+      const item = document.createElement("li");
+      item.textContent = label;
+      return item;
+    }));
+    dialog.querySelector("[data-slot=count]").textContent =
+      t("%(n)s items have not been sent yet.", { n: items.size });
+    status.textContent = "";
+    const [send, leave, cancel] = ["send", "leave", "cancel"].map(
+      (name) => dialog.querySelector(`[data-action=${name}]`));
+    send.onclick = async () => {
+      send.disabled = true;
+      status.textContent = t("Sending…");
+      await flush();
+      send.disabled = false;
+      if ((await K.pendingCount()) === 0) {
+        status.textContent = t("Everything was sent. Signing out…");
+        await signOut(form);
+      } else {
+        status.textContent = t("Not everything could be sent (no connection, or an item needs your decision). You can sign out anyway: it stays on this phone for you.");
+      }
+    };
+    leave.onclick = () => signOut(form);
+    cancel.onclick = () => dialog.close();
+    dialog.showModal();
+    send.focus();
   }
 
   self.KinerjakuApp = { t, flush, renderOutbox, requestBackgroundSync, renderCard };

@@ -110,6 +110,7 @@
       const option = document.createElement("option");
       option.value = String(target.id);
       option.dataset.unit = target.unit || "";
+      option.dataset.aspect = target.aspect || "";
       option.textContent = `${target.indicator} — ${target.rhk}`;
       select.insertBefore(option, firstOther);
     }
@@ -159,8 +160,9 @@
     slot(screen, "time").textContent = activity.start_time
       ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
     const status = slot(screen, "status");
-    status.className = `status status-${activity.status}`;
-    status.textContent = t(`status:${activity.status}`);
+    const shown = K.shownStatus(activity);
+    status.className = `status status-${shown}`;
+    status.textContent = t(`status:${shown}`);
     slot(screen, "sync").hidden = !activity._sync;
     const edit = slot(screen, "edit");
     if (["draft", "returned"].includes(activity.status)) edit.href = `/aktivitas/${id}/ubah`;
@@ -201,17 +203,27 @@
     view.replaceChildren(screen);
   }
 
+  /** Nobody signed in here (signed out, or a new phone): no name, no data, no navigation. */
+  async function whoever(draw) {
+    if ((await K.owner()) === undefined) {
+      view.replaceChildren(clone("tpl-signed-out"));
+      return;
+    }
+    document.querySelector(".app-nav")?.removeAttribute("hidden");
+    await draw();
+  }
+
   const routes = { "/": today, "/aktivitas/baru": () => form(), "/target": targets,
     "/notifikasi": notifications };
   const activityPath = window.location.pathname.match(/^\/aktivitas\/([0-9a-f-]{36})(\/ubah)?$/);
   const render = routes[window.location.pathname]
     || (activityPath && (() => detail(activityPath[1], Boolean(activityPath[2]))))
     || (() => view.replaceChildren(clone("tpl-unavailable")));
-  Promise.resolve(render()).catch((error) => {
+  whoever(render).catch((error) => {
     console.warn("Offline screen:", error);
     view.replaceChildren(clone("tpl-unavailable"));
   });
   document.addEventListener("kinerjaku:outbox", () => {
-    if (window.location.pathname === "/" && !document.getElementById("activity-form")) today();
+    if (window.location.pathname === "/" && document.getElementById("activity-list")) today();
   });
 }());

@@ -67,20 +67,92 @@
 
   /* ---- the signed-in person and their working set --------------------------------------- */
 
-  /** Remember who is signed in; a different person on this phone starts from an empty store. */
+  /** Remember who is signed in. A different person on this phone starts from an empty
+   * working set; what waits in the outbox stays, sealed to its owner (see seal()), and a
+   * person signing in again gets their sealed items back and sends them. */
   async function adopt(personId, csrfToken) {
     const db = await open();
     const current = await db.get("meta", "person_id");
-    if (current !== undefined && current !== personId) await clear();
+    if (current !== undefined && current !== personId) {
+      await claimUnowned(current);
+      await clearPersonal();
+    }
     await setMeta("person_id", personId);
     if (csrfToken) await setMeta("csrf_token", csrfToken);
+    await unseal(personId);
   }
 
-  /** Forget everything kept on this phone (signing out). */
+  /** Outbox entries queued before entries carried an owner belong to who was signed in. */
+  async function claimUnowned(owner) {
+    const db = await open();
+    const tx = db.transaction("outbox", "readwrite");
+    for (const entry of await tx.store.getAll()) {
+      if (entry.owner === undefined) tx.store.put({ ...entry, owner });
+    }
+    await tx.done;
+  }
+
+  const SEAL = "sealed:";
+
+  /** Signing out: what waits in the outbox stays on the phone, unreadable by the pages of
+   * anyone else (they only ever see their own entries), with the local copies it needs put
+   * aside under the owner's seal; every other personal datum leaves the phone. */
+  async function seal() {
+    const db = await open();
+    const owner = await db.get("meta", "person_id");
+    if (owner !== undefined) {
+      await claimUnowned(owner);
+      const waiting = (await db.getAll("outbox")).filter((e) => e.owner === owner);
+      const ids = new Set(waiting.map((e) => e.activityId || e.id));
+      const activities = (await db.getAll("activities")).filter((a) => ids.has(a.id));
+      const comments = (await db.getAll("comments")).filter((c) => c._sync);
+      if (waiting.length) await setMeta(SEAL + owner, { activities, comments });
+    }
+    await clearPersonal();
+  }
+
+  /** Give a returning person back the local copies sealed at their sign-out. */
+  async function unseal(personId) {
+    const db = await open();
+    const sealed = await db.get("meta", SEAL + personId);
+    if (!sealed) return;
+    const tx = db.transaction(["meta", "activities", "comments"], "readwrite");
+    sealed.activities.forEach((a) => tx.objectStore("activities").put(a));
+    sealed.comments.forEach((c) => tx.objectStore("comments").put(c));
+    tx.objectStore("meta").delete(SEAL + personId);
+    await tx.done;
+  }
+
+  /** Empty every personal store except the outbox and the seals. */
+  async function clearPersonal() {
+    const db = await open();
+    const tx = db.transaction(STORES, "readwrite");
+    const work = STORES.filter((name) => !["meta", "outbox"].includes(name))
+      .map((name) => tx.objectStore(name).clear());
+    const meta = tx.objectStore("meta");
+    for (const key of await meta.getAllKeys()) {
+      if (!String(key).startsWith(SEAL)) work.push(meta.delete(key));
+    }
+    await Promise.all(work.concat(tx.done));
+  }
+
+  /** Forget everything kept on this phone, the outbox and seals too. */
   async function clear() {
     const db = await open();
     const tx = db.transaction(STORES, "readwrite");
     await Promise.all(STORES.map((name) => tx.objectStore(name).clear()).concat(tx.done));
+  }
+
+  /** The outbox entries of the person signed in here (none when nobody is). */
+  async function ownEntries(db) {
+    const owner = await db.get("meta", "person_id");
+    if (owner === undefined) return [];
+    return (await db.getAll("outbox")).filter((e) => e.owner === undefined || e.owner === owner);
+  }
+
+  /** Who is signed in on this phone, as far as the store knows (undefined: nobody). */
+  async function owner() {
+    return getMeta("person_id");
   }
 
   async function getJson(fetchImpl, url) {
@@ -121,7 +193,7 @@
       if (items.length < 200) break;
     }
     const db = await open();
-    const pendingIds = new Set((await db.getAll("outbox")).map((e) => e.activityId || e.id));
+    const pendingIds = new Set((await ownEntries(db)).map((e) => e.activityId || e.id));
     const tx = db.transaction(["meta", "activities", "targets", "templates", "progress",
       "notifications", "comments"], "readwrite");
     tx.objectStore("meta").put(me, "me");
@@ -169,10 +241,11 @@
 
   async function enqueue(entries, localCopies) {
     const db = await open();
+    const owner = await db.get("meta", "person_id");
     const tx = db.transaction(["outbox", "activities"], "readwrite");
     for (const entry of entries) {
       tx.objectStore("outbox").add({ state: "pending", attempts: 0, queuedAt: Date.now(),
-        ...entry });
+        owner, ...entry });
     }
     for (const copy of localCopies || []) tx.objectStore("activities").put(copy);
     await tx.done;
@@ -184,8 +257,10 @@
     const id = data.id || uuid();
     const content = {};
     CONTENT_FIELDS.forEach((name) => { if (data[name] !== undefined) content[name] = data[name]; });
+    // "_submitting": sent for approval once the server has it; until then the supervisor
+    // cannot have it, and the pages say so.
     const local = { id, ...content, status: submit ? "submitted" : "draft", version: 1,
-      attachments: [], _sync: "pending" };
+      attachments: [], _sync: "pending", _submitting: submit };
     const entries = [{ kind: "activity", op: "create", id, data: content }];
     if (submit) entries.push({ kind: "activity", op: "submit", id });
     if (photo) {
@@ -205,9 +280,9 @@
   async function updateActivity(id, changes, version, { submit = false } = {}) {
     const db = await open();
     const current = (await db.get("activities", id)) || { id };
-    const queued = (await db.getAll("outbox")).some((e) => (e.activityId || e.id) === id);
+    const queued = (await ownEntries(db)).some((e) => (e.activityId || e.id) === id);
     const local = { ...current, ...changes, _sync: "pending" };
-    if (submit) local.status = "submitted";
+    if (submit) Object.assign(local, { status: "submitted", _submitting: true });
     const base = queued ? FOLLOW : (version ?? current.version);
     const entries = [{ kind: "activity", op: "update", id, version: base, data: changes }];
     if (submit) entries.push({ kind: "activity", op: "submit", id });
@@ -219,7 +294,7 @@
     const db = await open();
     const current = await db.get("activities", id);
     await enqueue([{ kind: "activity", op: "submit", id }],
-      current ? [{ ...current, status: "submitted", _sync: "pending" }] : []);
+      current ? [{ ...current, status: "submitted", _sync: "pending", _submitting: true }] : []);
   }
 
   /** Queue a comment on an activity under its own UUID (the server's idempotency key). */
@@ -229,8 +304,9 @@
     const local = { id, client_id: id, activity_id: activityId, body,
       author_name: me.name || "", created_at: new Date().toISOString(), _sync: "pending" };
     const db = await open();
+    const owner = await db.get("meta", "person_id");
     const tx = db.transaction(["outbox", "comments"], "readwrite");
-    tx.objectStore("outbox").add({ state: "pending", attempts: 0, queuedAt: Date.now(),
+    tx.objectStore("outbox").add({ state: "pending", attempts: 0, queuedAt: Date.now(), owner,
       kind: "comment", op: "comment", id, activityId, data: { body } });
     tx.objectStore("comments").put(local);
     await tx.done;
@@ -245,11 +321,11 @@
   }
 
   async function entries() {
-    return (await open()).getAll("outbox");
+    return ownEntries(await open());
   }
 
   async function pendingCount() {
-    return (await open()).count("outbox");
+    return (await entries()).length;
   }
 
   /* ---- sending --------------------------------------------------------------------------- */
@@ -424,7 +500,7 @@
       await setMeta("blocked", null);
       let sent = 0;
       for (;;) {
-        const all = await db.getAll("outbox");
+        const all = await ownEntries(db);
         const held = new Set(all.filter((e) => e.state === "attention")
           .map((e) => e.activityId || e.id));
         const ready = all.filter((e) => e.state === "pending"
@@ -488,6 +564,11 @@
     notify();
   }
 
+  /** The state a page shows: "queued" while a submission waits on this phone. */
+  function shownStatus(activity) {
+    return activity._submitting && activity._sync ? "queued" : activity.status;
+  }
+
   /* ---- change notifications -------------------------------------------------------------- */
 
   const listeners = new Set();
@@ -509,9 +590,9 @@
   }
 
   global.Kinerjaku = {
-    open, getMeta, setMeta, adopt, clear, refresh, activitiesOn, notifications, uuid, isoDate,
+    open, getMeta, setMeta, adopt, seal, owner, clear, refresh, activitiesOn, notifications, uuid, isoDate,
     createActivity, updateActivity, submitActivity, addComment, commentsOf, entries,
-    pendingCount, flush, resolve,
+    pendingCount, flush, resolve, shownStatus,
     onChange, RetryLater, HttpError, sameContent,
   };
 }(self));
