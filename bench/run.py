@@ -541,6 +541,14 @@ def peer_lines(results: dict) -> list[str]:
     if "batch_100" in f:
         times = f["batch_100"]["activities_per_s"] / peer["batch_put_records_per_s"]
         lines.append(f"{'Kinerjaku batch / Timetagger batch':<46}{times:>12.2f} x")
+        # Rates measured minutes apart on a shared machine move with its load; the CPU each
+        # record costs (server and database together) hardly does.
+        ours = f["batch_100"].get("cpu_ms_per_request")
+        cpu = peer.get("server_cpu_pct", {}).get("batch")
+        if ours and cpu:
+            theirs = cpu * 10 / peer["batch_put_records_per_s"] * 100
+            lines.append(f"{'  CPU ms per 100 records: Kinerjaku / peer':<46}"
+                         f"{ours['app'] + ours['database']:>7.1f} /{theirs:>5.1f}")
     if "post_activity" in f and peer.get("single_to_hello_ratio"):
         ours = results.get("post_rounds", {}).get("median_ratio",
                                                    f["post_activity"]["ratio_to_healthz"])
