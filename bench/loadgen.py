@@ -51,13 +51,16 @@ end
 
 -- The n-th activity of a person: spread over the working days of the month, a few a day,
 -- 30 minutes long and 45 minutes apart (07:00, 07:45, ... 15:15), as people log them.
+-- A poster whose indicator id is 0 has no SKP: their activities are "lainnya" work.
 local function activity(poster, n)
   local start = 420 + (math.floor(n / #days) % {slots}) * 45
+  local target = poster[2] == 0 and '"work_kind":"lainnya"'
+    or string.format('"unit":"dokumen","target_id":%d', poster[2])
   return string.format(
     '{{"date":"%s","start_time":"%02d:%02d","end_time":"%02d:%02d",' ..
-    '"description":"{description}","quantity":1,"unit":"dokumen","target_id":%d}}',
+    '"description":"{description}","quantity":1,%s}}',
     days[n % #days + 1], math.floor(start / 60), start % 60,
-    math.floor((start + 30) / 60), (start + 30) % 60, poster[2])
+    math.floor((start + 30) / 60), (start + 30) % 60, target)
 end
 
 -- Each wrk thread posts for its own share of the people ({threads} threads): the n-th
@@ -208,8 +211,9 @@ def _bodies(scenario: Scenario, nonce: str):
         return {"date": scenario.days[n % len(scenario.days)],
                 "start_time": f"{start // 60:02d}:{start % 60:02d}",
                 "end_time": f"{(start + 30) // 60:02d}:{(start + 30) % 60:02d}",
-                "description": DESCRIPTION, "quantity": 1, "unit": "dokumen",
-                "target_id": poster[1]}
+                "description": DESCRIPTION, "quantity": 1,
+                **({"unit": "dokumen", "target_id": poster[1]} if poster[1]
+                   else {"work_kind": "lainnya"})}
 
     lock = threading.Lock()
     first, most = scenario.made[0], [0]

@@ -53,6 +53,8 @@ from bench import loadgen, seed  # noqa: E402
 ADMIN_URL = os.environ.get("KINERJAKU_BENCH_POSTGRES_URL",
                            "postgresql://postgres@127.0.0.1:5432/postgres")
 BIN = Path(sys.executable).parent
+#: The peer benchmark (see its README): it builds its own virtualenv, outside the repository.
+PEER = ROOT.parent / "shared" / "peer-timetagger" / "run.sh"
 
 
 def options():
@@ -73,6 +75,10 @@ def options():
                         help="measure /healthz and POST /activities alternately this many "
                              "times and report each pair's ratio and their median: on a "
                              "machine shared with other work a single pair can mislead")
+    parser.add_argument("--peer", action=argparse.BooleanOptionalAction, default=None,
+                        help="also run the peer benchmark (Timetagger) and print the ratios; "
+                             f"default: when {PEER.relative_to(ROOT.parent)} exists beside "
+                             "the project")
     parser.add_argument("--only", choices=("post", "batch", "recap"), action="append",
                         help="measure only these figures (repeatable; /healthz always); "
                              "e.g. --only post --rows 10000 to iterate on the create path")
@@ -214,6 +220,44 @@ def checkpoints_so_far() -> int:
         return row.fetchone()[0]
 
 
+def worker_memory(server_pid: int) -> dict | None:
+    """Memory of each gunicorn worker now (after the load), in MiB, from
+    /proc/PID/smaps_rollup: resident, private (clean + dirty: what the worker alone holds,
+    not shared with the master or its siblings) and proportional (PSS). Linux only."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    if not children.exists():
+        return None
+    workers = {}
+    for pid in children.read_text().split():
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        kib = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:]
+               if line.endswith("kB")}
+        workers[pid] = {"rss": kib["Rss"] / 1024, "pss": kib["Pss"] / 1024,
+                        "private": (kib["Private_Clean"] + kib["Private_Dirty"]) / 1024}
+    return {"workers": workers,
+            "max_private": max((w["private"] for w in workers.values()), default=0)}
+
+
+def run_peer() -> dict:
+    """The peer's figures (its last output line, JSON), measured now on this machine; its
+    servers are stopped before this returns. ``{"error": ...}`` when it could not run."""
+    print(f"Peer benchmark: {PEER} (about 2.5 minutes)")
+    try:
+        done = subprocess.run(["bash", str(PEER)], capture_output=True, text=True,
+                              timeout=900)
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out"}
+    lines = done.stdout.strip().splitlines()
+    try:
+        figures = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        return {"error": (done.stderr or done.stdout).strip()[-300:] or f"exit {done.returncode}"}
+    return figures
+
+
 def route_exists(route: str) -> bool:
     """Whether the activities API defines ``route`` (it is being built alongside)."""
     source = (ROOT / "app" / "activities" / "api.py").read_text()
@@ -295,7 +339,7 @@ def main():
         results["gunicorn"] = " ".join(server.settings)
         with server, tempfile.TemporaryDirectory() as workdir:
             def measure(label, scenario, seconds=args.seconds, connections=args.connections,
-                        warm=3):
+                        warm=3, rows=False):
                 run = (lambda s, c: loadgen.run_wrk(
                     wrk, server.base, scenario, seconds=s, connections=c,
                     threads=min(2, c), workdir=Path(workdir))) if wrk else (
@@ -304,11 +348,14 @@ def main():
                 checkpoint()
                 if warm:
                     run(warm, min(4, connections))
+                stored = seed.count_activities(url) if rows else 0
                 before, began = cpu_seconds(server.process.pid, name), checkpoints_so_far()
                 result = run(seconds, connections)
                 after = cpu_seconds(server.process.pid, name)
                 figures[label] = {**result.__dict__, "rps": round(result.rps, 1),
                                   "checkpoints_during": checkpoints_so_far() - began}
+                if rows:  # written in the timed window only, not in the warm-up
+                    figures[label]["rows_added"] = seed.count_activities(url) - stored
                 if result.requests:
                     figures[label]["cpu_ms_per_request"] = {
                         part: round((after[part] - before[part]) * 1000 / result.requests, 3)
@@ -326,9 +373,7 @@ def main():
             if has_post:
                 single = loadgen.Scenario("single", "/api/v1/activities", posters=posters,
                                           days=days)
-                before = seed.count_activities(url)
-                post = measure("post_activity", single)
-                figures["post_activity"]["rows_added"] = seed.count_activities(url) - before
+                post = measure("post_activity", single, rows=True)
                 figures["post_activity"]["ratio_to_healthz"] = round(post.rps / hello.rps, 3)
                 pairs = [(hello.rps, post.rps)]
                 for n in range(2, args.rounds + 1):
@@ -344,14 +389,13 @@ def main():
                         if len(ratios) % 2 else round(
                             (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2, 3)}
             if has_batch:
-                before = seed.count_activities(url)
                 batch = measure("batch_100", loadgen.Scenario(
                     "batch", "/api/v1/activities/batch", posters=posters, days=days,
                     batch=args.batch, made=single.made if has_post else [0]),
-                    connections=max(2, args.connections // 2))
-                added = seed.count_activities(url) - before
+                    connections=max(2, args.connections // 2), rows=True)
+                added = figures["batch_100"]["rows_added"]
                 figures["batch_100"].update(
-                    rows_added=added, activities_per_s=round(added / batch.seconds, 1),
+                    activities_per_s=round(added / batch.seconds, 1),
                     ratio_to_healthz=round(added / batch.seconds / hello.rps, 3))
                 if has_post:
                     figures["batch_100"]["times_single_post"] = round(
@@ -359,6 +403,7 @@ def main():
             if "recap" in wanted:
                 recap_figures(measure, server, tokens[world.supervisor_id], recap_month,
                               health, hello, results)
+            results["memory"] = worker_memory(server.process.pid)
         if has_post:
             # Thousands of concurrent creates later, every person's audit chain must verify.
             check = subprocess.run([str(BIN / "flask"), "audit-verify"], cwd=ROOT, env=env,
@@ -371,6 +416,8 @@ def main():
             ("POST /api/v1/activities/batch", route_exists("/activities/batch"))) if not there]
     finally:
         drop_database(name)
+    if args.peer or (args.peer is None and PEER.exists()):
+        results["peer"] = run_peer()
     results["seconds_total"] = round(time.time() - started)
     report(results)
 
@@ -440,6 +487,7 @@ def report(results: dict) -> None:
         lines.append(f"{'POST /api/v1/activities/batch':<46}{'pending':>14}")
     if "team_recap" in f:
         lines += recap_lines(results)
+    lines += memory_lines(results.get("memory")) + peer_lines(results)
     trips = results.get("post_round_trips")
     if trips:
         lines.append(f"One POST /api/v1/activities (status {trips['status']}): "
@@ -462,6 +510,51 @@ def report(results: dict) -> None:
     (out / f"bench-{stamp}.txt").write_text(text + "\n")
     (out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
     print(f"Written to bench-results/bench-{stamp}.txt and .json")
+
+
+def memory_lines(memory: dict | None) -> list[str]:
+    if not memory or not memory["workers"]:
+        return []
+    workers = memory["workers"].values()
+    private = " ".join(f"{w['private']:.0f}" for w in workers)
+    return [f"{'memory per worker after the load: private MiB':<46}{private:>28}",
+            f"{'  (resident / proportional, largest)':<46}"
+            f"{max(w['rss'] for w in workers):>12.0f} /{max(w['pss'] for w in workers):>4.0f}"]
+
+
+def peer_lines(results: dict) -> list[str]:
+    """The peer's figures and Kinerjaku's as ratios to them (the same run, the same machine)."""
+    peer, f = results.get("peer"), results["figures"]
+    if not peer:
+        return []
+    if "error" in peer or not peer.get("batch_put_records_per_s"):
+        return ["", f"Peer (Timetagger): not measured: {peer.get('error', peer)}"]
+    versions = peer.get("versions", {})
+    lines = ["", f"Peer: Timetagger {versions.get('timetagger', '?')} on its own server "
+                 f"({versions.get('uvicorn_stack', '?')}, one process), measured after the "
+                 "figures above" + ("" if peer.get("ok") else " (its own checks FAILED)"),
+             f"{'  hello world (its own reference)':<46}{peer['hello_rps']:>10,.0f} r/s",
+             f"{'  single PUT, 16 clients':<46}{peer['single_put_records_per_s']:>10,.0f} r/s"
+             f"{peer['single_to_hello_ratio']:>13.1%}",
+             f"{'  batch PUT of 100 (records/s)':<46}{peer['batch_put_records_per_s']:>10,.0f}"
+             " r/s"]
+    if "batch_100" in f:
+        times = f["batch_100"]["activities_per_s"] / peer["batch_put_records_per_s"]
+        lines.append(f"{'Kinerjaku batch / Timetagger batch':<46}{times:>12.2f} x")
+        # Rates measured minutes apart on a shared machine move with its load; the CPU each
+        # record costs (server and database together) hardly does.
+        ours = f["batch_100"].get("cpu_ms_per_request")
+        cpu = peer.get("server_cpu_pct", {}).get("batch")
+        if ours and cpu:
+            theirs = cpu * 10 / peer["batch_put_records_per_s"] * 100
+            lines.append(f"{'  CPU ms per 100 records: Kinerjaku / peer':<46}"
+                         f"{ours['app'] + ours['database']:>7.1f} /{theirs:>5.1f}")
+    if "post_activity" in f and peer.get("single_to_hello_ratio"):
+        ours = results.get("post_rounds", {}).get("median_ratio",
+                                                   f["post_activity"]["ratio_to_healthz"])
+        lines.append(f"{'single create vs own hello: Kinerjaku / peer':<46}"
+                     f"{ours:>7.1%} /{peer['single_to_hello_ratio']:>6.1%}")
+    return lines
 
 
 def recap_lines(results: dict) -> list[str]:

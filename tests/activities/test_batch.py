@@ -205,3 +205,53 @@ def test_two_identical_batches_racing_make_one_of_each(app, world, count):
     for position in range(20):
         assert sorted(a[position]["result"] for a in answers) == ["created", "existing"]
     assert count(Activity) == 20
+
+
+def test_concurrent_overlapping_batches_store_each_id_once(app, world, backend, count):
+    """Several phones of two people sync overlapping outboxes at the same moment (the batch
+    is sent as one pipelined statement on PostgreSQL): each UUID is stored and audited once,
+    every entry is answered created exactly once over all answers, and the chains verify."""
+    if backend["name"] != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL (SQLite serialises them whole)")
+    from app.audit.services import verify_organisation
+
+    people = [world.one.staff_a1, world.one.staff_a2]
+    outboxes = {person.id: [{"op": "create", "id": str(uuid.uuid4()),
+                             "data": data(start_time=f"{7 + n % 10:02d}:00",
+                                          end_time=f"{7 + n % 10:02d}:30")}
+                            for n in range(40)] for person in people}
+    threads_each, answers, lock = 3, [], threading.Lock()
+    barrier = threading.Barrier(threads_each * len(people))
+
+    def sync(person, n):
+        client = ApiClient(app).login(person)
+        outbox = outboxes[person.id]
+        # Each phone sends an overlapping window of the outbox, in its own order.
+        window = outbox[n * 10: n * 10 + 30][::-1 if n % 2 else 1]
+        barrier.wait()
+        response = client.post(BATCH, json={"entries": window})
+        with lock:
+            answers.append((person.id, response.status_code, response.get_json()["results"]))
+
+    threads = [threading.Thread(target=sync, args=(person, n))
+               for person in people for n in range(threads_each)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(answers) == len(threads)
+    for person in people:
+        created, results = {}, [r for pid, status, rs in answers if pid == person.id
+                                for r in rs]
+        assert {status for pid, status, _ in answers if pid == person.id} == {200}
+        for result in results:
+            assert result["result"] in ("created", "existing"), result
+            created[result["id"]] = created.get(result["id"], 0) + (
+                result["result"] == "created")
+        sent = {e["id"] for e in outboxes[person.id]}
+        assert set(created) == sent
+        assert set(created.values()) == {1}, "each id answered created exactly once"
+    assert count(Activity) == 80
+    assert count(AuditEntry) == 80
+    verification = verify_organisation(world.one.org.id)
+    assert verification.problems == [] and verification.entries == 80
