@@ -166,3 +166,14 @@ class ActingOut(Schema):
 
 class ActingArgs(Schema):
     active_on = ma.fields.Date()
+
+
+class PeoplePageArgs(Schema):
+    """The query of the administration page's people list (``/admin/pegawai``)."""
+
+    q = ma.fields.String(validate=ma.validate.Length(max=200))
+    unit_id = ma.fields.Integer(data_key="unit")
+    status = ma.fields.String(load_default="aktif",
+                              validate=ma.validate.OneOf(["aktif", "nonaktif", "semua"]))
+    page = ma.fields.Integer(data_key="halaman", load_default=1,
+                             validate=ma.validate.Range(min=1))
