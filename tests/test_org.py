@@ -110,7 +110,7 @@ def test_me_answers_person_unit_supervisor_roles_and_zone(api, world):
 
 def test_people_list_is_the_callers_line(api, world):
     api.login(world.one.sup_a)
-    names = {p["id"] for p in api.get("/api/v1/people").get_json()}
+    names = {p["id"] for p in api.get("/api/v1/people").get_json()["items"]}
     assert names == {world.one.sup_a.id, world.one.head.id, world.one.staff_a1.id,
                      world.one.staff_a2.id}
 
@@ -118,7 +118,8 @@ def test_people_list_is_the_callers_line(api, world):
 def test_people_list_is_paginated_and_validates_query(api, world):
     api.login(world.one.admin)
     page = api.get("/api/v1/people?per_page=3&page=2").get_json()
-    assert len(page) == 3
+    assert len(page["items"]) == 3
+    assert page["pagination"] == {"page": 2, "per_page": 3, "total": 7, "pages": 3}
     bad = api.get("/api/v1/people?per_page=1000")
     assert bad.status_code == 422
     assert "per_page" in bad.get_json()["error"]["fields"]

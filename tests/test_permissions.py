@@ -166,7 +166,7 @@ def test_other_organisation_is_404(api, world, template, who):
 
 def test_other_organisation_is_absent_from_lists(api, world):
     api.login(world.one.admin)
-    people = {p["id"] for p in api.get("/api/v1/people?per_page=200").get_json()}
+    people = {p["id"] for p in api.get("/api/v1/people?per_page=200").get_json()["items"]}
     units = {u["id"] for u in api.get("/api/v1/units").get_json()}
     assert world.two.staff_a1.id not in people
     assert world.two.staff_a1.unit_id not in units

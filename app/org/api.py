@@ -3,19 +3,24 @@ and line."""
 
 from flask_login import current_user
 
+from app.admin.access import require_change
 from app.core.blueprint import Blueprint
-from app.extensions import db
-from app.org import lines, services
-from app.org.models import Person
+from app.org import admin, lines, services
 from app.org.schemas import (
     ActingArgs,
     ActingIn,
     ActingOut,
     MeOut,
+    PersonAdminOut,
+    PersonIn,
     PersonListArgs,
     PersonOut,
+    PersonPageOut,
+    PersonPatch,
     PreferencesIn,
+    UnitIn,
     UnitOut,
+    UnitPatch,
 )
 
 blp = Blueprint("org_api", __name__, url_prefix="", description="The caller, people and units",
@@ -40,12 +45,26 @@ def update_me(args):
 
 @blp.get("/people")
 @blp.arguments(PersonListArgs, location="query")
-@blp.response(200, PersonOut(many=True))
+@blp.response(200, PersonPageOut)
+@blp.errors(404, descriptions={404: "unit_id is not a unit of the caller's organisation"})
 def list_people(args):
-    """People the caller may see: themself, their supervisor and the line below them."""
-    query = services.people_visible_to(current_user).order_by(Person.name, Person.id)
-    page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
-    return page.items
+    """People the caller may see, by name, a page at a time: HR administrators and pimpinan
+    the whole organisation, anyone else themself, their supervisor and the line below them.
+
+    Without ``active``, active and deactivated people are both listed."""
+    return admin.page_of_people(current_user, **args)
+
+
+@blp.post("/people")
+@blp.arguments(PersonIn)
+@blp.response(201, PersonAdminOut)
+@blp.errors(403, 409, 422, descriptions={
+    409: "The NIP is already registered (in this or another organisation)"})
+def create_person(args):
+    """Add a person (HR administrators). They have no password yet: they activate their
+    account with a code the administrator gives them."""
+    require_change()
+    return admin.create_person(current_user, **args)
 
 
 @blp.get("/people/<int:person_id>")
@@ -53,6 +72,21 @@ def list_people(args):
 @blp.errors(404, descriptions={404: "Not found or not visible"})
 def get_person(person_id):
     return services.get_person(current_user, person_id)
+
+
+@blp.patch("/people/<int:person_id>")
+@blp.arguments(PersonPatch)
+@blp.response(200, PersonAdminOut)
+@blp.errors(403, 404, 409, 422, descriptions={
+    404: "Not a person of the caller's organisation",
+    409: "The NIP is already registered to someone else",
+    422: "Invalid field, or a supervisor that would make the reporting line loop"})
+def update_person(args, person_id):
+    """Edit a person (HR administrators): details, unit, supervisor, roles; ``active``
+    false deactivates (they can no longer sign in, their history stays), true reactivates."""
+    require_change()
+    person = admin.get_person(current_user, person_id)
+    return admin.update_person(current_user, person, args)
 
 
 @blp.get("/units")
@@ -67,6 +101,30 @@ def list_units():
 @blp.errors(404)
 def get_unit(unit_id):
     return services.get_unit(current_user, unit_id)
+
+
+@blp.post("/units")
+@blp.arguments(UnitIn)
+@blp.response(201, UnitOut)
+@blp.errors(403, 422, descriptions={422: "Invalid field, a code in use, an unknown parent"})
+def create_unit(args):
+    """Add a unit to the organisation's tree (HR administrators)."""
+    require_change()
+    return admin.create_unit(current_user, **args)
+
+
+@blp.patch("/units/<int:unit_id>")
+@blp.arguments(UnitPatch)
+@blp.response(200, UnitOut)
+@blp.errors(403, 404, 422, descriptions={
+    404: "Not a unit of the caller's organisation",
+    422: "Invalid field, a move that would loop, or deactivating a unit with active people"})
+def update_unit(args, unit_id):
+    """Rename, move, set the time zone of, deactivate or reactivate a unit (HR
+    administrators)."""
+    require_change()
+    unit = admin.get_unit(current_user, unit_id)
+    return admin.update_unit(current_user, unit, args)
 
 
 @blp.get("/acting-assignments")
