@@ -20,6 +20,7 @@ A view wrapped in :func:`throttled` counts a failure when it called :func:`note_
 """
 
 import hashlib
+import logging
 import math
 import secrets
 import time
@@ -35,6 +36,8 @@ from limits import parse
 from app.errors import error_response
 from app.extensions import limiter
 from app.org.nip import normalise
+
+logger = logging.getLogger(__name__)
 
 #: Set on ``g`` when an attempt failed for a wrong password, code or NIP (what is counted).
 ATTEMPT_FAILED = "kinerjaku_attempt_failed"
@@ -191,6 +194,12 @@ class Attempt:
     def failed(self) -> None:
         for counter in self.failure_counters:
             counter.hit()
+        logger.info("Failed %s for account %s from %s (%s device)", self.action, self.tag,
+                    self.address, "known" if self.device else "unknown")
+
+    def refused(self, seconds: int) -> None:
+        logger.warning("Refused %s for account %s from %s for %d s (throttled)", self.action,
+                       self.tag, self.address, seconds)
 
 
 def too_many_attempts(seconds: int):
@@ -210,6 +219,7 @@ def throttled(action: str, refuse: Callable[[int], object] = too_many_attempts):
             attempt = Attempt.of_request(action)
             seconds = attempt.admit()
             if seconds:
+                attempt.refused(seconds)
                 response = refuse(seconds)
                 response.headers["Retry-After"] = str(seconds)
                 return response
