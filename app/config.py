@@ -19,6 +19,9 @@ ENV_SETTINGS = {
     "MAX_CONTENT_LENGTH": int,
     "LOGIN_LIMIT_PER_NIP": str,
     "LOGIN_LIMIT_PER_IP": str,
+    "LOGIN_LIMIT_PER_NIP_IP": str,
+    "LOGIN_LIMIT_PER_DEVICE": str,
+    "LOGIN_KNOWN_DEVICE_DELAY": float,
     "EVIDENCE_FOLDER": str,
     "EVIDENCE_MAX_BYTES": int,
     "EXPORT_FOLDER": str,
@@ -70,8 +73,17 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    LOGIN_LIMIT_PER_NIP = "5 per 15 minutes"
+    #: Sign-in and activation throttling (app.auth.throttle, docs/security.md): every
+    #: attempt per address; failed attempts per (account, address) and per account from
+    #: unknown devices; failed attempts per (account, known device).
     LOGIN_LIMIT_PER_IP = "30 per minute"
+    LOGIN_LIMIT_PER_NIP_IP = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_NIP = "20 per hour"
+    LOGIN_LIMIT_PER_DEVICE = "10 per 15 minutes"
+    #: Seconds a known device's attempt waits while its account's own counter is exhausted.
+    LOGIN_KNOWN_DEVICE_DELAY = 1.0
+    #: Days a device stays known after its last sign-in (the signed device cookie).
+    DEVICE_COOKIE_DAYS = 180
 
     #: argon2id cost: above OWASP's floor (m=19 MiB, t=2, p=1), about 60 ms on our machines.
     ARGON2_TIME_COST = 4

@@ -17,7 +17,7 @@ from app.auth.schemas import (
     TokenIn,
     TokenOut,
 )
-from app.auth.throttle import activation_limits, login_limits
+from app.auth.throttle import note_failure, remember_device, throttled
 from app.core.blueprint import Blueprint
 from app.core.security import csrf_exempt_json, public
 from app.errors import Forbidden, Unauthorized
@@ -28,11 +28,13 @@ blp = Blueprint("auth_api", __name__, url_prefix="/auth",
 
 
 def sign_in(person) -> None:
-    """Renew the session (new id, new CSRF token) and record the login."""
+    """Renew the session (new id, new CSRF token), record the login and remember the device
+    (app.auth.throttle: a known device is not locked out by others' failed attempts)."""
     session.clear()
     services.start_session(person, request.headers.get("User-Agent", ""))
     login_user(person)
     session.permanent = True
+    remember_device(person.nip)
 
 
 @blp.post("/login")
@@ -40,13 +42,14 @@ def sign_in(person) -> None:
 @blp.response(200, LoginOut)
 @blp.errors(401, 429, descriptions={401: "Wrong NIP or password",
                                     429: "Too many attempts; see Retry-After"})
-@login_limits
+@throttled("login")
 @public
 @csrf_exempt_json
 def login(args):
     """Sign in with NIP and password; the answer carries the CSRF token for later writes."""
     person = services.authenticate(args["nip"], args["password"])
     if person is None:
+        note_failure()
         raise Unauthorized(_("The NIP or password is wrong."))
     sign_in(person)
     return {"csrf_token": generate_csrf(), "person": person}
@@ -59,7 +62,7 @@ def login(args):
     422: "Wrong NIP or code, the code used or expired (one message for all), or a password "
          "the policy refuses (under fields.password)",
     429: "Too many attempts; see Retry-After"})
-@activation_limits
+@throttled("activate")
 @public
 @csrf_exempt_json
 def activate(args):

@@ -1,22 +1,31 @@
 """Sign-in, sign-out, password and access-token pages."""
 
-from math import ceil
+import math
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, logout_user
 from marshmallow import ValidationError
 
 from app.auth import activation, services
 from app.auth.api import sign_in
 from app.auth.schemas import ActivateIn, ChangePasswordIn, LoginIn, SignOutIn, TokenIn
-from app.auth.throttle import activation_limits, login_limits
+from app.auth.throttle import note_failure, throttled
 from app.core.forms import all_but, post_form
 from app.core.security import public
-from app.core.uow import keep_on_error
-from app.errors import ValidationFailed, handle_rate_limit
+from app.errors import ValidationFailed
 
 bp = Blueprint("auth", __name__)
 
@@ -29,8 +38,27 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def wait_message(seconds: int) -> str:
+    """How long to wait, in the user's language: seconds under a minute, else whole minutes
+    rounded up (never less than the real wait)."""
+    wait = timedelta(seconds=seconds) if seconds < 60 else \
+        timedelta(minutes=math.ceil(seconds / 60))
+    return _("Too many attempts. Please wait %(time)s and try again.",
+             time=format_timedelta(wait, threshold=2))
+
+
+def refused_page(template: str, fields: tuple[str, ...]):
+    """The ``refuse`` of :func:`throttled` for a page: the form again, with what was typed
+    (never a password) and how long to wait, as 429."""
+    def refuse(seconds: int):
+        form = {name: request.form.get(name, "") for name in fields}
+        html = render_template(template, form=form, errors={"_form": wait_message(seconds)})
+        return current_app.response_class(html, status=429, mimetype="text/html")
+    return refuse
+
+
 @bp.route("/masuk", methods=["GET", "POST"], endpoint="login")
-@login_limits
+@throttled("login", refuse=refused_page("auth/login.html", ("nip",)))
 @public
 def login():
     if request.method == "GET":
@@ -45,7 +73,7 @@ def login():
         return render_template("auth/login.html", form=form, errors=posted.errors), 422
     person = posted.result
     if person is None:
-        keep_on_error()  # the failed attempt counts towards the lockout
+        note_failure()
         return render_template("auth/login.html", form=form,
                                errors={"_form": _("The NIP or password is wrong.")}), 401
     sign_in(person)
@@ -53,7 +81,7 @@ def login():
 
 
 @bp.route("/aktivasi", methods=["GET", "POST"], endpoint="activate_page")
-@activation_limits
+@throttled("activate", refuse=refused_page("auth/activate.html", ("nip", "code")))
 @public
 def activate_page():
     """Set a first (or new) password with the code from the HR administrator; signed in."""
@@ -82,19 +110,6 @@ def activate_page():
 def forgot_password():
     """Whom to ask for a new code; it says nothing about any account."""
     return render_template("auth/forgot.html")
-
-
-@bp.errorhandler(RateLimitExceeded)
-def too_many_attempts(error):
-    """The sign-in form again, with the NIP kept and the time left, not a bare error page."""
-    response = handle_rate_limit(error)
-    if request.endpoint != "auth.login":
-        return response
-    seconds = int(response.headers["Retry-After"])
-    message = _("Too many wrong attempts. Try again in %(minutes)s minutes.",
-                minutes=max(1, ceil(seconds / 60)))
-    return render_template("auth/login.html", form={"nip": request.form.get("nip", "")},
-                           errors={"_form": message}), 429, {"Retry-After": str(seconds)}
 
 
 @bp.post("/keluar")

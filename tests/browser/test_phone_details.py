@@ -21,7 +21,7 @@ def test_the_sixth_wrong_password_keeps_the_form_and_says_how_long(browser, live
         page.get_by_label("NIP").fill(person.nip)
         page.get_by_label("Kata sandi").fill("salah-sekali")
         page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("alert")).to_contain_text("Coba lagi dalam 15 menit")
+    expect(page.get_by_role("alert")).to_contain_text("Mohon tunggu 15 menit")
     expect(page.get_by_label("NIP")).to_have_value(person.nip)
     expect(page.get_by_role("button", name="Masuk")).to_be_visible()
     context.close()
