@@ -98,6 +98,11 @@ def apply_preview(actor: Person, preview_id: str,
     return job, rows
 
 
+def discard(job: ImportJob) -> None:
+    """Forget a job the request will not keep (it rolls back): remove its file now."""
+    _remove_file(job.file_key)
+
+
 def run_now(job: ImportJob) -> ImportJob:
     """Run a small job inside the request: its result (or refusal) is stored on the row and
     committed with the request; an apply's writes too."""
@@ -140,6 +145,13 @@ def get_job(actor: Person, job_id: str) -> ImportJob:
     if job is None:
         raise NotFound(_("Import not found."))
     return job
+
+
+def recent_jobs(actor: Person, limit: int = 10) -> list[ImportJob]:
+    """The organisation's latest imports, for the upload page."""
+    return list(db.session.scalars(
+        sa.select(ImportJob).where(ImportJob.org_id == actor.org_id)
+        .order_by(ImportJob.created_at.desc()).limit(limit)))
 
 
 def _publish(job_id: str, **values) -> None:
