@@ -15,6 +15,7 @@ from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.models import utcnow
+from app.org.imports import bulk
 
 #: Ids per statement in the lock and head queries (well under every driver's limit).
 CHUNK = 5000
@@ -56,8 +57,9 @@ def _heads(owner_ids: list[int]) -> dict[int, tuple[int, str]]:
 def append_many(org_id: int, actor_id: int, items: list[tuple[int, str, object, str, dict]],
                 new_owners: set[int] = frozenset()) -> int:
     """Append one entry per item (owner id, subject type, subject id, action, changes), in
-    order; ``new_owners`` were created in this transaction and have no
-    chain yet (no lock or head read needed). Returns the number of entries written."""
+    order. ``changes`` are JSON-ready already (text, numbers, booleans, None, lists): the
+    plans make them so. ``new_owners`` were created in this transaction and have no chain
+    yet (no lock or head read needed). Returns the number of entries written."""
     if not items:
         return 0
     known = sorted({owner for owner, *_rest in items} - set(new_owners))
@@ -69,15 +71,12 @@ def append_many(org_id: int, actor_id: int, items: list[tuple[int, str, object, 
         row = SimpleNamespace(org_id=org_id, owner_id=owner_id, seq=seq + 1,
                               actor_id=actor_id, subject_type=subject_type,
                               subject_id=str(subject_id), action=action,
-                              changes={key: [audit.plain(v) for v in value]
-                                       if isinstance(value, list) else audit.plain(value)
-                                       for key, value in changes.items()},
+                              changes=changes,
                               created_at=stamp, prev_hash=prev)
         row.hash = audit.entry_hash(row)
         heads[owner_id] = (row.seq, row.hash)
         rows.append(vars(row))
-    for chunk in _chunks(rows, 2000):
-        audit.insert(chunk)
+    bulk.insert(AuditEntry.__table__, rows)
     for owner_id, (seq, hash_) in heads.items():
         audit.appended(owner_id, seq, hash_)
     return len(rows)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.org.imports import values
+from app.org.imports import bulk, values
 from app.org.imports.chains import append_many
 from app.org.imports.plan import Plan, chunks, mark_loops, repeated
 from app.org.imports.reading import Table
@@ -194,33 +194,19 @@ def _ids_of_supervisors(org_id: int, plan: Plan, known: dict) -> dict[str, int]:
 
 def _insert_new(actor, plan: Plan, units: dict, ids: dict) -> list[int]:
     """Insert new people, supervisors before the people they supervise, so every row is
-    written once with its supervisor's id (one INSERT per level of the line)."""
-    pending = [row for row in plan.rows if row["action"] == "create"]
+    written once with its supervisor's id (one bulk insert per level of the line)."""
     supervisors = {row["values"].get("supervisor_nip") for row in plan.rows
                    if row.get("values")}
-    table, created = Person.__table__, []
-    while pending:
-        ready = [row for row in pending
-                 if not row["values"].get("supervisor_nip")
-                 or row["values"]["supervisor_nip"] in ids]
-        pending = [row for row in pending if row not in ready] if len(ready) < len(pending) \
-            else []
-        params = [_person_params(actor.org_id, row["nip"], row["values"], units, ids)
-                  for row in ready]
-        for chunk in chunks(params, 1000):
-            result = db.session.execute(
-                sa.insert(table).returning(table.c.id, table.c.nip,
-                                           sort_by_parameter_order=True), chunk)
-            for person_id, nip in result:
-                ids[nip] = person_id
-                created.append(person_id)
-    roles = [{"person_id": ids[nip], "role": Role.PEGAWAI} for nip in
-             (row["nip"] for row in plan.rows if row["action"] == "create")]
-    roles += [{"person_id": ids[nip], "role": Role.ATASAN} for nip in
-              (row["nip"] for row in plan.rows if row["action"] == "create")
+    created = bulk.insert_in_levels(
+        Person.__table__, [row for row in plan.rows if row["action"] == "create"],
+        key=lambda row: row["nip"], parent=lambda row: row["values"].get("supervisor_nip"),
+        params=lambda row: _person_params(actor.org_id, row["nip"], row["values"], units,
+                                          ids), ids=ids)
+    new = [row["nip"] for row in plan.rows if row["action"] == "create"]
+    roles = [{"person_id": ids[nip], "role": Role.PEGAWAI.value} for nip in new]
+    roles += [{"person_id": ids[nip], "role": Role.ATASAN.value} for nip in new
               if nip in supervisors]
-    for chunk in chunks(roles, 2000):
-        db.session.execute(sa.insert(PersonRole.__table__), chunk)
+    bulk.insert(PersonRole.__table__, roles)
     return created
 
 

@@ -7,6 +7,7 @@ in bulk statements; the caller's unit of work commits (or, on a refusal, rolls b
 
 import io
 import logging
+import zipfile
 from collections.abc import Callable
 
 from flask_babel import gettext as _
@@ -44,22 +45,25 @@ def require_importer(actor: Person) -> None:
 
 
 def count_rows(content: bytes) -> int:
-    """About how many data rows a file has, without reading its cells: an XLSX sheet's
-    recorded dimension (or its rows, when none is recorded), a CSV file's lines."""
-    if is_xlsx(content):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True)
-        except Exception:  # noqa: BLE001 - unreadable: the import itself will say so
-            return 0
-        try:
-            sheet = workbook.worksheets[0]
-            rows = sheet.max_row
-            if rows is None:
-                rows = sum(1 for _row in sheet.iter_rows(values_only=True))
-            return max(0, rows - 1)
-        finally:
-            workbook.close()
-    return max(0, content.count(b"\n") - 1)
+    """About how many data rows a file has, without reading its cells (reading 10,000 rows
+    with openpyxl takes seconds): the ``<row`` elements of an XLSX file's first sheet, a CSV
+    file's lines. Enough to choose between now and the background."""
+    if not is_xlsx(content):
+        return max(0, content.count(b"\n") - 1)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        path = workbook.worksheets[0]._worksheet_path  # where openpyxl itself reads it from
+        workbook.close()
+        with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(path) as sheet:
+            rows, tail = 0, b""
+            while chunk := sheet.read(1 << 20):
+                text = tail + chunk
+                rows += text.count(b"<row ") + text.count(b"<row>")
+                tail = text[-5:]
+                rows -= tail.count(b"<row ") + tail.count(b"<row>")
+            return max(0, rows + tail.count(b"<row ") + tail.count(b"<row>") - 1)
+    except Exception:  # noqa: BLE001 - unreadable: the import itself will say so
+        return 0
 
 
 def plan_file(actor: Person, kind: ImportKind, content: bytes,

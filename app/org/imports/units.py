@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.org.imports import values
+from app.org.imports import bulk, values
 from app.org.imports.chains import append_many
 from app.org.imports.plan import Plan, chunks, mark_loops, repeated
 from app.org.imports.reading import Table
@@ -114,19 +114,14 @@ def apply_units(actor: Person, plan: Plan, deactivate_missing: bool) -> None:
     changed units in one executemany; every change audited in the actor's chain."""
     ids = {code: unit["id"] for code, unit in _existing(actor.org_id).items()}
     table = Unit.__table__
-    pending = [row for row in plan.rows if row["action"] == "create"]
-    while pending:
-        ready = [row for row in pending if not row["values"].get("parent_code")
-                 or row["values"]["parent_code"] in ids]
-        pending = [row for row in pending if row not in ready] if len(ready) < len(pending) \
-            else []
-        params = [{"org_id": actor.org_id, "code": row["code"], "name": row["values"]["name"],
-                   "timezone": row["values"]["timezone"], "active": True,
-                   "parent_id": ids.get(row["values"].get("parent_code"))} for row in ready]
-        for chunk in chunks(params, 1000):
-            result = db.session.execute(sa.insert(table).returning(
-                table.c.id, table.c.code, sort_by_parameter_order=True), chunk)
-            ids.update({code: unit_id for unit_id, code in result})
+    bulk.insert_in_levels(
+        table, [row for row in plan.rows if row["action"] == "create"],
+        key=lambda row: row["code"], parent=lambda row: row["values"].get("parent_code"),
+        params=lambda row: {"org_id": actor.org_id, "code": row["code"],
+                            "name": row["values"]["name"],
+                            "timezone": row["values"]["timezone"], "active": True,
+                            "parent_id": ids.get(row["values"].get("parent_code"))},
+        ids=ids)
     updates = [{"b_id": row["id"], "name": row["values"]["name"],
                 "timezone": row["values"]["timezone"], "active": True,
                 "parent_id": ids.get(row["values"].get("parent_code"))}
