@@ -80,3 +80,21 @@ def test_another_organisations_job_is_not_found(api, world, background, db):
     assert api.get("/api/v1/imports/not-a-job").status_code == 404
     stored = db.session.get(ImportJob, job["id"])
     assert stored.status == ImportStatus.DONE and stored.org_id == world.one.org.id
+
+
+def test_old_previews_and_their_files_are_purged(api, world, background, db):
+    from datetime import timedelta
+
+    from app.models import utcnow
+    from app.org.imports import jobs
+
+    api.login(world.one.admin)
+    job = upload(api, csv_file(new_rows()), dry_run=True).get_json()
+    fresh = upload(api, csv_file(new_rows()), dry_run=True).get_json()
+    db.session.get(ImportJob, job["id"]).created_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    assert len(list(background.rglob("*.csv"))) == 2
+    assert jobs.purge_old_imports() == 1
+    assert db.session.get(ImportJob, job["id"]) is None
+    assert db.session.get(ImportJob, fresh["id"]) is not None
+    assert [path.stem for path in background.rglob("*.csv")] == [fresh["id"]]
