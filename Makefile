@@ -44,14 +44,16 @@ test: install-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Figures of issue 3 against GET /healthz, on a throwaway PostgreSQL database (~5 minutes),
-# make run's server on SQLite with the live streams open (issue 16, ~40 s), then issue 5's
-# live-event latency with 1,000 open streams (gevent + Redis, ~20 s).
+# make run's server on SQLite with the live streams open (issue 16, ~40 s), issue 5's
+# live-event latency with 1,000 open streams (gevent + Redis, ~20 s), and issue 13's bulk
+# import of a 10,000-person XLSX (dry run, apply, re-import, pages).
 bench: install translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/make_run.py $(RUN_GUNICORN)
 	$(BIN)/python bench/dashboards.py
 	$(BIN)/python bench/stream.py
 	$(BIN)/python bench/push.py
+	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/lighthouse.py
 
 lighthouse: install translations

@@ -27,6 +27,9 @@ ENV_SETTINGS = {
     "EXPORT_FOLDER": str,
     "EXPORT_DIRECT_MAX_ROWS": int,
     "EXPORT_KEEP_DAYS": int,
+    "IMPORT_FOLDER": str,
+    "IMPORT_BACKGROUND_ROWS": int,
+    "IMPORT_KEEP_DAYS": int,
     "DOCUMENT_FONT_DIR": str,
     "SSE_HEARTBEAT": float,
     "NOTIFY_CHANNEL_PREFIX": str,
@@ -146,6 +149,12 @@ class Defaults:
     #: Redis when REDIS_URL is set. QUEUE_IMMEDIATE None: immediate (in memory) in tests only.
     QUEUE_FILE = None
     QUEUE_IMMEDIATE = None
+
+    #: Bulk imports (app.org.imports): uploads kept for their job (None: instance/imports),
+    #: files with more rows run in the background, unapplied previews kept this many days.
+    IMPORT_FOLDER = None
+    IMPORT_BACKGROUND_ROWS = 2000
+    IMPORT_KEEP_DAYS = 2
 
     API_TITLE = "Kinerjaku API"
     API_VERSION = "v1"

@@ -104,6 +104,11 @@ CROSS_ORG_URLS = {
     **{url: (lambda w: __import__("tests.documents.support",
                                   fromlist=["other_org_ids"]).other_org_ids(w))
        for url in ("/api/v1/exports/<job_id>", "/api/v1/exports/<job_id>/file")},
+    # Import jobs: a preview of the second organisation's admin (the apply is a POST:
+    # tests/imports/test_jobs.py::test_another_organisations_job_is_not_found).
+    "/api/v1/imports/<job_id>": lambda w: __import__(
+        "tests.imports.support", fromlist=["other_org_ids"]).other_org_ids(w),
+    "/api/v1/imports/<job_id>/apply": None,
 }
 
 
