@@ -271,6 +271,14 @@ class Stack:
         self.processes[name] = process
         return process
 
+    def wait_until(self, check, timeout: float, what: str, interval: float = 0.2):
+        """:func:`wait_until`, failing with the tails of the subprocesses' logs."""
+        try:
+            return wait_until(check, timeout, what, interval)
+        except AssertionError as error:
+            logs = "\n".join(f"--- {name}.log\n{self.log_tail(name)}" for name in self.logs)
+            raise AssertionError(f"{error}\n{logs}") from None
+
     def log_tail(self, name: str, size: int = 4000) -> str:
         path = self.folder / f"{name}.log"
         return path.read_text(errors="replace")[-size:] if path.exists() else ""
