@@ -22,8 +22,13 @@ def worker(workers, no_periodic):
 
     if huey.immediate:
         raise click.ClickException("The queue is in immediate mode (QUEUE_IMMEDIATE/TESTING).")
+    from app.reminders.tasks import TICK_LOCK
+
+    # A worker killed during a reminder tick leaves the tick's lock behind. huey flushes
+    # only the locks it has met in this process, and a lock taken inside a task is met at
+    # its first run: name it, or every tick after a restart would be skipped.
     config = ConsumerConfig(workers=workers, worker_type="thread", periodic=not no_periodic,
-                            flush_locks=True)
+                            flush_locks=True, extra_locks=TICK_LOCK)
     config.validate()
     logging.getLogger("huey").setLevel(logging.INFO)  # the app's handler shows it
     click.echo(f"Kinerjaku worker: {queue_description()}, {workers} threads"

@@ -1,0 +1,203 @@
+"""Redis killed (SIGKILL) under load, then started again on the same port.
+
+- writes keep succeeding while it is away (the database is the record; Redis only carries
+  events, rate limits and the queue);
+- a live stream opened before the kill hears events again once Redis is back (the server's
+  listener reconnects; a stream the server closed is reopened as a browser would, with
+  Last-Event-ID);
+- a notification raised after Redis is back is pushed to the device once; one raised
+  while it was away reaches the stream, but is never pushed (a finding, xfail);
+- an export asked for during the outage runs exactly once after Redis is back.
+"""
+
+import http.client
+import json
+import threading
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.activities import deadlines
+from app.auth import services as auth
+from app.models import utcnow
+from app.notifications.models import PushSubscription
+from tests.factories import build_world
+from tests.faults.conftest import COUNTS, private_stack
+from tests.faults.load import OutboxLoad
+from tests.feedback.support import submitted
+from tests.push.fakepush import FakePushService
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+
+
+class Stream:
+    """``GET /api/v1/stream`` held open in a thread, reopened with Last-Event-ID when the
+    server ends it, as the browser's EventSource does; every event it heard."""
+
+    def __init__(self, http, cookie: str):
+        self.http, self.cookie = http, cookie
+        self.events: list[dict] = []
+        self.connects = 0
+        self.last_id = None
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            headers = {"Cookie": self.cookie}
+            if self.last_id:
+                headers["Last-Event-ID"] = self.last_id
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.http.port, timeout=10)
+                conn.request("GET", "/api/v1/stream", headers=headers)
+                response = conn.getresponse()
+                if response.status == 200:
+                    self.connects += 1
+                    self._read(response)
+                conn.close()
+            except OSError:
+                pass
+            self._stop.wait(1)
+
+    def _read(self, response):
+        block = {}
+        while not self._stop.is_set():
+            line = response.fp.readline().decode()
+            if not line:
+                return
+            line = line.rstrip("\n")
+            if line:
+                field, _, value = line.partition(":")
+                block[field or "comment"] = value.lstrip(" ")
+                continue
+            if "event" in block:
+                self.events.append(block)
+                self.last_id = block.get("id") or self.last_id
+            block = {}
+
+    def comments(self) -> list[str]:
+        return [json.loads(e["data"])["data"]["comment"]["body"] for e in self.events
+                if e.get("event") == "comment"]
+
+    def close(self):
+        self._stop.set()
+
+
+def seed(stack, push_service) -> dict:
+    with stack.app_context() as db:
+        world = build_world(db)
+        owner = world.one.staff_a1
+        activity = submitted(owner, on=deadlines.local_today(owner, utcnow()))
+        device = push_service.new_subscription()
+        db.session.add(PushSubscription(org_id=owner.org_id, person_id=owner.id,
+                                        endpoint=device["endpoint"],
+                                        p256dh=device["keys"]["p256dh"],
+                                        auth=device["keys"]["auth"]))
+        token = auth.create_token(world.one.staff_a2, "fault test").token
+        db.session.commit()
+        return {"owner": owner.nip, "supervisor": world.one.sup_a.nip,
+                "activity_id": activity.id, "token": token, "endpoint": device["endpoint"]}
+
+
+def comment(stack, supervisor: dict, activity_id: str, body: str):
+    status, _, raw = stack.http.request("POST", f"/api/v1/activities/{activity_id}/comments",
+                                        {"body": body}, supervisor)
+    assert status == 201, raw[:300]
+
+
+@pytest.fixture(scope="module")
+def outage():
+    """Redis killed and started again under load, with a stream open and a device."""
+    with private_stack() as stack, FakePushService() as push_service:
+        facts = seed(stack, push_service)
+        stack.start_app()
+        stack.start_worker()
+        owner, supervisor = stack.http.login(facts["owner"]), stack.http.login(facts["supervisor"])
+        stream = Stream(stack.http, owner["Cookie"])
+        stack.wait_until(lambda: stream.connects, 30, "the stream")
+        comment(stack, supervisor, facts["activity_id"], "Sebelum gangguan")
+        stack.wait_until(lambda: "Sebelum gangguan" in stream.comments(), 30, "the first event")
+        load = OutboxLoad(stack.http, {"Authorization": f"Bearer {facts['token']}"}, 4).start()
+        time.sleep(2)
+        stack.redis.kill()
+        time.sleep(1)
+        month = datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
+        export = stack.http.request("POST", "/api/v1/exports",
+                                    {"kind": "monthly_xlsx", "month": month}, owner)
+        during = stack.http.request("POST",
+                                    f"/api/v1/activities/{facts['activity_id']}/comments",
+                                    {"body": "Selama gangguan"}, supervisor)
+        time.sleep(3)
+        stack.redis.start()
+        time.sleep(3)
+        load.stop()
+        try:
+            yield {"stack": stack, "facts": facts, "load": load, "stream": stream,
+                   "push": push_service, "owner": owner, "supervisor": supervisor,
+                   "export": export, "during": during}
+        finally:
+            stream.close()
+
+
+def test_writes_succeed_and_streams_and_pushes_resume(outage):
+    stack, facts, load, stream = (outage[k] for k in ("stack", "facts", "load", "stream"))
+    comment(stack, outage["supervisor"], facts["activity_id"], "Setelah gangguan")
+    stack.wait_until(lambda: "Setelah gangguan" in stream.comments(), 60,
+                     "an event after Redis returned")
+    push = outage["push"]
+    stack.wait_until(lambda: any(m["payload"]["body"] == "Setelah gangguan"
+                                 for m in push.received), 120, "the push after the outage")
+    time.sleep(3)  # a second delivery would come about now
+    after = [m for m in push.received if m["payload"]["body"] == "Setelah gangguan"]
+    COUNTS.append(
+        f"Redis killed: {len(load.acknowledged)} writes acknowledged, "
+        f"{len(load.refused())} refused; stream connections {stream.connects}, "
+        f"events heard {len(stream.events)}; the push after the outage delivered "
+        f"{len(after)} time(s)")
+    assert not load.refused(), [(a.status, a.body[:100]) for a in load.refused()[:3]]
+    assert not load.unfinished
+    assert stream.comments().count("Setelah gangguan") == 1
+    # What was raised while Redis was away reaches the open stream too (its resync).
+    assert outage["during"][0] == 201, outage["during"][2][:300]
+    stack.wait_until(lambda: "Selama gangguan" in stream.comments(), 30,
+                     "the outage's event on the stream")
+    assert stream.comments().count("Selama gangguan") == 1
+    assert len(after) == 1
+    assert not push.rejected
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Finding (issue 15): POST /api/v1/exports while Redis is down answers 500 and leaves the "
+    "job queued for ever. The transactional outbox for exports is on branch `fixes` "
+    "(e43b7ca): remove this mark when it is merged."))
+def test_an_export_asked_for_during_the_outage_runs_once_after(outage):
+    stack, owner = outage["stack"], outage["owner"]
+    status, _, raw = outage["export"]
+    assert status == 202, raw[:300]
+    job_id = json.loads(raw)["id"]
+
+    def finished():
+        code, _, body = stack.http.request("GET", f"/api/v1/exports/{job_id}", None, owner)
+        return code == 200 and json.loads(body)["status"] in ("done", "failed") and body
+    job = json.loads(stack.wait_until(finished, 120, "the export to finish"))
+    assert job["status"] == "done"
+    with stack.postgres.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM export_jobs").fetchone()[0] == 1
+    files = list((stack.folder / "exports").rglob("*.xlsx"))
+    assert len(files) == 1, files
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Finding: a notification committed while Redis is away is never pushed. Its push is "
+    "handed to the queue after the commit (enqueue_push), the enqueue fails, and nothing "
+    "sends it again: pushes need the outbox exports get on branch `fixes`. The row itself "
+    "stays in the notification centre and reaches open streams (checked above)."))
+def test_a_notification_raised_during_the_outage_is_pushed_once_after(outage):
+    stack, push = outage["stack"], outage["push"]
+    stack.wait_until(lambda: any(m["payload"]["body"] == "Selama gangguan"
+                                 for m in push.received), 60, "the outage's push")
+    time.sleep(3)
+    assert [m["payload"]["body"] for m in push.received].count("Selama gangguan") == 1
