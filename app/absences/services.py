@@ -28,8 +28,8 @@ from app.extensions import db
 from app.models import utcnow
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
-from app.org.lines import local_today, may_supervise, supervised_ids
-from app.org.models import ActingAssignment, Person, Role
+from app.org.lines import may_supervise, reviewers_of, supervised_ids
+from app.org.models import Person, Role
 
 logger = logging.getLogger(__name__)
 
@@ -233,24 +233,6 @@ def create_absence(actor: Person, *, kind: str, starts_on: date, ends_on: date,
     return absence
 
 
-def _reviewers(person: Person) -> list[Person]:
-    """The direct supervisor and whoever stands in for them (Plt/Plh) today."""
-    supervisor = person.supervisor
-    if supervisor is None:
-        return []
-    ids = {supervisor.id} | set(db.session.scalars(
-        sa.select(Person.id).where(Person.org_id == person.org_id, Person.active,
-                                   Person.id.in_(_standing_in(supervisor)))))
-    return list(db.session.scalars(sa.select(Person).where(Person.id.in_(ids))))
-
-
-def _standing_in(supervisor: Person) -> sa.Select:
-    today = local_today(supervisor)
-    return sa.select(ActingAssignment.acting_person_id).where(
-        ActingAssignment.for_person_id == supervisor.id,
-        ActingAssignment.starts_on <= today, ActingAssignment.ends_on >= today)
-
-
 def _period(absence: Absence) -> str:
     if absence.starts_on == absence.ends_on:
         return format_date(absence.starts_on, "d MMMM y")
@@ -259,7 +241,7 @@ def _period(absence: Absence) -> str:
 
 
 def _tell_reviewers(person: Person, absence: Absence) -> None:
-    for reviewer in _reviewers(person):
+    for reviewer in reviewers_of(person):
         notify(reviewer, NotificationKind.SUBMITTED,
                title=_("%(name)s asks for %(kind)s: %(period)s", name=person.name,
                        kind=kind_label(absence.kind).lower(), period=_period(absence)),
