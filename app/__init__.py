@@ -65,6 +65,7 @@ def configure(app: Flask, overrides: dict) -> None:
 
 def register_extensions(app: Flask) -> None:
     # Import every domain's models so metadata (and Alembic) sees all tables.
+    from app.absences import models as _absences_models  # noqa: F401
     from app.activities import models as _activities_models  # noqa: F401
     from app.audit import models as _audit_models  # noqa: F401
     from app.auth import models as _auth_models  # noqa: F401
@@ -123,6 +124,7 @@ def register_routing(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.absences.views import bp as absences_bp
     from app.activities.views import bp as activities_bp
     from app.admin.settings import bp as settings_bp
     from app.admin.views import bp as admin_bp
@@ -144,7 +146,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp, feedback_bp,
                       notifications_bp, reminders_bp, evaluations_bp,
-                      documents_bp):
+                      documents_bp, absences_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(dashboards_bp)

@@ -63,6 +63,13 @@ CROSS_ORG_URLS = {
         "tests.activities.support", fromlist=["other_org_ids"]).other_org_ids(w)),
     # Continuous feedback: a person of the second organisation.
     "/api/v1/people/<int:person_id>/feedback": lambda w: {"person_id": w.two.staff_a1.id},
+    # Absences: one of the second organisation; its writes (approve, reject, cancel) in
+    # tests/absences/test_api.py::test_another_organisation_gets_404_and_never_sees_it.
+    "/api/v1/absences/<int:absence_id>": (lambda w: __import__(
+        "tests.absences.support", fromlist=["other_org_ids"]).other_org_ids(w)),
+    "/api/v1/absences/<int:absence_id>/approve": None,
+    "/api/v1/absences/<int:absence_id>/reject": None,
+    "/api/v1/absences/<int:absence_id>/cancel": None,
     # Delete only: tests/feedback/test_acting.py::
     # test_removing_another_organisations_assignment_is_404.
     "/api/v1/acting-assignments/<int:assignment_id>": None,

@@ -27,6 +27,8 @@ SECTIONS = (
             _l("Load people and units from an XLSX or CSV file shaped like a SIASN export.")),
     Section("settings.acting", _l("Acting supervisors"),
             _l("Plt and Plh with their dates.")),
+    Section("absences.all_absences", _l("Leave and absence"),
+            _l("Leave, sick days, official travel and study: enter, list, import.")),
     Section("settings.holidays", _l("Holidays"),
             _l("National holidays and cuti bersama.")),
     Section("settings.reminders", _l("Reminder rules"),

@@ -51,6 +51,7 @@ def docs_asset(filename):
 
 
 def register_api(app):
+    from app.absences.api import blp as absences_blp
     from app.activities.api import blp as activities_blp
     from app.audit.api import blp as audit_blp
     from app.auth.accounts_api import blp as accounts_blp
@@ -76,7 +77,7 @@ def register_api(app):
     })
     for blp in (auth_blp, org_blp, targets_blp, activities_blp, reports_blp, feedback_blp,
                 notifications_blp, reminders_blp, evaluations_blp,
-                documents_blp):
+                documents_blp, absences_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     api.register_blueprint(dashboards_blp, url_prefix="/api/v1" + dashboards_blp.url_prefix)
     for blp in (accounts_blp, imports_blp, audit_blp):

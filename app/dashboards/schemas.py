@@ -52,8 +52,10 @@ class DashboardTeamPersonOut(Schema):
     logged_today = ma.fields.Boolean()
     days_logged = ma.fields.Integer(metadata={
         "description": "Working days of the month so far with at least one activity"})
+    days_excused = ma.fields.Integer(metadata={
+        "description": "Working days so far excused by an approved absence, nothing logged"})
     working_days = ma.fields.Integer(metadata={"description": "Working days so far"})
-    compliance_percent = _number("days_logged / working_days, one decimal")
+    compliance_percent = _number("(days_logged + days_excused) / working_days, one decimal")
     activities = ma.fields.Integer(metadata={"description": "Activities of the month"})
     late = ma.fields.Integer(metadata={"description": "Of which submitted late"})
     waiting = ma.fields.Integer(metadata={"description": "Submitted, waiting for review"})
@@ -95,8 +97,10 @@ class DashboardTeamOut(Schema):
 class DashboardFiguresOut(Schema):
     people = ma.fields.Integer()
     days_logged = ma.fields.Integer()
+    days_excused = ma.fields.Integer(metadata={
+        "description": "Working days excused by an approved absence, nothing logged"})
     possible_days = ma.fields.Integer(metadata={"description": "people × working days"})
-    compliance_percent = _number("days_logged / possible_days")
+    compliance_percent = _number("(days_logged + days_excused) / possible_days")
     activities = ma.fields.Integer()
     late = ma.fields.Integer()
     late_percent = _number("late / activities")

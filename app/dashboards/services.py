@@ -4,9 +4,10 @@ Each dashboard is a fixed number of grouped queries whatever the size of the tea
 organisation: no activity or person is loaded as an object, and no query runs per person.
 
 *Compliance* (kepatuhan) is the share of working days with at least one activity logged
-(any status): days logged on working days ÷ working days of the month so far (today
-included, local time). Working days skip weekends, public holidays and cuti bersama
-(:func:`app.activities.deadlines.is_working_day`).
+(any status) or excused by an approved absence (cuti, sakit, dinas luar, tugas belajar:
+:func:`app.absences.services.excused_unlogged`): (days logged + days excused) on working
+days ÷ working days of the month so far (today included, local time). Working days skip
+weekends, public holidays and cuti bersama (:func:`app.activities.deadlines.is_working_day`).
 """
 
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.absences.services import excused_unlogged
 from app.activities.deadlines import is_working_day
 from app.activities.models import Activity, ActivityStatus
 from app.citizen import services as citizen
@@ -193,12 +195,13 @@ def team_dashboard(actor: Person, month: date | None = None,
     zones = {row.timezone for row in people}
     todays = {zone: local_today(zone, now) for zone in zones}
     working = {zone: working_days_so_far(month, todays[zone]) for zone in zones}
-    logged_today, days_logged = set(), {}
+    logged_today, days_logged, excused = set(), {}, {}
     for zone in zones:
         logged_today |= set(_days_logged(
             [row.id for row in people if row.timezone == zone], [todays[zone]]))
-        days_logged.update(_days_logged(
-            [row.id for row in shown if row.timezone == zone], working[zone]))
+        in_zone = [row.id for row in shown if row.timezone == zone]
+        days_logged.update(_days_logged(in_zone, working[zone]))
+        excused.update(excused_unlogged(actor.org_id, working[zone], in_zone))
     counts = _month_counts(shown_ids, first, following)
     waiting, oldest = _waiting(actor.org_id, ids)
     realisation = _realisation(actor.org_id, shown_ids, date(month.year, 1, 1),
@@ -207,11 +210,12 @@ def team_dashboard(actor: Person, month: date | None = None,
     for row in shown:
         possible = len(working[row.timezone])
         activities, late = counts.get(row.id, (0, 0))
+        logged, away = days_logged.get(row.id, 0), excused.get(row.id, 0)
         rows.append({
             "person": _person_ref(row),
             "today": todays[row.timezone], "logged_today": row.id in logged_today,
-            "days_logged": days_logged.get(row.id, 0), "working_days": possible,
-            "compliance_percent": percent(days_logged.get(row.id, 0), possible),
+            "days_logged": logged, "days_excused": away, "working_days": possible,
+            "compliance_percent": percent(logged + away, possible),
             "activities": activities, "late": late, "waiting": waiting.get(row.id, 0),
             "indicators": realisation.get(row.id, [])})
     return {
@@ -329,10 +333,25 @@ def _unit_figures(org_id: int, first: date, following: date, working: list[date]
     return {row.unit_id: row for row in db.session.execute(query)}
 
 
-def _figures(people: int, days: int, activities: int, late: int, working: int) -> dict:
-    return {"people": people, "days_logged": days, "possible_days": people * working,
-            "compliance_percent": percent(days, people * working),
+def _figures(people: int, days: int, activities: int, late: int, excused: int,
+             working: int) -> dict:
+    return {"people": people, "days_logged": days, "days_excused": excused,
+            "possible_days": people * working,
+            "compliance_percent": percent(days + excused, people * working),
             "activities": activities, "late": late, "late_percent": percent(late, activities)}
+
+
+def _excused_by_unit(org_id: int, working: list[date]) -> dict[int, int]:
+    """Per unit, the working days its active people are excused (absent, nothing logged)."""
+    excused = excused_unlogged(org_id, working)
+    if not excused:
+        return {}
+    units: dict[int, int] = {}
+    for person_id, unit_id in db.session.execute(
+            sa.select(Person.id, Person.unit_id).where(Person.id.in_(list(excused)),
+                                                       Person.active)):
+        units[unit_id] = units.get(unit_id, 0) + excused[person_id]
+    return units
 
 
 def _survey(skm) -> dict | None:
@@ -369,6 +388,7 @@ def organisation_dashboard(actor: Person, month: date | None = None,
     tree = _tree(units, unit_id)
     working = working_days_so_far(month, today)
     figures = _unit_figures(org.id, first, following, working)
+    excused = _excused_by_unit(org.id, working)
     last = following - timedelta(days=1)
     survey = citizen.index_by_unit(org.id, date(month.year, 1, 1), last, org.timezone)
     period = predikat_period(org.id)
@@ -376,8 +396,8 @@ def organisation_dashboard(actor: Person, month: date | None = None,
     own = {}
     for unit, _depth in tree:
         row = figures.get(unit.id)
-        own[unit.id] = (row.people, int(row.days), int(row.n), int(row.late)) if row else (
-            0, 0, 0, 0)
+        own[unit.id] = (row.people, int(row.days), int(row.n), int(row.late),
+                        excused.get(unit.id, 0)) if row else (0, 0, 0, 0, 0)
     # Roll each unit's own figures up to its ancestors within the tree shown.
     parent = {unit.id: unit.parent_id for unit, _depth in tree}
     totals = {key: list(value) for key, value in own.items()}
@@ -393,7 +413,7 @@ def organisation_dashboard(actor: Person, month: date | None = None,
         "predikat": ({p.value: int(predikat[unit.id].get(p.value, 0)) for p in Predikat}
                      if unit.id in predikat else None),
     } for unit, depth in tree]
-    everyone = [sum(own[u.id][i] for u, _d in tree) for i in range(4)]
+    everyone = [sum(own[u.id][i] for u, _d in tree) for i in range(5)]
     return {"month": first, "today": today, "working_days": len(working),
             "unit_id": unit_id, "survey_from": date(month.year, 1, 1), "survey_to": last,
             "units": rows, "totals": _figures(*everyone, len(working)),

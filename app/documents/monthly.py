@@ -35,6 +35,7 @@ def _summary_fields(report: dict) -> list[tuple[str, str]]:
         (_("Days logged"), _("%(days)s of %(working)s working days",
                              days=f.number(recap["days_logged"]),
                              working=f.number(report["working_days"]))),
+        (_("Days excused (absence)"), f.number(recap["days_excused"])),
         (_("Hours"), f.number(recap["hours"])),
         (_("Activities"), f.number(recap["activity_count"])),
         (_("By status"), ", ".join(f"{f.status_label(status)}: {f.number(count)}"
@@ -134,6 +135,7 @@ def render_monthly_xlsx(report: dict) -> bytes:
     recap = report["recap"]
     pairs = [(_("Days logged"), recap["days_logged"]),
              (_("Working days"), report["working_days"]),
+             (_("Days excused (absence)"), recap["days_excused"]),
              (_("Hours"), float(recap["hours"])), (_("Activities"), recap["activity_count"])]
     pairs += [(f.status_label(status), count) for status, count in recap["by_status"].items()]
     pairs.append((_("Late submissions"), report["late"]))

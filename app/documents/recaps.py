@@ -24,19 +24,19 @@ def _person_columns():
 def _recap_headings():
     return [_("Days logged"), _("Working days"), _("Hours"), _("Activities")] + \
         [f.status_label(status) for status in STATUSES] + \
-        [_("Late submissions"), _("Outputs per RHK")]
+        [_("Late submissions"), _("Days excused (absence)"), _("Outputs per RHK")]
 
 
 def _recap_values(row: dict, working_days: int) -> list:
     return [row["days_logged"], working_days, row["hours"], row["activity_count"]] + \
         [row["by_status"].get(status, 0) for status in STATUSES] + \
-        [row["late"], _outputs_text(row["outputs"])]
+        [row["late"], row.get("days_excused", 0), _outputs_text(row["outputs"])]
 
 
 def _recap_formats(first: int) -> dict:
     formats = {first: xlsx.INTEGER, first + 1: xlsx.INTEGER, first + 2: xlsx.DECIMAL,
                first + 3: xlsx.INTEGER}
-    formats.update({first + 4 + n: xlsx.INTEGER for n in range(len(STATUSES) + 1)})
+    formats.update({first + 4 + n: xlsx.INTEGER for n in range(len(STATUSES) + 2)})
     return formats
 
 
@@ -61,10 +61,10 @@ def render_team_xlsx(recap: dict, progress=None) -> bytes:
             + _recap_values(row, recap["working_days"]) for row in recap["people"]]
     start = sheet.max_row + 2
     last = xlsx.table(sheet, start, _person_columns() + _recap_headings(), rows,
-                      widths=[21, 30, 30, 10, 10, 10, 10, 10, 12, 12, 12, 10, 50],
-                      formats=_recap_formats(4), wrap={3, 13})
+                      widths=[21, 30, 30, 10, 10, 10, 10, 10, 12, 12, 12, 10, 12, 50],
+                      formats=_recap_formats(4), wrap={3, 14})
     if rows:
-        totals = _totals(rows, 4, 12)
+        totals = _totals(rows, 4, 13)
         totals[0] = _("Total")
         totals[4] = None  # working days do not add up
         xlsx.table_row(sheet, last + 1, totals, formats=_recap_formats(4), bold=True)
@@ -90,10 +90,10 @@ def render_unit_xlsx(recap: dict, progress=None) -> bytes:
             progress(60 + 20 * index // max(len(people), 1))
     start = sheet.max_row + 2
     last = xlsx.table(sheet, start, _person_columns() + [_("Work unit")] + _recap_headings(),
-                      rows, widths=[21, 30, 30, 25, 10, 10, 10, 10, 10, 12, 12, 12, 10, 50],
-                      formats=_recap_formats(5), wrap={3, 14})
+                      rows, widths=[21, 30, 30, 25, 10, 10, 10, 10, 10, 12, 12, 12, 10, 12, 50],
+                      formats=_recap_formats(5), wrap={3, 15})
     if rows:
-        totals = _totals(rows, 5, 13)
+        totals = _totals(rows, 5, 14)
         totals[0] = _("Total")
         totals[5] = None
         xlsx.table_row(sheet, last + 1, totals, formats=_recap_formats(5), bold=True)

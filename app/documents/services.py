@@ -135,9 +135,9 @@ def check_unit_access(actor: Person, unit_id: int) -> Unit:
     return unit
 
 
-def recaps_for(ids: list[int], month: date) -> list[dict]:
+def recaps_for(org_id: int, ids: list[int], month: date) -> list[dict]:
     """:func:`app.reports.services.monthly_recap` for many people: two grouped queries."""
-    return reports._recaps(Person.id.in_(ids), month)
+    return reports._recaps(org_id, Person.id.in_(ids), month)
 
 
 def unit_ids_below(unit: Unit) -> list[int]:
@@ -158,7 +158,7 @@ def unit_recap(actor: Person, unit_id: int, month: date, progress=None) -> dict:
     ids = list(db.session.scalars(sa.select(Person.id).where(
         Person.org_id == actor.org_id, Person.unit_id.in_(units), Person.active)))
     progress(10)
-    people = recaps_for(ids, start) if ids else []
+    people = recaps_for(actor.org_id, ids, start) if ids else []
     progress(40)
     late = late_counts(ids, start, end)
     unit_names = dict(db.session.execute(

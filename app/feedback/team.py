@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
+from app.absences.services import excused_days
 from app.activities import deadlines
 from app.activities import services as activities
 from app.activities.models import Activity, ActivityStatus
@@ -20,8 +21,9 @@ from app.org.models import Person
 
 def team(actor: Person, *, on_date: date | None = None, status: str | None = None,
          person_id: int | None = None, now: datetime | None = None) -> dict:
-    """The people ``actor`` reviews, each with their activities and whether they logged
-    anything today (their own local date).
+    """The people ``actor`` reviews, each with their activities, whether they logged
+    anything today (their own local date) and the kind of their approved absence today
+    (``absence``, an :class:`~app.absences.models.AbsenceKind`, or None).
 
     Activities are those of ``on_date`` and/or ``status``; with neither, today's (local to
     ``actor``). :raise NotFound: if ``person_id`` is not someone ``actor`` reviews.
@@ -53,9 +55,12 @@ def team(actor: Person, *, on_date: date | None = None, status: str | None = Non
         sa.select(Activity.person_id, Activity.date).where(
             Activity.person_id.in_(ids), Activity.date.in_(set(todays.values())))
         .distinct())} if ids else set()
+    away = excused_days(actor.org_id, min(todays.values()), max(todays.values()),
+                        ids) if ids else {}
     return {"date": on_date, "status": status, "people": [
         {"person": person, "today": todays[person.id],
          "logged_today": (person.id, todays[person.id]) in logged,
+         "absence": away.get(person.id, {}).get(todays[person.id]),
          "activities": by_person.get(person.id, [])} for person in people]}
 
 

@@ -10,6 +10,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from app.absences import services as absences
+from app.absences.services import kind_label
 from app.activities import services as activities
 from app.core.forms import post_form
 from app.errors import AppError
@@ -86,7 +88,11 @@ def team_page():
     return render_template(
         "feedback/team.html", view=view, filters=filters, query=_query_of(filters),
         statuses=STATUSES, everyone=everyone,
-        not_logged=[row["person"] for row in everyone if not row["logged_today"]])
+        not_logged=[row["person"] for row in everyone
+                    if not row["logged_today"] and not row["absence"]],
+        away=[row for row in everyone if row["absence"]],
+        absence_label=kind_label, decidable=absences.list_absences(current_user,
+                                                                   decidable=True))
 
 
 def _back_to_team():

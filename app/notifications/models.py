@@ -15,6 +15,8 @@ class NotificationKind(enum.StrEnum):
     FEEDBACK = "feedback"
     REMINDER = "reminder"
     DIGEST = "digest"
+    #: To the supervisor: an activity, an SKP or an absence request waits for their review.
+    SUBMITTED = "submitted"
 
 
 class Notification(db.Model):

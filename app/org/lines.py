@@ -124,6 +124,21 @@ def may_supervise(actor: Person, person_id: int, on_date: date | None = None) ->
     return bool(db.session.scalar(sa.select(sa.exists().where(below.c.id == person_id))))
 
 
+def reviewers_of(person: Person) -> list[Person]:
+    """Who is told when ``person`` sends something for review: their direct supervisor and
+    whoever stands in for that supervisor (Plt/Plh) today."""
+    supervisor = person.supervisor
+    if supervisor is None:
+        return []
+    today = local_today(supervisor)
+    acting = sa.select(ActingAssignment.acting_person_id).where(
+        ActingAssignment.for_person_id == supervisor.id,
+        ActingAssignment.starts_on <= today, ActingAssignment.ends_on >= today)
+    return [supervisor, *db.session.scalars(sa.select(Person).where(
+        Person.org_id == person.org_id, Person.active, Person.id.in_(acting),
+        Person.id != supervisor.id))]
+
+
 def supervises_anyone(actor: Person) -> bool:
     """Whether ``actor`` has someone to review today (a line below, or as Plt/Plh)."""
     ids = supervised_ids(actor)

@@ -3,7 +3,8 @@
 Each organisation has one rule per :class:`ReminderKind` (a :class:`ReminderRule` row, or the
 defaults in :data:`DEFAULTS`). Every time is *local* to the person's unit (WIB, WITA, WIT):
 
-- ``daily_log``: working days from 15:30, to people with nothing logged today;
+- ``daily_log``: working days from 15:30, to people with nothing logged today (a day of
+  approved absence is excused: :func:`app.absences.services.excused_days`);
 - ``deadline``: 3 and 1 days before a month's input deadline (the lock moment of
   :mod:`app.activities.deadlines`), from 09:00, to people with drafts, returned activities or
   working days without logs in that month;
@@ -43,6 +44,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
+from app.absences.services import excused_days
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
 from app.audit import services as audit
@@ -232,7 +234,8 @@ def _stand_ins(assignments, supervisor_id: int, day: date) -> set[int]:
 
 
 def _logged(org_id: int, person_days: set[tuple[int, date]]) -> set[tuple[int, date]]:
-    """Which (person, local date) pairs have at least one activity (any status)."""
+    """Which (person, local date) pairs have at least one activity (any status), or are
+    excused by an approved absence (cuti, sakit, dinas luar...): no one is chased for those."""
     if not person_days:
         return set()
     days = {day for _, day in person_days}
@@ -241,7 +244,9 @@ def _logged(org_id: int, person_days: set[tuple[int, date]]) -> set[tuple[int, d
         sa.select(Activity.person_id, Activity.date).where(
             Activity.org_id == org_id, Activity.date.in_(days),
             Activity.person_id.in_(people)).distinct())
-    return {(row.person_id, row.date) for row in rows} & person_days
+    excused = excused_days(org_id, min(days), max(days), people)
+    return ({(row.person_id, row.date) for row in rows}
+            | {(pid, day) for pid, by_day in excused.items() for day in by_day}) & person_days
 
 
 def _daily(org_id, members, rules, cal) -> list[Due]:
@@ -307,6 +312,7 @@ def _deadline(org_id, members, rules, cal, now) -> list[Due]:
                 sa.select(Activity.date).where(
                     Activity.org_id == org_id, Activity.person_id == m.id,
                     Activity.date >= month, Activity.date <= last).distinct()))
+            logged_days |= set(excused_days(org_id, month, last, [m.id]).get(m.id, ()))
             missing = len([d for d in working if d not in logged_days])
             unfinished = open_work.get(m.id, 0)
             if not missing and not unfinished:

@@ -135,6 +135,9 @@ class MonthlyRecapOut(Schema):
     person = ma.fields.Nested(PersonBrief)
     month = ma.fields.String(metadata={"example": "2026-03"})
     days_logged = ma.fields.Integer(metadata={"description": "Distinct dates with activities"})
+    days_excused = ma.fields.Integer(metadata={
+        "description": "Working days of the month excused by an approved absence (cuti, "
+                       "sakit, dinas luar, tugas belajar) with nothing logged"})
     activity_count = ma.fields.Integer()
     minutes = ma.fields.Integer()
     hours = _decimal("Minutes / 60, two decimals")

@@ -6,18 +6,20 @@ activities: no activity is loaded as an object. The filters match the activities
 """
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.absences.services import excused_unlogged
 from app.activities.models import Activity, ActivityStatus, WorkKind
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.org.lines import line_below
 from app.org.models import Person, Role
+from app.reminders.services import Calendar
 from app.targets.models import Indicator, Rhk, RhkKind, Skp
 
 logger = logging.getLogger(__name__)
@@ -268,14 +270,18 @@ def _recap_outputs(person_ids: list[int], start: date, end: date) -> dict[int, l
     return outputs
 
 
-def _recaps(people: sa.ColumnElement, month: date) -> list[dict]:
+def _recaps(org_id: int, people: sa.ColumnElement, month: date) -> list[dict]:
     start, end = month_bounds(month)
     summaries = _recap_summaries(people, start, end)
-    outputs = _recap_outputs([row.id for row in summaries], start, end)
+    ids = [row.id for row in summaries]
+    outputs = _recap_outputs(ids, start, end)
+    working = Calendar(org_id).working_days(start, end - timedelta(days=1))
+    excused = excused_unlogged(org_id, working, ids)
     return [{
         "person": {"id": row.id, "nip": row.nip, "name": row.name, "jabatan": row.jabatan},
         "month": start.strftime("%Y-%m"),
         "days_logged": row.days_logged,
+        "days_excused": excused.get(row.id, 0),
         "activity_count": row.activity_count,
         "minutes": int(row.minutes),
         "hours": hours_of(int(row.minutes)),
@@ -288,12 +294,13 @@ def _recaps(people: sa.ColumnElement, month: date) -> list[dict]:
 
 
 def monthly_recap(person: Person, month: date) -> dict:
-    """One person's month: days logged, hours, activities by status and kind, outputs.
+    """One person's month: days logged, working days excused by an approved absence
+    (nothing logged), hours, activities by status and kind, outputs.
 
     Every activity of the month counts for days and hours, drafts included; ``by_status``
     tells them apart. Shape: as one item of :func:`team_monthly_recap`.
     """
-    return _recaps(Person.id == person.id, month)[0]
+    return _recaps(person.org_id, Person.id == person.id, month)[0]
 
 
 def team_monthly_recap(supervisor: Person, month: date) -> list[dict]:
@@ -304,7 +311,8 @@ def team_monthly_recap(supervisor: Person, month: date) -> list[dict]:
     and indicator. Each item::
 
         {"person": {"id", "nip", "name", "jabatan"}, "month": "2026-03",
-         "days_logged": 18, "activity_count": 40, "minutes": 7200, "hours": Decimal("120.00"),
+         "days_logged": 18, "days_excused": 2, "activity_count": 40, "minutes": 7200,
+         "hours": Decimal("120.00"),
          "by_status": {"draft": 2, "submitted": 5, "approved": 30, "returned": 3},
          "by_work_kind": {"skp": 35, "tambahan": 3, "lainnya": 2},
          "outputs": [{"rhk_id", "rhk_kind", "rhk_description", "indicator_id", "description",
@@ -318,7 +326,7 @@ def team_monthly_recap(supervisor: Person, month: date) -> list[dict]:
         Person.org_id == supervisor.org_id, Person.id.in_(sa.select(below.c.id)))))
     if not ids:
         return []
-    return _recaps(Person.id.in_(ids), month)
+    return _recaps(supervisor.org_id, Person.id.in_(ids), month)
 
 
 def current_month(person: Person) -> date:

@@ -19,7 +19,9 @@ from app.audit import services as audit
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
-from app.org.lines import is_in_line, line_below
+from app.notifications.models import NotificationKind
+from app.notifications.services import notify
+from app.org.lines import is_in_line, line_below, reviewers_of
 from app.org.models import Person, PositionKind, Role
 from app.targets.models import (
     Approach,
@@ -410,6 +412,12 @@ def submit(actor: Person, skp: Skp, version: int | None = None) -> Skp:
     skp.status = SkpStatus.SUBMITTED
     skp.submitted_at = utcnow()
     _record(actor, skp, "submit", changes)
+    for reviewer in reviewers_of(actor):
+        notify(reviewer, NotificationKind.SUBMITTED,
+               title=_("%(name)s submitted the SKP %(year)s for approval", name=actor.name,
+                       year=skp.year),
+               url=f"/target/skp/{skp.id}", data={"skp_id": skp.id, "person_id": actor.id,
+                                                  "status": "submitted"})
     return skp
 
 

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import utcnow
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
-from app.org.lines import may_supervise
+from app.org.lines import may_supervise, reviewers_of
 from app.org.models import Person
 
 
@@ -55,6 +55,20 @@ def mark_submitted(actor: Person, activity: Activity, now: datetime) -> None:
     db.session.flush()
     record(actor, activity, "submit", {"status": [old.value, activity.status.value],
                                        "is_late": activity.is_late})
+    announce_submission(actor, activity)
+
+
+def announce_submission(actor: Person, activity: Activity) -> None:
+    """Tell the reviewers at once: a row for each (their badge, replay on reconnect), which
+    their open /tim and review inbox pick up over the live stream."""
+    for reviewer in reviewers_of(actor):
+        notify(reviewer, NotificationKind.SUBMITTED,
+               title=_("%(name)s submitted: %(description)s", name=actor.name,
+                       description=activity.description[:120]),
+               url=f"/tim?orang={actor.id}",
+               data={"activity_id": activity.id, "person_id": actor.id,
+                     "date": activity.date.isoformat(), "status": activity.status.value,
+                     "version": activity.version})
 
 
 def _load_for_review(actor: Person, activity_id) -> Activity:

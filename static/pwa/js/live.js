@@ -102,6 +102,22 @@
     });
   }
 
+  /* A submission (an activity, an SKP, a leave request) on the supervisor's team view (/tim,
+   * the review inbox): that person's section is drawn again from the server, with its forms,
+   * unless the supervisor is typing in it. */
+  async function refreshPerson(personId) {
+    const selector = `section.team-person[data-person-id="${CSS.escape(String(personId))}"]`;
+    const section = document.querySelector(selector);
+    if (!section || section.contains(document.activeElement)) return;
+    try {
+      const response = await fetch(location.href, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector(selector);
+      if (fresh && !section.contains(document.activeElement)) section.replaceWith(fresh);
+    } catch (error) { /* offline: the next event or a reload brings it */ }
+  }
+
   let toastTimer;
   function toast(text) {
     const element = document.getElementById("live-toast");
@@ -142,6 +158,7 @@
     if ((kind === "approved" || kind === "returned") && data.activity_id) {
       updateStatus(data.activity_id, data.status || kind, data.version);
     }
+    if (kind === "submitted" && data.person_id) refreshPerson(data.person_id);
     if (!message.read) bumpUnread();
     toast(describe(kind, message));
     document.dispatchEvent(new CustomEvent("kinerjaku:live", { detail: message }));
@@ -149,7 +166,8 @@
 
   /* ---- the stream ------------------------------------------------------------------------- */
 
-  const KINDS = ["comment", "approved", "returned", "feedback", "reminder", "digest", "message"];
+  const KINDS = ["comment", "approved", "returned", "feedback", "reminder", "digest", "submitted",
+    "message"];
   let source;
 
   function connect() {

@@ -1,0 +1,1 @@
+"""Absences: the API, the pages, the import and the days they excuse."""
