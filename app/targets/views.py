@@ -13,6 +13,7 @@ from app.core.forms import all_but, post_form
 from app.errors import AppError, Conflict
 from app.extensions import db
 from app.org.models import Role
+from app.reports.rollup import team_rollup
 from app.reports.services import progress_for
 from app.targets import periods, services
 from app.targets.models import (
@@ -85,8 +86,11 @@ def skp_page(skp: Skp, status=200, **context):
     until = min(services.today_for(skp.person), date(skp.year, 12, 31))
     progress = {row["indicator_id"]: row
                 for row in progress_for(skp.person, year_start, max(until, year_start))}
+    # What the team's RHK that support each RHK achieved, on the same terms.
+    rollup = team_rollup(skp, year_start, date(skp.year, 12, 31), until)
     return render_template(
         "targets/skp.html", skp=skp, history=services.history(skp), progress=progress,
+        rollup=rollup,
         can_edit=services.can_edit(current_user, skp),
         can_review=(skp.status == SkpStatus.SUBMITTED
                     and services.can_review(current_user, skp)),
