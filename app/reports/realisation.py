@@ -256,7 +256,7 @@ def realisation(person_ids: list[int], start: date, end: date, *,
 
         {"indicator_id", "skp_id", "year", "rhk_id", "rhk_kind", "rhk_description",
          "parent_rhk_id", "aspect", "measure": "quantity" | "quality" | "timeliness",
-         "description", "unit", "target_min", "target_max", "target_quantity",
+         "description", "unit", "value_unit", "target_min", "target_max", "target_quantity",
          "split": "quarter" | "month" | None,
          "approved":  {"quantity", "count", "value", "percent", "status", "above_target"},
          "submitted": {... the same; Kualitas and Waktu judge approved work only},
@@ -290,6 +290,8 @@ def realisation(person_ids: list[int], start: date, end: date, *,
             "description": indicator.description, "unit": indicator.unit,
             "target_min": low, "target_max": high,
             "split": own_parts[0].kind.value if own_parts else None,
+            # What the figures are in: the indicator's unit, or % for quality and time.
+            "value_unit": indicator.unit if MEASURES[indicator.aspect] == "quantity" else "%",
         }
         entry.update(_aspect_blocks(indicator, sums.get(indicator.id),
                                     marks.get(indicator.rhk_id, (0, 0, 0, 0)),

@@ -134,6 +134,8 @@ class IndicatorProgressOut(Schema):
         "enum": ["quarter", "month", None],
         "description": "The yearly target is split over quarters or months"})
     unit = ma.fields.String()
+    value_unit = ma.fields.String(metadata={
+        "description": "What target and value are in: the unit, or % for Kualitas and Waktu"})
     quality = ma.fields.Nested(QualityOut, allow_none=True, metadata={
         "description": "Kualitas indicators only"})
     timeliness = ma.fields.Nested(TimelinessOut, allow_none=True, metadata={
