@@ -51,6 +51,7 @@ bench: install translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/make_run.py $(RUN_GUNICORN)
 	$(BIN)/python bench/dashboards.py
+	$(BIN)/python bench/progress.py
 	$(BIN)/python bench/stream.py
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/imports.py

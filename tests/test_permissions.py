@@ -37,6 +37,8 @@ CROSS_ORG_URLS = {
     # Writes only (no GET): tests/targets/test_api.py::test_other_organisation_writes_are_404.
     "/api/v1/skps/<int:skp_id>/rhks": None,
     "/api/v1/rhks/<int:rhk_id>/indicators": None,
+    # tests/reports/test_aspects.py::test_a_split_is_the_owners_while_the_skp_is_editable.
+    "/api/v1/indicators/<int:indicator_id>/period-targets": None,
     "/api/v1/skps/<int:skp_id>/submit": None,
     "/api/v1/skps/<int:skp_id>/approve": None,
     "/api/v1/skps/<int:skp_id>/return": None,

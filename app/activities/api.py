@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from app.activities import deadlines, evidence, services
 from app.activities.schemas import (
+    ActivityApproveIn,
     ActivityBatchIn,
     ActivityBatchOut,
     ActivityCreateIn,
@@ -182,10 +183,11 @@ def delete_draft(args, activity_id):
 
 
 @blp.post("/activities/<activity_id>/approve")
-@blp.arguments(ActivityVersionIn)
+@blp.arguments(ActivityApproveIn)
 @blp.response(200, ActivityOut)
 def approve(args, activity_id):
-    """Approve a submitted activity (a supervisor above the owner in the reporting line)."""
+    """Approve a submitted activity (a supervisor above the owner in the reporting line),
+    with an optional quality mark (1-4) for the Kualitas aspect."""
     activity = services.approve_activity(current_user, activity_id, **args)
     return activity
 

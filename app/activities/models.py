@@ -60,6 +60,8 @@ class Activity(TimestampMixin, db.Model):
     is_late: so.Mapped[bool] = so.mapped_column(default=False)
     reviewed_at: so.Mapped[datetime | None]
     reviewed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("people.id"))
+    #: The supervisor's quality mark given at approval, 1-4 (see docs/realisation.md).
+    quality: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
     #: Bumped on every change; an edit carrying an older version gets 409.
     version: so.Mapped[int] = so.mapped_column(default=1)
 

@@ -92,6 +92,13 @@ class ActivityVersionIn(Schema):
                                 metadata={"description": "Optional: refuse if it changed"})
 
 
+class ActivityApproveIn(ActivityVersionIn):
+    quality = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(1, 4),
+                                metadata={"description": "Optional quality mark, 1 (far below "
+                                          "standard) to 4 (fully to standard): the Kualitas "
+                                          "realisation averages them (mark x 25 = %)"})
+
+
 class ActivityReturnIn(ActivityVersionIn):
     reason = ma.fields.String(required=True,
                               validate=ma.validate.Length(min=1, max=MAX_DESCRIPTION))
@@ -150,6 +157,8 @@ class ActivityOut(Schema):
     is_late = ma.fields.Boolean()
     reviewed_at = UtcDateTime(allow_none=True)
     reviewed_by_id = ma.fields.Integer(allow_none=True)
+    quality = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The quality mark (1-4) given at approval"})
     version = ma.fields.Integer()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
@@ -207,6 +216,7 @@ def row_out(d: dict, warnings: list[dict]) -> dict:
         "status": str(d["status"]), "return_reason": d.get("return_reason"),
         "submitted_at": _utc(d.get("submitted_at")), "is_late": bool(d["is_late"]),
         "reviewed_at": _utc(d.get("reviewed_at")), "reviewed_by_id": d.get("reviewed_by_id"),
+        "quality": d.get("quality"),
         "version": d["version"], "created_at": _utc(d["created_at"]),
         "updated_at": _utc(d["updated_at"]), "attachments": [],
         "warnings": [dict(warning) for warning in warnings],

@@ -251,7 +251,9 @@ def delete_draft(activity_id):
 
 @bp.post("/aktivitas/<activity_id>/setujui")
 def approve(activity_id):
-    return _act(activity_id, lambda: services.approve_activity(current_user, activity_id),
+    return _act(activity_id,
+                lambda: services.approve_activity(current_user, activity_id,
+                                                  quality=request.form.get("quality")),
                 _("Activity approved."))
 
 

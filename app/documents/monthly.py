@@ -56,8 +56,8 @@ def _progress_rows(report: dict) -> list[list[str]]:
     for row in report["progress"]:
         target = row["target_quantity"]
         rows.append([row["rhk_description"], row["description"],
-                     f"{f.number(target)} {row['unit']}" if target is not None else "-",
-                     f"{f.number(row['approved']['quantity'])} {row['unit']}",
+                     f"{f.number(target)} {row['value_unit']}" if target is not None else "-",
+                     f"{f.number(row['approved']['quantity'])} {row['value_unit']}",
                      f.percent(row["approved"]["percent"]) or "-"])
     return rows
 
@@ -145,7 +145,7 @@ def render_monthly_xlsx(report: dict) -> bytes:
     xlsx.table(summary, row, [_("RHK"), _("Indicator"), _("Target"), _("Unit"),
                               _("Realisation (approved)"), _("Achievement")],
                [[p["rhk_description"], p["description"],
-                 p["target_quantity"], p["unit"], p["approved"]["quantity"],
+                 p["target_quantity"], p["value_unit"], p["approved"]["quantity"],
                  None if p["approved"]["percent"] is None else p["approved"]["percent"] / 100]
                 for p in report["progress"]],
                widths=[45, 40, 10, 12, 14, 14],

@@ -108,8 +108,10 @@ def _team_act(action, success: str):
 
 @bp.post("/tim/aktivitas/<activity_id>/setujui")
 def approve(activity_id):
-    return _team_act(lambda: activities.approve_activity(current_user, activity_id),
-                     _("Activity approved."))
+    return _team_act(
+        lambda: activities.approve_activity(current_user, activity_id,
+                                            quality=http_request.form.get("quality")),
+        _("Activity approved."))
 
 
 @bp.post("/tim/aktivitas/<activity_id>/kembalikan")

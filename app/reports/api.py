@@ -14,7 +14,7 @@ from app.reports.schemas import (
 )
 
 blp = Blueprint("reports_api", __name__, url_prefix="", description="Progress and recaps",
-                error_descriptions={404: "Person not found or not visible",
+                error_descriptions={404: "Person or period not found or not visible",
                                     422: "Invalid arguments"})
 
 
@@ -23,12 +23,17 @@ blp = Blueprint("reports_api", __name__, url_prefix="", description="Progress an
 @blp.response(200, ProgressOut)
 @blp.errors(404, 422)
 def progress(args):
-    """Realisation per SKP indicator: approved and, separately, submitted outputs.
+    """Realisation per SKP indicator, by aspect, against the period's target: approved and,
+    separately, submitted work.
 
-    The period defaults to the person's year to date (local time).
+    Kuantitas sums quantities; Kualitas averages the supervisor's marks (1-4, x 25 = %);
+    Waktu is the share of outputs finished by their due date. The period is an evaluation
+    period (``period_id``), or ``from``/``to``, by default the person's year to date (local
+    time); a target split over quarters or months counts for the part inside the period.
     """
     return services.progress_report(current_user, args.get("person_id"),
-                                    args.get("from_"), args.get("to"))
+                                    args.get("from_"), args.get("to"),
+                                    args.get("period_id"))
 
 
 @blp.get("/recaps/monthly")

@@ -60,10 +60,20 @@ class PersonArgs(Schema):
 
 
 class ProgressArgs(PersonArgs):
+    period_id = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "An evaluation period of the organisation (a triwulan, a "
+                                 "month): its dates, instead of from and to."})
     from_ = ma.fields.Date(data_key="from", metadata={
         "description": "First day (local), inclusive. Default: 1 January of the year."})
     to = ma.fields.Date(metadata={
         "description": "Last day (local), inclusive. Default: today in the person's time zone."})
+
+    @ma.validates_schema
+    def _period_or_dates(self, data, **kwargs):
+        if "period_id" in data and ("from_" in data or "to" in data):
+            raise ma.ValidationError(_("Give either a period or dates, not both."),
+                                     "period_id")
 
 
 class MonthlyArgs(PersonArgs):
@@ -75,11 +85,33 @@ class TeamMonthlyArgs(Schema):
 
 
 class RealisationOut(Schema):
-    quantity = _decimal("Sum of the activities' output quantities")
-    count = ma.fields.Integer(metadata={"description": "Number of activities"})
-    percent = _decimal("Quantity as a percentage of the target, one decimal, not capped; "
-                       "null without a numeric target", allow_none=True)
-    above_target = ma.fields.Boolean(metadata={"description": "Quantity exceeds the target"})
+    quantity = _decimal("Kuantitas: sum of the activities' output quantities. Kualitas and "
+                        "Waktu: the value (0 when nothing is judged yet)")
+    count = ma.fields.Integer(metadata={"description": "Number of activities (Kualitas, "
+                                                       "Waktu: of the whole RHK)"})
+    value = _decimal("The realisation in the indicator's measure: a quantity, the quality "
+                     "percentage (average mark x 25) or the share of outputs on time; null "
+                     "when nothing can be judged yet", allow_none=True)
+    percent = _decimal("Value as a percentage of the period's target (of a range's upper "
+                       "end), one decimal, not capped; null without a target or a value",
+                       allow_none=True)
+    status = ma.fields.String(allow_none=True, metadata={
+        "enum": ["below", "meets", "above", None],
+        "description": "Against the target: above means beyond a range's upper end"})
+    above_target = ma.fields.Boolean(metadata={"description": "Value exceeds the target"})
+
+
+class QualityOut(Schema):
+    marked = ma.fields.Integer(metadata={"description": "Approved activities with a mark"})
+    average_mark = _decimal("Average quality mark, 1-4", allow_none=True)
+
+
+class TimelinessOut(Schema):
+    outputs = ma.fields.Integer(metadata={"description": "Approved outputs with a due date"})
+    on_time = ma.fields.Integer()
+    late = ma.fields.Integer()
+    due_date = ma.fields.Date(allow_none=True, metadata={
+        "description": "The indicator's due date (a period target may set its own)"})
 
 
 class IndicatorProgressOut(Schema):
@@ -89,10 +121,25 @@ class IndicatorProgressOut(Schema):
     rhk_id = ma.fields.Integer()
     rhk_kind = ma.fields.String(metadata={"enum": ["utama", "tambahan"]})
     rhk_description = ma.fields.String()
+    parent_rhk_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The supervisor's RHK this RHK supports"})
     aspect = ma.fields.String(metadata={"enum": ["kuantitas", "kualitas", "waktu", "biaya"]})
+    measure = ma.fields.String(metadata={"enum": ["quantity", "quality", "timeliness"]})
     description = ma.fields.String()
+    target_min = _decimal("The period's target, or a range's lower end (Kualitas, Waktu: a "
+                          "percentage)", allow_none=True)
+    target_max = _decimal("A range's upper end", allow_none=True)
     target_quantity = _decimal("Target (upper bound of a range)", allow_none=True)
+    split = ma.fields.String(allow_none=True, metadata={
+        "enum": ["quarter", "month", None],
+        "description": "The yearly target is split over quarters or months"})
     unit = ma.fields.String()
+    value_unit = ma.fields.String(metadata={
+        "description": "What target and value are in: the unit, or % for Kualitas and Waktu"})
+    quality = ma.fields.Nested(QualityOut, allow_none=True, metadata={
+        "description": "Kualitas indicators only"})
+    timeliness = ma.fields.Nested(TimelinessOut, allow_none=True, metadata={
+        "description": "Waktu indicators only"})
     approved = ma.fields.Nested(RealisationOut, metadata={
         "description": "Realisation from approved activities"})
     submitted = ma.fields.Nested(RealisationOut, metadata={
@@ -101,6 +148,7 @@ class IndicatorProgressOut(Schema):
 
 class ProgressOut(Schema):
     person = ma.fields.Nested(PersonBrief)
+    period_id = ma.fields.Integer(allow_none=True)
     from_ = ma.fields.Date(data_key="from", attribute="from")
     to = ma.fields.Date()
     indicators = ma.fields.List(ma.fields.Nested(IndicatorProgressOut))

@@ -16,11 +16,14 @@ from flask_babel import gettext as _
 from app.absences.services import excused_unlogged
 from app.activities.models import Activity, ActivityStatus, WorkKind
 from app.errors import NotFound, ValidationFailed
+from app.evaluations.models import EvaluationPeriod
 from app.extensions import db
 from app.org.lines import line_below
 from app.org.models import Person, Role
 from app.reminders.services import Calendar
-from app.targets.models import Indicator, Rhk, RhkKind, Skp
+from app.reports.realisation import percent_of as percent_of  # re-exported: the recaps use it
+from app.reports.realisation import realisation
+from app.targets.models import Indicator, Rhk, RhkKind
 
 logger = logging.getLogger(__name__)
 
@@ -78,25 +81,8 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def percent_of(quantity: Decimal, target: Decimal | None) -> Decimal | None:
-    """``quantity`` as a percentage of ``target``, one decimal, not capped; None without target."""
-    if target is None or target <= 0:
-        return None
-    return (quantity * 100 / target).quantize(PERCENT_STEP, ROUND_HALF_UP)
-
-
 def hours_of(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(HOURS_STEP, ROUND_HALF_UP)
-
-
-def _realisation(quantity, count, target: Decimal | None) -> dict:
-    quantity = _decimal(quantity)
-    return {
-        "quantity": quantity,
-        "count": int(count or 0),
-        "percent": percent_of(quantity, target),
-        "above_target": target is not None and target > 0 and quantity > target,
-    }
 
 
 #: RHK utama before tambahan (alphabetical order would put tambahan first).
@@ -110,78 +96,10 @@ def _sum_if(condition, value):
 # --- progress per indicator --------------------------------------------------------------
 
 def progress_for(person: Person, start: date, end: date) -> list[dict]:
-    """Realisation per indicator of ``person``'s SKP(s) between ``start`` and ``end`` inclusive.
-
-    One query: the person's activities in the period that serve an indicator are summed per
-    indicator (``GROUP BY target_id`` with ``SUM(CASE ...)`` by status) and joined to every
-    indicator of the SKPs whose year falls in the period, so indicators without activities
-    show zero. Drafts and returned activities do not count.
-
-    Returns one dict per indicator, ordered by SKP year, RHK (utama first) and position::
-
-        {"indicator_id": 7, "skp_id": 1, "year": 2026,
-         "rhk_id": 3, "rhk_kind": "utama", "rhk_description": "...",
-         "aspect": "kuantitas", "description": "...",
-         "target_quantity": Decimal("12.00") | None, "unit": "dokumen",
-         "approved":  {"quantity": Decimal("9.00"), "count": 5,
-                       "percent": Decimal("75.0") | None, "above_target": False},
-         "submitted": {"quantity": ..., "count": ..., "percent": ..., "above_target": ...}}
-
-    ``percent`` is None when the indicator has no numeric target (kualitatif); it is not
-    capped at 100, ``above_target`` says when the realisation exceeds the target.
-    """
-    approved = Activity.status == ActivityStatus.APPROVED
-    submitted = Activity.status == ActivityStatus.SUBMITTED
-    quantity = sa.func.coalesce(Activity.quantity, 0)
-    sums = (
-        sa.select(
-            Activity.target_id.label("target_id"),
-            sa.type_coerce(_sum_if(approved, quantity), QUANTITY).label("approved_quantity"),
-            _sum_if(approved, 1).label("approved_count"),
-            sa.type_coerce(_sum_if(submitted, quantity), QUANTITY).label("submitted_quantity"),
-            _sum_if(submitted, 1).label("submitted_count"),
-        )
-        .where(Activity.person_id == person.id,
-               Activity.date >= start, Activity.date <= end,
-               Activity.target_id.is_not(None),
-               Activity.status.in_([ActivityStatus.APPROVED, ActivityStatus.SUBMITTED]))
-        .group_by(Activity.target_id)
-        .subquery("sums")
-    )
-    query = (
-        sa.select(
-            Indicator.id, Indicator.aspect, Indicator.description, Indicator.unit,
-            Indicator.target_min, Indicator.target_max,
-            Rhk.id.label("rhk_id"), Rhk.kind.label("rhk_kind"),
-            Rhk.description.label("rhk_description"),
-            Skp.id.label("skp_id"), Skp.year,
-            sums.c.approved_quantity, sums.c.approved_count,
-            sums.c.submitted_quantity, sums.c.submitted_count,
-        )
-        .join(Rhk, Indicator.rhk_id == Rhk.id)
-        .join(Skp, Rhk.skp_id == Skp.id)
-        .outerjoin(sums, sums.c.target_id == Indicator.id)
-        .where(Skp.person_id == person.id, Skp.year.between(start.year, end.year))
-        .order_by(Skp.year, RHK_ORDER, Rhk.position, Rhk.id, Indicator.position, Indicator.id)
-    )
-    rows = []
-    for row in db.session.execute(query):
-        target = row.target_max if row.target_max is not None else row.target_min
-        rows.append({
-            "indicator_id": row.id,
-            "skp_id": row.skp_id,
-            "year": row.year,
-            "rhk_id": row.rhk_id,
-            "rhk_kind": row.rhk_kind,
-            "rhk_description": row.rhk_description,
-            "aspect": row.aspect,
-            "description": row.description,
-            "target_quantity": target,
-            "unit": row.unit,
-            "approved": _realisation(row.approved_quantity, row.approved_count, target),
-            "submitted": _realisation(row.submitted_quantity, row.submitted_count, target),
-        })
-    return rows
+    """Realisation per indicator of ``person``'s SKP(s) between ``start`` and ``end``
+    inclusive, aspect by aspect, against the period's target: see
+    :func:`app.reports.realisation.realisation` for the rows and how each aspect counts."""
+    return realisation([person.id], start, end).get(person.id, [])
 
 
 def check_period(start: date, end: date) -> None:
@@ -190,10 +108,25 @@ def check_period(start: date, end: date) -> None:
                                                "date.")})
 
 
+def evaluation_period(actor: Person, period_id: int) -> EvaluationPeriod:
+    """An evaluation period of ``actor``'s organisation. :raise NotFound: otherwise."""
+    period = db.session.scalar(sa.select(EvaluationPeriod).where(
+        EvaluationPeriod.id == period_id, EvaluationPeriod.org_id == actor.org_id))
+    if period is None:
+        raise NotFound(_("Period not found."))
+    return period
+
+
 def progress_report(actor: Person, person_id: int | None, start: date | None,
-                    end: date | None) -> dict:
-    """The progress API's answer: the period (default: the person's year to date) and rows."""
+                    end: date | None, period_id: int | None = None) -> dict:
+    """The progress API's answer: the period (an evaluation period, the dates given, or by
+    default the person's year to date) and rows."""
     person = reportable_person(actor, person_id)
+    if period_id is not None:
+        period = evaluation_period(actor, period_id)
+        return {"person": person, "from": period.starts_on, "to": period.ends_on,
+                "period_id": period.id,
+                "indicators": progress_for(person, period.starts_on, period.ends_on)}
     default_start, default_end = year_to_date(person)
     start = start or (date(end.year, 1, 1) if end else default_start)
     end = end or (default_end if start.year == default_end.year else date(start.year, 12, 31))

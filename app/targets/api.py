@@ -9,13 +9,14 @@ from flask_login import current_user
 from app.core.blueprint import Blueprint
 from app.extensions import db
 from app.org.models import Person
-from app.targets import services
+from app.targets import periods, services
 from app.targets.models import Skp
 from app.targets.schemas import (
     AuditEntryOut,
     IndicatorIn,
     IndicatorPatchIn,
     IndicatorWriteOut,
+    PeriodSplitIn,
     PickerArgs,
     PickerTargetOut,
     ReturnIn,
@@ -156,6 +157,19 @@ def get_indicator(indicator_id):
 def update_indicator(args, indicator_id):
     indicator = services.get_indicator(current_user, indicator_id)
     services.update_indicator(current_user, indicator, args.pop("version"), args)
+    return with_version(indicator, indicator.rhk.skp)
+
+
+@blp.put("/indicators/<int:indicator_id>/period-targets")
+@blp.arguments(PeriodSplitIn)
+@blp.response(200, IndicatorWriteOut)
+@blp.errors(403, 404, 409, 422)
+def split_indicator(args, indicator_id):
+    """Split the yearly target over the quarters (triwulan I-IV) or months, or (no parts)
+    go back to one yearly target. Progress for a period compares with its part."""
+    indicator = services.get_indicator(current_user, indicator_id)
+    periods.set_split(current_user, indicator, args["version"], args.get("kind"),
+                      args["parts"])
     return with_version(indicator, indicator.rhk.skp)
 
 

@@ -6,7 +6,7 @@ for JPT, a perspective; one indicator per aspect with a target value (or range) 
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
@@ -115,10 +115,45 @@ class Indicator(db.Model):
     unit: so.Mapped[str] = so.mapped_column(sa.String(40))
     #: For the kualitatif approach: the expectation as a narrative.
     target_text: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: Waktu: the day the RHK's outputs are due (a period's own due date takes precedence).
+    due_date: so.Mapped[date | None]
     position: so.Mapped[int] = so.mapped_column(default=0)
 
     rhk: so.Mapped[Rhk] = so.relationship(back_populates="indicators")
+    #: The yearly target split over quarters or months (empty: one yearly target).
+    period_targets: so.Mapped[list["PeriodTarget"]] = so.relationship(
+        back_populates="indicator", order_by="PeriodTarget.number",
+        cascade="all, delete-orphan")
 
     @property
     def target_quantity(self) -> Decimal | None:
         return self.target_max if self.target_max is not None else self.target_min
+
+
+class PeriodKind(enum.StrEnum):
+    """How an indicator's yearly target is split: triwulan I-IV or the twelve months."""
+
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+class PeriodTarget(db.Model):
+    """One quarter's or month's share of an indicator's target (BKN e-Kinerja asks for
+    quarterly targets). Its dates are kept so realisation queries join on them directly."""
+
+    __tablename__ = "indicator_period_targets"
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    indicator_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("indicators.id"), index=True)
+    kind: so.Mapped[PeriodKind] = so.mapped_column(enum_column(PeriodKind))
+    #: 1-4 for quarters, 1-12 for months.
+    number: so.Mapped[int]
+    starts_on: so.Mapped[date]
+    ends_on: so.Mapped[date]
+    #: Kuantitas: the quantity due in the period; Kualitas and Waktu: the percentage expected.
+    target: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(14, 2))
+    #: Waktu: when the period's outputs are due (default: the indicator's due date).
+    due_date: so.Mapped[date | None]
+
+    indicator: so.Mapped[Indicator] = so.relationship(back_populates="period_targets")

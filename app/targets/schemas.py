@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from app.core.schemas import Schema
 from app.org.schemas import PersonBrief
-from app.targets.models import Approach, Aspect, Perspective, RhkKind
+from app.targets.models import Approach, Aspect, PeriodKind, Perspective, RhkKind
 
 #: Targets are NUMERIC(14, 2): answered as decimal strings ("12.00"); sent as strings or numbers.
 DECIMAL_DOC = {"type": "string", "format": "decimal", "example": "12.00"}
@@ -80,6 +80,8 @@ class IndicatorIn(Schema):
     #: The expectation as a narrative (kualitatif approach only).
     target_text = ma.fields.String(load_default=None, allow_none=True,
                                    validate=ma.validate.Length(max=2000))
+    due_date = ma.fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "Waktu: the day the RHK's outputs are due"})
     position = ma.fields.Integer(strict=True, load_default=None, allow_none=True,
                                  validate=ma.validate.Range(min=0, max=10_000))
 
@@ -105,7 +107,27 @@ class IndicatorPatchIn(Schema):
     target_max = _decimal(allow_none=True)
     unit = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
     target_text = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    due_date = ma.fields.Date(allow_none=True)
     position = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=10_000))
+
+
+class PeriodPartIn(Schema):
+    number = ma.fields.Integer(strict=True, required=True,
+                               validate=ma.validate.Range(min=1, max=12),
+                               metadata={"description": "Quarter 1-4 or month 1-12"})
+    target = _decimal(required=True, metadata={
+        "description": "Kuantitas: the quantity for the part (the parts add up to the yearly "
+                       "target); Kualitas, Waktu: the percentage expected"})
+    due_date = ma.fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "Waktu: when the part's outputs are due"})
+
+
+class PeriodSplitIn(Schema):
+    version = _version(required=True)
+    kind = _enum(PeriodKind, load_default=None, allow_none=True, metadata={
+        "description": "quarter (triwulan I-IV) or month; null: one yearly target again"})
+    parts = ma.fields.List(ma.fields.Nested(PeriodPartIn), load_default=list,
+                           validate=ma.validate.Length(max=12))
 
 
 class VersionIn(Schema):
@@ -153,7 +175,18 @@ class IndicatorOut(Schema):
     target_quantity = _decimal_out()
     unit = ma.fields.String()
     target_text = ma.fields.String(allow_none=True)
+    due_date = ma.fields.Date(allow_none=True)
     position = ma.fields.Integer()
+    period_targets = ma.fields.Nested("PeriodPartOut", many=True)
+
+
+class PeriodPartOut(Schema):
+    kind = ma.fields.String(metadata={"enum": [kind.value for kind in PeriodKind]})
+    number = ma.fields.Integer()
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    target = _decimal_out()
+    due_date = ma.fields.Date(allow_none=True)
 
 
 class RhkOut(Schema):

@@ -147,6 +147,23 @@ def _require_editable(actor: Person, skp: Skp, version: int | None) -> None:
     _check_version(skp, version)
 
 
+#: Public names for the modules of this package that change an SKP (period targets).
+def require_editable(actor: Person, skp: Skp, version: int | None) -> None:
+    _require_editable(actor, skp, version)
+
+
+def bump(skp: Skp) -> list[int]:
+    return _bump(skp)
+
+
+def record(actor: Person, skp: Skp, action: str, changes: dict) -> None:
+    _record(actor, skp, action, changes)
+
+
+def flush() -> None:
+    db.session.flush()
+
+
 def _check_version(skp: Skp, version: int | None) -> None:
     if version is not None and version != skp.version:
         raise Conflict(_("This SKP was changed elsewhere. Here is the current version."),
@@ -323,7 +340,7 @@ def delete_rhk(actor: Person, rhk: Rhk, version: int) -> Skp:
 
 
 INDICATOR_FIELDS = ("aspect", "description", "target_min", "target_max", "unit",
-                    "target_text", "position")
+                    "target_text", "due_date", "position")
 
 
 def _indicator_values(values: dict) -> dict:
@@ -363,6 +380,7 @@ def add_indicator(actor: Person, rhk: Rhk, version: int, values: dict) -> Indica
     clean.setdefault("target_min", None)
     clean.setdefault("target_max", None)
     clean.setdefault("target_text", None)
+    clean.setdefault("due_date", None)
     _check_indicator(skp, clean)
     if clean.get("position") is None:
         clean["position"] = _next_position(rhk.indicators)

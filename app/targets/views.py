@@ -13,11 +13,21 @@ from app.core.forms import all_but, post_form
 from app.errors import AppError, Conflict
 from app.extensions import db
 from app.org.models import Role
+from app.reports.rollup import team_rollup
 from app.reports.services import progress_for
-from app.targets import services
-from app.targets.models import Approach, Aspect, Perspective, RhkKind, Skp, SkpStatus
+from app.targets import periods, services
+from app.targets.models import (
+    Approach,
+    Aspect,
+    PeriodKind,
+    Perspective,
+    RhkKind,
+    Skp,
+    SkpStatus,
+)
 from app.targets.schemas import (
     IndicatorIn,
+    PeriodSplitIn,
     ReturnIn,
     ReviewIn,
     RhkIn,
@@ -76,8 +86,11 @@ def skp_page(skp: Skp, status=200, **context):
     until = min(services.today_for(skp.person), date(skp.year, 12, 31))
     progress = {row["indicator_id"]: row
                 for row in progress_for(skp.person, year_start, max(until, year_start))}
+    # What the team's RHK that support each RHK achieved, on the same terms.
+    rollup = team_rollup(skp, year_start, date(skp.year, 12, 31), until)
     return render_template(
         "targets/skp.html", skp=skp, history=services.history(skp), progress=progress,
+        rollup=rollup,
         can_edit=services.can_edit(current_user, skp),
         can_review=(skp.status == SkpStatus.SUBMITTED
                     and services.can_review(current_user, skp)),
@@ -207,12 +220,77 @@ def edit_indicator(indicator_id):
     initial = {"aspect": indicator.aspect.value, "description": indicator.description,
                "target_min": number(indicator.target_min),
                "target_max": number(indicator.target_max), "unit": indicator.unit,
-               "target_text": indicator.target_text or "", "position": indicator.position}
+               "target_text": indicator.target_text or "", "position": indicator.position,
+               "due_date": indicator.due_date.isoformat() if indicator.due_date else ""}
     return _item_form(
         "targets/indicator_form.html", rhk.skp, IndicatorIn(),
         lambda version, args: services.update_indicator(current_user, indicator, version,
                                                         args),
         rhk=rhk, indicator=indicator, initial=initial)
+
+
+@bp.route("/target/indikator/<int:indicator_id>/periode", methods=["GET", "POST"])
+def split_indicator(indicator_id):
+    """The yearly target split over the quarters (or, ``?jenis=month``, the months)."""
+    indicator = services.get_indicator(current_user, indicator_id)
+    skp = indicator.rhk.skp
+    kind = PeriodKind.MONTH if request.values.get("jenis") == "month" else PeriodKind.QUARTER
+    count = periods.PARTS[kind][0]
+    form, errors = _split_initial(indicator, kind, count), {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        posted = post_form(
+            lambda args: periods.set_split(current_user, indicator, args["version"],
+                                           args.get("kind"), args["parts"]),
+            PeriodSplitIn(), data=_split_data(form, kind, count), raise_for=RAISED)
+        if isinstance(posted.error, Conflict):
+            return conflict(skp, posted.error)
+        if not posted.failed:
+            flash(_("Targets per period saved."), "success")
+            return back_to(skp)
+        errors = _flat_errors(posted.errors)
+    return render_template("targets/split_form.html", skp=skp, indicator=indicator,
+                           kind=kind.value, count=count, form=form, errors=errors,
+                           **labels()), 422 if errors else 200
+
+
+def _split_initial(indicator, kind: PeriodKind, count: int) -> dict:
+    number = labels()["number"]
+    form = {}
+    for part in indicator.period_targets:
+        if part.kind is kind:
+            form[f"target_{part.number}"] = number(part.target)
+            form[f"due_{part.number}"] = part.due_date.isoformat() if part.due_date else ""
+    return form
+
+
+def _split_data(form: dict, kind: PeriodKind, count: int) -> dict:
+    """The posted fields as the API's body; all parts empty clears the split."""
+    parts = [{"number": number,
+              "target": form.get(f"target_{number}", "").strip().replace(",", "."),
+              "due_date": form.get(f"due_{number}", "").strip() or None}
+             for number in range(1, count + 1)]
+    filled = [part for part in parts if part["target"]]
+    try:
+        version = int(form.get("version", ""))
+    except ValueError:
+        version = form.get("version")
+    return {"version": version, "kind": kind.value if filled else None,
+            "parts": parts if filled else []}
+
+
+def _flat_errors(errors: dict) -> dict:
+    """Nested part errors ({"parts": {1: {"target": [...]}}}) as the form's field names."""
+    flat = {key: value for key, value in errors.items() if key != "parts"}
+    parts = errors.get("parts")
+    if isinstance(parts, dict):
+        for index, fields in parts.items():
+            for name, message in (fields or {}).items():
+                key = "target" if name == "target" else "due"
+                flat[f"{key}_{int(index) + 1}"] = message
+    elif parts:
+        flat["_form"] = parts if isinstance(parts, str) else " ".join(parts)
+    return flat
 
 
 def _simple_action(skp: Skp, schema: ma.Schema, act, done: str):

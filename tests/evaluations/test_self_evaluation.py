@@ -151,12 +151,14 @@ def test_evidence_links(as_, world, setup):
 def test_submit_notifies_the_supervisor_and_freezes_the_draft(as_, world, setup, count):
     periods, _ = setup
     api = as_(world.one.staff_a1)
+    # (Setting up the SKPs told the supervisor of the SKP submitted for approval.)
+    before = count(Notification, Notification.person_id == world.one.sup_a.id)
     body = api.post(f"/api/v1/periods/{periods['Triwulan IV 2026'].id}/evaluation").get_json()
     submitted = api.post(f"/api/v1/evaluations/{body['id']}/submit",
                          json={"version": body["version"]})
     assert submitted.status_code == 200
     assert submitted.get_json()["status"] == "submitted"
-    assert count(Notification, Notification.person_id == world.one.sup_a.id) == 1
+    assert count(Notification, Notification.person_id == world.one.sup_a.id) == before + 1
     again = api.patch(f"/api/v1/evaluations/{body['id']}",
                       json={"version": submitted.get_json()["version"], "rhk": []})
     assert again.status_code == 409

@@ -28,8 +28,9 @@ def test_progress_answers_per_indicator_with_numbers(api, db, world, targets):
     first = body["indicators"][0]
     assert first["indicator_id"] == targets.dokumen.id
     assert first["target_quantity"] == 12 and first["unit"] == "dokumen"
-    assert first["approved"] == {"quantity": 3, "count": 1, "percent": 25,
-                                 "above_target": False}
+    assert first["approved"] == {"quantity": 3, "count": 1, "value": 3, "percent": 25,
+                                 "status": "below", "above_target": False}
+    assert first["measure"] == "quantity" and first["split"] is None
     assert first["submitted"]["percent"] == 8.3
     assert body["indicators"][2]["approved"]["percent"] is None
 

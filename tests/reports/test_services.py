@@ -11,6 +11,7 @@ from app.reports.services import (
     progress_for,
     team_monthly_recap,
 )
+from app.targets.models import Aspect, Indicator
 from tests.factories import add_person
 from tests.reports.conftest import log, make_skp
 
@@ -37,9 +38,11 @@ def test_progress_separates_approved_from_submitted(db, world, targets):
     assert row["target_quantity"] == Decimal("12.00")
     assert row["unit"] == "dokumen"
     assert row["approved"] == {"quantity": Decimal("7.50"), "count": 2,
-                               "percent": Decimal("62.5"), "above_target": False}
+                               "value": Decimal("7.50"), "percent": Decimal("62.5"),
+                               "status": "below", "above_target": False}
     assert row["submitted"] == {"quantity": Decimal("2.00"), "count": 1,
-                                "percent": Decimal("16.7"), "above_target": False}
+                                "value": Decimal("2.00"), "percent": Decimal("16.7"),
+                                "status": "below", "above_target": False}
 
 
 def test_progress_is_not_capped_and_flags_above_target(db, world, targets):
@@ -67,9 +70,10 @@ def test_progress_lists_every_indicator_utama_first(db, world, targets):
     assert [row["indicator_id"] for row in rows] == [
         targets.dokumen.id, targets.laporan.id, targets.kualitas.id, targets.tambahan.id]
     kualitas = rows[2]
-    assert kualitas["target_quantity"] is None
-    assert kualitas["approved"] == {"quantity": Decimal("0.00"), "count": 0, "percent": None,
-                                    "above_target": False}
+    # A Kualitas indicator is a percentage: without a numeric one, full quality (100 %).
+    assert kualitas["target_quantity"] == Decimal(100)
+    assert kualitas["approved"] == {"quantity": Decimal("0.00"), "count": 0, "value": None,
+                                    "percent": None, "status": None, "above_target": False}
     assert rows[0]["submitted"]["percent"] == Decimal("0.0")
 
 
@@ -98,18 +102,29 @@ def test_progress_covers_only_the_persons_own_skp_of_the_years_in_the_period(db,
     assert {old.dokumen.id, targets.dokumen.id} <= set(by_indicator(spanning))
 
 
-def test_progress_is_one_query_whatever_the_number_of_indicators(db, world, targets,
-                                                                 statements):
+def test_progress_is_three_queries_whatever_the_number_of_indicators(db, world, targets,
+                                                                     statements):
+    """The indicators, their period targets, the activities summed per indicator (a Waktu
+    indicator adds one for due dates): never one query per indicator or activity."""
     for indicator in (targets.dokumen, targets.laporan, targets.tambahan):
         log(db, world.one.staff_a1, date(2026, 2, 3), target=indicator, quantity=1)
     assert world.one.staff_a1.id  # loaded before counting
 
     with statements() as seen:
         rows = progress_for(world.one.staff_a1, *YEAR)
+    assert len(rows) == 4 and len(seen) == 3
+    assert any("GROUP BY" in statement and "CASE" in statement for statement in seen)
 
-    assert len(rows) == 4
-    assert len(seen) == 1
-    assert "GROUP BY" in seen[0] and "CASE" in seen[0]
+    for number in range(6):
+        extra = Indicator(rhk_id=targets.dokumen.rhk_id, aspect=Aspect.KUANTITAS,
+                          description=f"Tambahan {number}", target_min=Decimal(2), unit="x")
+        db.session.add(extra)
+        db.session.flush()
+        log(db, world.one.staff_a1, date(2026, 2, 4), target=extra, quantity=1)
+    assert world.one.staff_a1.id
+    with statements() as seen:
+        rows = progress_for(world.one.staff_a1, *YEAR)
+    assert len(rows) == 10 and len(seen) == 3
 
 
 def test_person_without_skp_has_no_progress(db, world):

@@ -32,7 +32,7 @@ CONTENT_FIELDS = ("date", "start_time", "end_time", "description", "quantity", "
 OVERSEERS = frozenset({Role.ADMIN, Role.PIMPINAN})
 #: Columns a new activity has empty; set so that reading them needs no query.
 UNSET_ON_CREATE = {"return_reason": None, "submitted_at": None, "reviewed_at": None,
-                   "reviewed_by_id": None}
+                   "reviewed_by_id": None, "quality": None}
 
 
 class PeriodLocked(AppError):
