@@ -25,6 +25,13 @@ class Schema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    def on_bind_field(self, field_name, field_obj):
+        """Every timestamp an answer carries states its zone: stored timestamps are naive UTC,
+        and a plain ``DateTime`` would send them without an offset, which the documented
+        ``date-time`` format forbids. So any plain one is answered as :class:`UtcDateTime`."""
+        if type(field_obj) is ma.fields.DateTime:
+            field_obj.__class__ = UtcDateTime
+
     @ma.pre_load
     def strip_strings(self, data, **kwargs):
         if not isinstance(data, dict):
