@@ -73,6 +73,14 @@ class ErrorBody(Schema):
     message = ma.fields.String(metadata={"description": "Human-readable message"})
     fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
                             metadata={"description": "Message per invalid field"})
+    # What some errors add (app.errors.AppError's ``extra``), so that a client can act on it.
+    current = ma.fields.Dict(metadata={
+        "description": "409: the item as the server has it now, shaped as the endpoint's "
+                       "answer (retry the change against it)"})
+    locked_at = UtcDateTime(metadata={
+        "description": "The moment the period locked (a change to a locked month)"})
+    retry_after = ma.fields.Integer(metadata={
+        "description": "Seconds to wait before trying again (429, 503)"})
 
 
 class ErrorEnvelope(Schema):

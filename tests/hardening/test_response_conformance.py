@@ -3,6 +3,7 @@ error envelopes with only documented keys, downloads with documented content typ
 
 from datetime import datetime
 
+import jsonschema
 import marshmallow as ma
 
 from app.core.schemas import Schema
@@ -34,3 +35,29 @@ def test_access_tokens_answer_aware_timestamps(api, world):
     assert created["created_at"].endswith("+00:00")
     listed = api.get("/api/v1/auth/tokens").get_json()
     assert listed[0]["created_at"].endswith("+00:00")
+
+
+def documented_error_body(api) -> dict:
+    document = api.get("/api/v1/openapi.json").get_json()
+    return document["components"]["schemas"]["ErrorBody"]
+
+
+def test_error_envelopes_carry_only_documented_keys(api, world, clock):
+    """A 409 carries ``current``, a change to a locked month ``locked_at``: both documented,
+    and the documented body forbids anything else."""
+    api.login(world.one.staff_a1)
+    url = "/api/v1/activities"
+    body = {"date": "2026-03-09", "start_time": "08:00", "end_time": "09:30",
+            "description": "Menyusun laporan", "work_kind": "lainnya"}
+    created = api.post(url, json=body).get_json()
+    api.patch(f"{url}/{created['id']}", json={"version": 1, "description": "Kantor"})
+    stale = api.patch(f"{url}/{created['id']}", json={"version": 1, "description": "HP"})
+    clock.move_to("2026-05-06T00:00:00+07:00")
+    api.login(world.one.staff_a1)
+    locked = api.post(url, json=body)
+    assert stale.status_code == 409 and locked.status_code == 422
+    schema = documented_error_body(api)
+    assert schema.get("additionalProperties") is False
+    for response in (stale, locked):
+        jsonschema.validate(response.get_json()["error"], schema)
+    assert "locked_at" in locked.get_json()["error"]
