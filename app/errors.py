@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger(__name__)
@@ -226,6 +226,15 @@ def handle_data_error(error: DataError):
     return error_response(422, "invalid")
 
 
+def handle_integrity_error(error: IntegrityError):
+    """A unique or foreign key the database enforced after the service's own check passed:
+    another request won a race (two adds of the same day, a row deleted meanwhile). It is a
+    conflict with the current state, not a server fault; the transaction is rolled back
+    already (app.core.uow), so the client may simply retry."""
+    logger.warning("Integrity conflict on %s %s: %s", request.method, request.path, error.orig)
+    return error_response(409, "conflict")
+
+
 def handle_database_unavailable(error: OperationalError):
     logger.error("Database unavailable: %s", error)
     return error_response(503, "unavailable", None, headers={"Retry-After": "5"})
@@ -240,6 +249,7 @@ def register_error_handlers(app):
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)
