@@ -61,3 +61,11 @@ def test_error_envelopes_carry_only_documented_keys(api, world, clock):
     for response in (stale, locked):
         jsonschema.validate(response.get_json()["error"], schema)
     assert "locked_at" in locked.get_json()["error"]
+
+
+def test_api_docs_page_allows_no_inline_style(api, world):
+    api.login(world.one.staff_a1)
+    response = api.get("/api/v1/docs")
+    policy = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "style-src 'self';" in policy
+    assert "style=" not in response.get_data(as_text=True)
