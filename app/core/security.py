@@ -59,16 +59,21 @@ def authenticate_request():
     """before_request: the sign-in requirement, then CSRF (a bearer token needs neither)."""
     if g.setdefault("auth_kind", None) == "token":
         return None
+    if request.endpoint == "static":
+        return None
+    # Who is asking is settled here, for every other answer (an unknown URL's too): a
+    # database that is away fails now, into its 503, rather than in an error page's menu.
+    signed_in = current_user.is_authenticated
     view = _view_function()
-    if view is None or request.endpoint == "static":
+    if view is None:
         return None
     is_public = getattr(view, "is_public", False) or getattr(
         getattr(view, "view_class", None), "is_public", False)
-    if not is_public and not current_user.is_authenticated:
+    if not is_public and not signed_in:
         if request.path.startswith("/api/"):
             raise Unauthorized()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if current_user.is_authenticated:
+    if signed_in:
         g.auth_kind = "session"
     if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         if getattr(view, "csrf_json_only", False):
