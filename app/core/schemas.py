@@ -1,13 +1,16 @@
 """Base schema: unknown fields refused, surrounding whitespace stripped from every string,
 text the database cannot store refused, whole numbers kept within its integer columns."""
 
-from datetime import UTC
+from datetime import UTC, date
 
 import marshmallow as ma
 from flask_babel import gettext as _
 
 #: The largest whole number an id, a page or a count may be: PostgreSQL's ``integer``.
 MAX_INT = 2**31 - 1
+#: The dates any input may name: a working life's, with room; beyond them the calendar
+#: arithmetic around a date (its month's end, its lock day) would leave what Python can hold.
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def text_problem(value: str) -> str | None:
@@ -56,6 +59,21 @@ class Schema(ma.Schema):
                    and abs(data[field.attribute or name]) > MAX_INT}
         if too_big:
             raise ma.ValidationError(too_big)
+        return data
+
+    @ma.post_load
+    def check_dates(self, data, **kwargs):
+        """A date far outside any working life (9999-12-31) is invalid input."""
+        if not isinstance(data, dict):
+            return data
+        outside = {field.data_key or name: _("Enter a date between %(low)s and %(high)s.",
+                                             low=MIN_DATE.year, high=MAX_DATE.year)
+                   for name, field in self.fields.items()
+                   if type(field) is ma.fields.Date and not field.dump_only
+                   and isinstance(data.get(field.attribute or name), date)
+                   and not MIN_DATE <= data[field.attribute or name] <= MAX_DATE}
+        if outside:
+            raise ma.ValidationError(outside)
         return data
 
 
