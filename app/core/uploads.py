@@ -38,6 +38,11 @@ ALLOWED_TYPES = {
     "application/pdf": "pdf",
 }
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+#: The OpenAPI answer of an endpoint that sends a stored file (``@blp.doc(**DOWNLOAD_DOC)``).
+DOWNLOAD_DOC = {"responses": {"200": {
+    "description": "The stored file, as a download",
+    "content": {mime: {"schema": {"type": "string", "format": "binary"}}
+                for mime in ALLOWED_TYPES}}}}
 #: Keys of ``session.info``: files written, and files to delete, by the open transaction.
 _WRITTEN, _DOOMED = "kinerjaku_uploads_written", "kinerjaku_uploads_doomed"
 

@@ -207,7 +207,9 @@ def add_evidence(evaluation_id):
 
 
 @blp.get("/evaluation-evidence/<int:evidence_id>")
+@blp.alt_response(200, description="The file")
 @blp.errors(404)
+@blp.doc(**uploads.DOWNLOAD_DOC)
 def download_evidence(evidence_id):
     """The evidence file, for those who may read the evaluation; never rendered in the
     app's own context."""

@@ -1,6 +1,7 @@
 """Answers match their documented schemas: timestamps with their zone, numbers as numbers,
 error envelopes with only documented keys, downloads with documented content types."""
 
+import io
 from datetime import datetime
 
 import jsonschema
@@ -69,3 +70,25 @@ def test_api_docs_page_allows_no_inline_style(api, world):
     policy = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in policy and "style-src 'self';" in policy
     assert "style=" not in response.get_data(as_text=True)
+
+
+def test_evidence_downloads_document_their_content_types(api, world, evidence_folder, clock):
+    from app.core.uploads import ALLOWED_TYPES
+    from tests.activities.test_evidence import PNG
+
+    api.login(world.one.staff_a1)
+    document = api.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/attachments/{attachment_id}",
+                 "/api/v1/evaluation-evidence/{evidence_id}"):
+        answer = document["paths"][path]["get"]["responses"]["200"]
+        assert set(answer["content"]) == set(ALLOWED_TYPES), path
+    activity = api.post("/api/v1/activities", json={
+        "date": "2026-03-09", "start_time": "08:00", "end_time": "09:30",
+        "description": "Rapat", "work_kind": "lainnya"}).get_json()
+    stored = api.post(f"/api/v1/activities/{activity['id']}/attachments",
+                      data={"file": (io.BytesIO(PNG), "foto.png")},
+                      content_type="multipart/form-data").get_json()
+    response = api.get(stored["url"])
+    assert response.mimetype in document["paths"]["/api/v1/attachments/{attachment_id}"][
+        "get"]["responses"]["200"]["content"]
+    response.close()
