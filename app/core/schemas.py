@@ -29,11 +29,16 @@ class Schema(ma.Schema):
         unknown = ma.RAISE
 
     def on_bind_field(self, field_name, field_obj):
-        """Every timestamp an answer carries states its zone: stored timestamps are naive UTC,
-        and a plain ``DateTime`` would send them without an offset, which the documented
-        ``date-time`` format forbids. So any plain one is answered as :class:`UtcDateTime`."""
+        """Answers keep to their documentation. Every timestamp states its zone: stored
+        timestamps are naive UTC, and a plain ``DateTime`` would send them without an offset,
+        which the documented ``date-time`` format forbids, so any plain one is answered as
+        :class:`UtcDateTime`. A decimal answered as a string is documented as a string."""
         if type(field_obj) is ma.fields.DateTime:
             field_obj.__class__ = UtcDateTime
+        if isinstance(field_obj, ma.fields.Decimal) and field_obj.as_string \
+                and "type" not in field_obj.metadata:
+            # Answered as "12.50" (exact), so documented as such: not as a JSON number.
+            field_obj.metadata = {**field_obj.metadata, "type": "string", "format": "decimal"}
 
     @ma.pre_load
     def strip_strings(self, data, **kwargs):

@@ -92,3 +92,25 @@ def test_evidence_downloads_document_their_content_types(api, world, evidence_fo
     assert response.mimetype in document["paths"]["/api/v1/attachments/{attachment_id}"][
         "get"]["responses"]["200"]["content"]
     response.close()
+
+
+def test_every_decimal_is_documented_as_the_json_type_it_is_answered_as(app):
+    from decimal import Decimal
+
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
+    plugin = MarshmallowPlugin()
+    APISpec("t", "1", "3.0.3", plugins=[plugin])
+    json_type = {str: "string", int: "number", float: "number"}
+    checked = 0
+    for schema_class in _subclasses(Schema):
+        for name, field in schema_class().fields.items():
+            if isinstance(field, ma.fields.Decimal) and not field.load_only:
+                documented = plugin.converter.field2property(field)["type"]
+                documented = documented[0] if isinstance(documented, list) else documented
+                dumped = field._serialize(Decimal("12.50"), name, None)
+                assert json_type[type(dumped)] == documented.replace("integer", "number"), \
+                    f"{schema_class.__name__}.{name}: {dumped!r} documented as {documented}"
+                checked += 1
+    assert checked > 5
