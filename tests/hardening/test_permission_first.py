@@ -63,3 +63,14 @@ def test_review_policy_refusal_says_who_may(app, world):
     response = client.put("/api/v1/review-policy", json={"auto_accept_after_working_days": 3})
     assert response.status_code == 403
     assert "review policy" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("role", ["staff_a1", "sup_a"])
+def test_a_unit_recap_is_refused_before_its_body_is_checked(app, world, role):
+    client = ApiClient(app).login(getattr(world.one, role))
+    for body in ({"kind": "unit_recap"}, {"kind": "unit_recap", "month": "kemarin",
+                                          "unit_id": "x", "extra": 1}):
+        response = client.post("/api/v1/exports", json=body)
+        assert response.status_code == 403, response.get_json()
+    admin = ApiClient(app).login(world.one.admin)
+    assert admin.post("/api/v1/exports", json={"kind": "unit_recap"}).status_code == 422
