@@ -62,7 +62,7 @@ def test_review_policy_refusal_says_who_may(app, world):
     client = ApiClient(app).login(world.one.staff_a1)
     response = client.put("/api/v1/review-policy", json={"auto_accept_after_working_days": 3})
     assert response.status_code == 403
-    assert "review policy" in response.get_json()["error"]["message"]
+    assert "kebijakan persetujuan" in response.get_json()["error"]["message"]
 
 
 @pytest.mark.parametrize("role", ["staff_a1", "sup_a"])
