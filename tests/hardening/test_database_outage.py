@@ -82,10 +82,14 @@ def test_connections_cut_mid_use_answer_503_then_recover(app, world, db):
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me", headers=headers).status_code == 200
-    with sa.create_engine(db.engine.url.set(database="postgres")).connect() as admin:
+    server = sa.create_engine(db.engine.url.set(database="postgres"), poolclass=sa.NullPool)
+    with server.connect() as admin:
         admin.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                               "WHERE datname = :name AND pid <> pg_backend_pid()"),
                       {"name": db.engine.url.database})
         admin.commit()
     statuses = [client.get("/api/v1/me", headers=headers).status_code for _ in range(3)]
     assert set(statuses) <= {200, 503} and statuses[-1] == 200, statuses
+    # Recovered for good: no connection of the old server is left in the pool.
+    urls = ["/api/v1/me", "/api/v1/activities", "/api/v1/notifications"] * 3
+    assert {client.get(url, headers=headers).status_code for url in urls} == {200}
