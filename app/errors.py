@@ -7,13 +7,15 @@ status; pages get an HTML error page in the same words. Never a stack trace.
 import logging
 import time
 
+import psycopg
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger(__name__)
@@ -226,9 +228,31 @@ def handle_data_error(error: DataError):
     return error_response(422, "invalid")
 
 
-def handle_database_unavailable(error: OperationalError):
+def handle_integrity_error(error: IntegrityError):
+    """A unique or foreign key the database enforced after the service's own check passed:
+    another request won a race (two adds of the same day, a row deleted meanwhile). It is a
+    conflict with the current state, not a server fault; the transaction is rolled back
+    already (app.core.uow), so the client may simply retry."""
+    logger.warning("Integrity conflict on %s %s: %s", request.method, request.path, error.orig)
+    return error_response(409, "conflict")
+
+
+#: Seconds a client should wait before trying again while the database is away.
+RETRY_AFTER_OUTAGE = 5
+
+
+def handle_database_unavailable(error: Exception):
+    """The database refuses connections or dropped one (a restart, a failover, a full pool):
+    503 with Retry-After, said without the database. The signed-in person is forgotten for
+    the rest of the request, so that neither their language nor the page around the message
+    (menu, badge) is looked up in the database that is away."""
+    from app.extensions import login_manager
+
     logger.error("Database unavailable: %s", error)
-    return error_response(503, "unavailable", None, headers={"Retry-After": "5"})
+    login_manager._update_request_context_with_user(None)
+    return error_response(503, "unavailable", None,
+                          headers={"Retry-After": str(RETRY_AFTER_OUTAGE)},
+                          extra={"retry_after": RETRY_AFTER_OUTAGE})
 
 
 def handle_unexpected(error):
@@ -240,6 +264,10 @@ def register_error_handlers(app):
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(DataError, handle_data_error)
-    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    # A pool with no connection left, and the driver's own error where statements run on
+    # its connection directly (app.core.prepared), are the same outage.
+    for outage in (OperationalError, PoolTimeout, psycopg.OperationalError):
+        app.register_error_handler(outage, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

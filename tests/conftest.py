@@ -25,6 +25,8 @@ REQUIRE_SERVICES = os.environ.get("KINERJAKU_REQUIRE_SERVICES") == "1"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "backend: runs once per database backend")
+    config.addinivalue_line("markers", "fuzz: schemathesis over the whole API (minutes); "
+                            "skip locally with -m 'not fuzz'")
 
 
 def unavailable(reason: str):

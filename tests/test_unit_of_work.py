@@ -112,8 +112,8 @@ def test_keep_on_error_keeps_the_changes_of_an_error_answer(probe, count, how, s
 
 def test_a_failed_flush_still_gets_its_error_answer(probe, count):
     response = probe.post(f"{PREFIX}/duplicate")
-    assert response.status_code == 500
-    assert response.get_json()["error"]["code"] == "internal_error"
+    assert response.status_code == 409  # a unique key met: a conflict, not a server fault
+    assert response.get_json()["error"]["code"] == "conflict"
     assert slugs(count) == set()
 
 

@@ -13,6 +13,7 @@ from app.absences.schemas import (
     ImportOut,
     RejectIn,
 )
+from app.admin.access import admin_only
 from app.core.blueprint import Blueprint
 from app.errors import ValidationFailed
 
@@ -76,6 +77,7 @@ def cancel_absence(absence_id):
 
 
 @blp.post("/import")
+@admin_only
 @blp.arguments(ImportArgs, location="query")
 @blp.response(200, ImportOut)
 @blp.errors(403, 413)

@@ -251,10 +251,11 @@ def add_attachment(activity_id):
 
 
 @blp.get("/attachments/<attachment_id>")
+@blp.alt_response(200, description="The file")
 @blp.errors(404)
+@blp.doc(**uploads.DOWNLOAD_DOC)
 def download_attachment(attachment_id):
-    """The evidence file, for those who may see its activity. ``?download=1`` forces a
-    download; photos are otherwise shown inline."""
+    """The evidence file, as a download, for those who may see its activity."""
     return uploads.send(evidence.get_attachment(current_user, attachment_id))
 
 

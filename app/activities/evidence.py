@@ -48,7 +48,7 @@ def existing_attachment(actor: Person, activity_id, attachment_id) -> Attachment
         return None
     activity = services.get_own_activity(actor, activity_id, for_update=False)
     if attachment.activity_id != activity.id:
-        raise Conflict(_("This identifier is already in use."), code="id_in_use")
+        raise Conflict(_("This identifier is already in use."))
     return attachment
 
 

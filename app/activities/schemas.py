@@ -15,6 +15,7 @@ from app.activities.models import ActivityStatus, WorkKind
 from app.core.schemas import Schema, UtcDateTime
 
 MAX_DESCRIPTION = 2000
+#: numeric(14, 2) holds less than this.
 MAX_QUANTITY = 10**12
 MAX_BATCH = 500
 #: Where the activity blueprint is mounted (the public contract).
@@ -48,7 +49,8 @@ class Quantity(ma.fields.Decimal):
 
 def _quantity(**kwargs):
     return Quantity(places=2, allow_nan=False,
-                    validate=ma.validate.Range(min=0, max=MAX_QUANTITY), **kwargs)
+                    validate=ma.validate.Range(min=0, max=MAX_QUANTITY, max_inclusive=False),
+                    **kwargs)
 
 
 _kind = ma.validate.OneOf([kind.value for kind in WorkKind])

@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from app.admin.access import require_change
+from app.admin.access import admin_only, require_change
 from app.auth import accounts_services as admin
 from app.auth.schemas import IssueCodeIn, IssuedCodeOut, SheetArgs
 from app.core.blueprint import Blueprint
@@ -18,6 +18,7 @@ PDF_DOC = {"responses": {"200": {"description": "The A4 activation sheet", "cont
 
 
 @blp.post("/people/<int:person_id>/activation-code")
+@admin_only
 @blp.arguments(IssueCodeIn)
 @blp.response(201, IssuedCodeOut)
 @blp.errors(403, 404, 422, descriptions={
@@ -33,6 +34,7 @@ def issue_code(args, person_id):
 
 
 @blp.post("/units/<int:unit_id>/activation-sheet")
+@admin_only
 @blp.arguments(SheetArgs, location="query")
 @blp.alt_response(200, description="PDF file")
 @blp.errors(403, 404, 422, descriptions={422: "Nobody in the unit awaits activation"})

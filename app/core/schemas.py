@@ -1,13 +1,16 @@
 """Base schema: unknown fields refused, surrounding whitespace stripped from every string,
 text the database cannot store refused, whole numbers kept within its integer columns."""
 
-from datetime import UTC
+from datetime import UTC, date
 
 import marshmallow as ma
 from flask_babel import gettext as _
 
 #: The largest whole number an id, a page or a count may be: PostgreSQL's ``integer``.
 MAX_INT = 2**31 - 1
+#: The dates any input may name: a working life's, with room; beyond them the calendar
+#: arithmetic around a date (its month's end, its lock day) would leave what Python can hold.
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def text_problem(value: str) -> str | None:
@@ -24,6 +27,18 @@ def text_problem(value: str) -> str | None:
 class Schema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
+
+    def on_bind_field(self, field_name, field_obj):
+        """Answers keep to their documentation. Every timestamp states its zone: stored
+        timestamps are naive UTC, and a plain ``DateTime`` would send them without an offset,
+        which the documented ``date-time`` format forbids, so any plain one is answered as
+        :class:`UtcDateTime`. A decimal answered as a string is documented as a string."""
+        if type(field_obj) is ma.fields.DateTime:
+            field_obj.__class__ = UtcDateTime
+        if isinstance(field_obj, ma.fields.Decimal) and field_obj.as_string \
+                and "type" not in field_obj.metadata:
+            # Answered as "12.50" (exact), so documented as such: not as a JSON number.
+            field_obj.metadata = {**field_obj.metadata, "type": "string", "format": "decimal"}
 
     @ma.pre_load
     def strip_strings(self, data, **kwargs):
@@ -51,6 +66,21 @@ class Schema(ma.Schema):
             raise ma.ValidationError(too_big)
         return data
 
+    @ma.post_load
+    def check_dates(self, data, **kwargs):
+        """A date far outside any working life (9999-12-31) is invalid input."""
+        if not isinstance(data, dict):
+            return data
+        outside = {field.data_key or name: _("Enter a date between %(low)s and %(high)s.",
+                                             low=MIN_DATE.year, high=MAX_DATE.year)
+                   for name, field in self.fields.items()
+                   if type(field) is ma.fields.Date and not field.dump_only
+                   and isinstance(data.get(field.attribute or name), date)
+                   and not MIN_DATE <= data[field.attribute or name] <= MAX_DATE}
+        if outside:
+            raise ma.ValidationError(outside)
+        return data
+
 
 class UtcDateTime(ma.fields.DateTime):
     """Stored timestamps are naive UTC; answer them with their offset."""
@@ -66,6 +96,14 @@ class ErrorBody(Schema):
     message = ma.fields.String(metadata={"description": "Human-readable message"})
     fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
                             metadata={"description": "Message per invalid field"})
+    # What some errors add (app.errors.AppError's ``extra``), so that a client can act on it.
+    current = ma.fields.Dict(metadata={
+        "description": "409: the item as the server has it now, shaped as the endpoint's "
+                       "answer (retry the change against it)"})
+    locked_at = UtcDateTime(metadata={
+        "description": "The moment the period locked (a change to a locked month)"})
+    retry_after = ma.fields.Integer(metadata={
+        "description": "Seconds to wait before trying again (429, 503)"})
 
 
 class ErrorEnvelope(Schema):

@@ -59,16 +59,21 @@ def authenticate_request():
     """before_request: the sign-in requirement, then CSRF (a bearer token needs neither)."""
     if g.setdefault("auth_kind", None) == "token":
         return None
+    if request.endpoint == "static":
+        return None
+    # Who is asking is settled here, for every other answer (an unknown URL's too): a
+    # database that is away fails now, into its 503, rather than in an error page's menu.
+    signed_in = current_user.is_authenticated
     view = _view_function()
-    if view is None or request.endpoint == "static":
+    if view is None:
         return None
     is_public = getattr(view, "is_public", False) or getattr(
         getattr(view, "view_class", None), "is_public", False)
-    if not is_public and not current_user.is_authenticated:
+    if not is_public and not signed_in:
         if request.path.startswith("/api/"):
             raise Unauthorized()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if current_user.is_authenticated:
+    if signed_in:
         g.auth_kind = "session"
     if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         if getattr(view, "csrf_json_only", False):
@@ -120,17 +125,24 @@ def init_security(app):
     app.after_request(buffer_static)
 
 
-def requires_role(*roles):
-    """Refuse with 403 unless the signed-in person has one of ``roles``."""
+def requires_role(*roles, message=None):
+    """Refuse with 403 unless the signed-in person has one of ``roles``.
+
+    Put it right under the route decorator, above ``@blp.arguments``: a caller who may not
+    use the endpoint at all hears 403 before anything is read of a body they may not send
+    (and learns nothing of what a valid one looks like). ``message`` says who may. The view
+    keeps the roles as ``required_roles`` for tests that enumerate such endpoints.
+    """
     from app.errors import Forbidden
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.roles.intersection(roles):
-                raise Forbidden()
+                raise Forbidden(str(message) if message else None)
             return view(*args, **kwargs)
 
+        wrapper.required_roles = frozenset(roles)
         return wrapper
 
     return decorate

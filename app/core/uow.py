@@ -91,7 +91,7 @@ class UnitOfWorkApp(Flask):
             else:
                 db.session.rollback()
         except Exception:  # noqa: BLE001 - a dead connection: drop it, the handler answers
-            db.session.invalidate()
+            db.session().invalidate()
         return super().handle_user_exception(e)
 
 

@@ -22,7 +22,7 @@ from typing import Protocol
 import filetype
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, request, send_file
+from flask import current_app, send_file
 from flask_babel import gettext as _
 
 from app.errors import AppError
@@ -38,6 +38,11 @@ ALLOWED_TYPES = {
     "application/pdf": "pdf",
 }
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+#: The OpenAPI answer of an endpoint that sends a stored file (``@blp.doc(**DOWNLOAD_DOC)``).
+DOWNLOAD_DOC = {"responses": {"200": {
+    "description": "The stored file, as a download",
+    "content": {mime: {"schema": {"type": "string", "format": "binary"}}
+                for mime in ALLOWED_TYPES}}}}
 #: Keys of ``session.info``: files written, and files to delete, by the open transaction.
 _WRITTEN, _DOOMED = "kinerjaku_uploads_written", "kinerjaku_uploads_doomed"
 
@@ -99,10 +104,14 @@ def read(stream, filename: str | None) -> Upload:
 
 
 def display_name(filename: str | None, extension: str) -> str:
-    """The person's file name for display: no folders, no control characters, bounded."""
+    """The person's file name for display and download: no folders, no control characters,
+    bounded, and ending in the extension of the type its bytes showed (``laporan.html``
+    holding a PDF is ``laporan.pdf``), so that no saved copy opens as something else."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()[:200]
-    return name or f"bukti.{extension}"
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = stem.strip(" .")[:200]
+    return f"{stem or 'bukti'}.{extension}"
 
 
 def store(upload: Upload, name: str, *, prefix: str = "") -> dict:
@@ -164,17 +173,18 @@ def _undo_without_commit(session, transaction) -> None:
 
 
 def send(stored: Stored):
-    """Answer a stored file: photos inline unless ``?download=1``, anything else as a
-    download, never sniffed or rendered in the app's context (``nosniff``, ``sandbox``).
+    """Answer a stored file as a download (an ``<img>`` still shows a photo), under a name
+    whose extension matches its checked type (also for names stored before that rule),
+    never sniffed or rendered in the app's context (``nosniff``, ``sandbox``).
 
     :raise AppError: 404 when the row is a link rather than a file.
     """
     if stored.storage_key is None:
         raise AppError(_("This evidence is a link; open its url."), status=404,
                        code="not_found")
-    inline = stored.content_type.startswith("image/") and not request.args.get("download")
+    name = display_name(stored.filename, ALLOWED_TYPES[stored.content_type])
     response = send_file(folder() / stored.storage_key, mimetype=stored.content_type,
-                         as_attachment=not inline, download_name=stored.filename,
+                         as_attachment=True, download_name=name,
                          conditional=True, etag=stored.sha256, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox"

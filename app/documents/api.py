@@ -1,5 +1,7 @@
 """/api/v1/documents (direct downloads) and /api/v1/exports (background jobs)."""
 
+from functools import wraps
+
 from flask import Response, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -114,7 +116,20 @@ def ekinerja(args):
     return download(*jobs.build(current_user, kind, params))
 
 
+def unit_recap_role_first(view):
+    """Refuse a unit recap (403) to whoever may never export one before its body is checked:
+    they hear "not allowed", not what a valid request would look like."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and body.get("kind") == ExportKind.UNIT_RECAP.value:
+            services.require_unit_recap_role(current_user)
+        return view(*args, **kwargs)
+    return wrapper
+
+
 @blp.post("/exports")
+@unit_recap_role_first
 @blp.arguments(ExportIn)
 @blp.response(202, ExportOut)
 @blp.errors(403, 404, 422, descriptions={403: "Not allowed to export this",

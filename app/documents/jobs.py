@@ -2,6 +2,11 @@
 
 ``start_export`` checks access at once (a bad unit or person fails the request, not the
 job), stores the job and, after the caller commits, :func:`enqueue` hands it to the queue.
+
+The job row is the outbox: a job the queue could not take (Redis away) stays ``queued``, and
+the worker's sweeper (:func:`requeue_waiting_exports`, every minute) hands every job queued
+for longer than ``EXPORT_REQUEUE_AFTER`` seconds (default 60) to the queue again. A job runs
+once however often it was sent: :func:`run_job` claims it from ``queued`` in one statement.
 The task builds the document as its owner, writes it under ``EXPORT_FOLDER`` (default
 ``instance/exports``) and marks the job done; progress (0-100) is committed as it goes, so
 ``GET /api/v1/exports/<id>`` and the progress page can show it.
@@ -156,8 +161,40 @@ def file_path(job: ExportJob) -> Path:
     return export_folder() / job.file_key
 
 
-def enqueue(job_id: str) -> None:
-    run_export_task(job_id)
+#: A queued job not started after this many seconds is handed to the queue again.
+DEFAULT_REQUEUE_AFTER = 60
+
+
+def enqueue(job_id: str) -> bool:
+    """Hand a committed job to the queue; False when the queue is unreachable, which leaves
+    the job ``queued`` for the sweeper (the caller's answer does not depend on the queue)."""
+    try:
+        run_export_task(job_id)
+    except Exception:  # noqa: BLE001 - Redis or the queue file away: the outbox keeps the job
+        logger.warning("The queue did not take export %s; the sweeper will retry", job_id,
+                       exc_info=True)
+        return False
+    return True
+
+
+def requeue_waiting_exports(now: datetime | None = None) -> int:
+    """Send again every job still ``queued`` ``EXPORT_REQUEUE_AFTER`` seconds after it was
+    made: its first sending failed, or the queue lost it. Returns how many were sent."""
+    now = now or utcnow()
+    wait = timedelta(seconds=int(current_app.config.get("EXPORT_REQUEUE_AFTER",
+                                                        DEFAULT_REQUEUE_AFTER)))
+    waiting = list(db.session.scalars(sa.select(ExportJob.id).where(
+        ExportJob.status == ExportStatus.QUEUED, ExportJob.created_at < now - wait)))
+    db.session.rollback()  # a task may run at once (immediate mode): leave it the session
+    return sum(enqueue(job_id) for job_id in waiting)
+
+
+@periodic_task(crontab(minute="*"), name="requeue_exports")
+def requeue_exports_task():
+    """Every minute: the outbox's sweep (idempotent: a job runs once however often sent)."""
+    sent = requeue_waiting_exports()
+    if sent:
+        logger.info("%s waiting exports sent to the queue again", sent)
 
 
 def _publish(job_id: str, **values) -> None:
@@ -174,13 +211,23 @@ def _set_progress(job_id: str, percent: int, on_progress=None) -> None:
         on_progress(percent)
 
 
+def _claim(job_id: str) -> bool:
+    """Move the job from ``queued`` to ``running`` in one committed statement: of two
+    workers given the same job, one gets it."""
+    with unit_of_work():
+        claimed = db.session.execute(
+            sa.update(ExportJob)
+            .where(ExportJob.id == job_id, ExportJob.status == ExportStatus.QUEUED)
+            .values(status=ExportStatus.RUNNING, started_at=utcnow(), progress=1)).rowcount
+    return claimed == 1
+
+
 def run_job(job_id: str, on_progress=None) -> ExportJob | None:
     """Build a queued job's document; a failure marks it failed with a short reason."""
+    if not _claim(job_id):  # gone, or sent twice and run (or running) already
+        return db.session.get(ExportJob, job_id)
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.status != ExportStatus.QUEUED:
-        return job
     owner, kind, params, org_id = job.owner, job.kind, dict(job.parameters or {}), job.org_id
-    _publish(job_id, status=ExportStatus.RUNNING, started_at=utcnow(), progress=1)
     try:
         with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             content, filename, content_type = build(

@@ -120,14 +120,19 @@ def team_recap(actor: Person, month: date) -> dict:
             "people": people}
 
 
+def require_unit_recap_role(actor: Person) -> None:
+    """:raise Forbidden: unless ``actor`` may export unit recaps at all."""
+    if not actor.roles & {Role.ADMIN, Role.PIMPINAN}:
+        raise Forbidden(_("Only HR administrators and the head of agency export unit "
+                          "recaps."))
+
+
 def check_unit_access(actor: Person, unit_id: int) -> Unit:
     """The unit, for admins and the head of agency of its organisation.
 
     :raise Forbidden: for anyone else; :raise NotFound: for another organisation's unit.
     """
-    if not actor.roles & {Role.ADMIN, Role.PIMPINAN}:
-        raise Forbidden(_("Only HR administrators and the head of agency export unit "
-                          "recaps."))
+    require_unit_recap_role(actor)
     unit = db.session.scalar(sa.select(Unit).where(Unit.id == unit_id,
                                                    Unit.org_id == actor.org_id))
     if unit is None:

@@ -6,11 +6,13 @@ with the current evaluation in ``error.current``.
 
 from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.activities.api import UPLOAD_ERRORS
 from app.core import uploads
 from app.core.blueprint import Blueprint
+from app.core.security import requires_role
 from app.errors import AppError
 from app.evaluations import services
 from app.evaluations.schemas import (
@@ -34,6 +36,10 @@ from app.evaluations.schemas import (
     UnitPredicateIn,
     UnitPredicateOut,
 )
+from app.org.models import Role
+
+#: Who may change what these endpoints change (checked before the body is read).
+ADMINS_ONLY = _l("Only an HR administrator can manage evaluation periods.")
 
 blp = Blueprint("evaluations_api", __name__, url_prefix="", description="Period evaluation",
                 error_descriptions={
@@ -61,6 +67,7 @@ def list_periods(args):
 
 
 @blp.post("/periods")
+@requires_role(Role.ADMIN, message=ADMINS_ONLY)
 @blp.arguments(PeriodIn)
 @blp.response(201, PeriodOut)
 @blp.errors(403, 422)
@@ -71,6 +78,7 @@ def create_period(args):
 
 
 @blp.post("/periods/generate")
+@requires_role(Role.ADMIN, message=ADMINS_ONLY)
 @blp.arguments(GenerateIn)
 @blp.response(201, PeriodOut(many=True))
 @blp.errors(403, 422)
@@ -89,6 +97,7 @@ def get_period(period_id):
 
 
 @blp.patch("/periods/<int:period_id>")
+@requires_role(Role.ADMIN, message=ADMINS_ONLY)
 @blp.arguments(PeriodPatchIn)
 @blp.response(200, PeriodOut)
 @blp.errors(403, 404, 422)
@@ -98,6 +107,7 @@ def update_period(args, period_id):
 
 
 @blp.delete("/periods/<int:period_id>")
+@requires_role(Role.ADMIN, message=ADMINS_ONLY)
 @blp.response(204)
 @blp.errors(403, 404, 409)
 def delete_period(period_id):
@@ -197,7 +207,9 @@ def add_evidence(evaluation_id):
 
 
 @blp.get("/evaluation-evidence/<int:evidence_id>")
+@blp.alt_response(200, description="The file")
 @blp.errors(404)
+@blp.doc(**uploads.DOWNLOAD_DOC)
 def download_evidence(evidence_id):
     """The evidence file, for those who may read the evaluation; never rendered in the
     app's own context."""

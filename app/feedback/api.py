@@ -1,8 +1,10 @@
 """/api/v1: comment threads, the team view and continuous feedback."""
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
+from app.core.security import requires_role
 from app.feedback import services, team
 from app.feedback.schemas import (
     ApproveDayIn,
@@ -18,6 +20,10 @@ from app.feedback.schemas import (
     TeamArgs,
     TeamOut,
 )
+from app.org.models import Role
+
+#: Who may change what these endpoints change (checked before the body is read).
+POLICY_ADMINS_ONLY = _l("Only an HR administrator can change the review policy.")
 
 blp = Blueprint("feedback_api", __name__, url_prefix="", description="Review and feedback",
                 error_descriptions={403: "Not an HR administrator",
@@ -107,6 +113,7 @@ def get_review_policy():
 
 
 @blp.put("/review-policy")
+@requires_role(Role.ADMIN, message=POLICY_ADMINS_ONLY)
 @blp.arguments(ReviewPolicyIn)
 @blp.response(200, ReviewPolicyOut)
 @blp.errors(403)

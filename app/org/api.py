@@ -3,7 +3,7 @@ and line."""
 
 from flask_login import current_user
 
-from app.admin.access import require_change
+from app.admin.access import admin_only, require_change
 from app.core.blueprint import Blueprint
 from app.org import admin, lines, services
 from app.org.schemas import (
@@ -56,6 +56,7 @@ def list_people(args):
 
 
 @blp.post("/people")
+@admin_only
 @blp.arguments(PersonIn)
 @blp.response(201, PersonAdminOut)
 @blp.errors(403, 409, 422, descriptions={
@@ -75,6 +76,7 @@ def get_person(person_id):
 
 
 @blp.patch("/people/<int:person_id>")
+@admin_only
 @blp.arguments(PersonPatch)
 @blp.response(200, PersonAdminOut)
 @blp.errors(403, 404, 409, 422, descriptions={
@@ -104,6 +106,7 @@ def get_unit(unit_id):
 
 
 @blp.post("/units")
+@admin_only
 @blp.arguments(UnitIn)
 @blp.response(201, UnitOut)
 @blp.errors(403, 422, descriptions={422: "Invalid field, a code in use, an unknown parent"})
@@ -114,6 +117,7 @@ def create_unit(args):
 
 
 @blp.patch("/units/<int:unit_id>")
+@admin_only
 @blp.arguments(UnitPatch)
 @blp.response(200, UnitOut)
 @blp.errors(403, 404, 422, descriptions={
@@ -137,6 +141,7 @@ def list_acting(args):
 
 
 @blp.post("/acting-assignments")
+@admin_only
 @blp.arguments(ActingIn)
 @blp.response(201, ActingOut)
 @blp.errors(403)
@@ -148,6 +153,7 @@ def create_acting(args):
 
 
 @blp.delete("/acting-assignments/<int:assignment_id>")
+@admin_only
 @blp.response(204)
 @blp.errors(404, descriptions={404: "Not in the caller's organisation"})
 def delete_acting(assignment_id):

@@ -1,8 +1,11 @@
 """/api/v1: a person's reminder settings; the organisation's reminder rules and holidays."""
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
+from app.core.security import requires_role
+from app.org.models import Role
 from app.reminders import services
 from app.reminders.schemas import (
     HolidayArgs,
@@ -13,6 +16,9 @@ from app.reminders.schemas import (
     RuleOut,
     RulesIn,
 )
+
+#: Who may change what these endpoints change (checked before the body is read).
+ADMINS_ONLY = _l("Only an HR administrator can change reminders and holidays.")
 
 blp = Blueprint("reminders_api", __name__, url_prefix="", description="Reminders and holidays",
                 error_descriptions={403: "Not an HR administrator",
@@ -45,6 +51,7 @@ def get_rules():
 
 
 @blp.put("/reminder-rules")
+@requires_role(Role.ADMIN, message=ADMINS_ONLY)
 @blp.arguments(RulesIn)
 @blp.response(200, RuleOut(many=True))
 @blp.errors(403)
@@ -63,6 +70,7 @@ def list_holidays(args):
 
 
 @blp.post("/holidays")
+@requires_role(Role.ADMIN, message=ADMINS_ONLY)
 @blp.arguments(HolidayIn)
 @blp.response(201, HolidayOut)
 @blp.errors(403, 409)
@@ -81,6 +89,7 @@ def get_holiday(holiday_id):
 
 
 @blp.delete("/holidays/<int:holiday_id>")
+@requires_role(Role.ADMIN, message=ADMINS_ONLY)
 @blp.response(204)
 @blp.errors(403, 404)
 def delete_holiday(holiday_id):

@@ -109,7 +109,7 @@ def test_client_id_of_someone_else_is_409_without_their_data(api, app, world, co
     other = type(api)(app).login(world.two.staff_a1)
     response = other.post(URL, json=entry(id=client_id))
     assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "id_in_use"
+    assert response.get_json()["error"]["code"] == "conflict"
     assert "Rahasia" not in response.get_data(as_text=True)
     assert count(Activity) == 1
 

@@ -129,11 +129,6 @@ def test_the_app_recovers_by_itself(restart):
         assert [a.id for a in load.answers].count(answer.id) == 1, "not at the first try"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Finding (issue 15): during a database outage a cookie session gets raw HTML 500s (the "
-    "outage handler looks up the person's language in the dead database), and a bearer token "
-    "a JSON 500 from the prepared token lookup (psycopg's own OperationalError). Fixed on "
-    "branch `fixes` (bd0a827): remove this mark when it is merged."))
 def test_only_503_with_retry_after_while_the_database_is_away(restart):
     refused = restart["load"].refused()
     assert all(a.at >= restart["stopped_at"] for a in refused)

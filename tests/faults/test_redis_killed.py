@@ -169,10 +169,6 @@ def test_writes_succeed_and_streams_and_pushes_resume(outage):
     assert not push.rejected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Finding (issue 15): POST /api/v1/exports while Redis is down answers 500 and leaves the "
-    "job queued for ever. The transactional outbox for exports is on branch `fixes` "
-    "(e43b7ca): remove this mark when it is merged."))
 def test_an_export_asked_for_during_the_outage_runs_once_after(outage):
     stack, owner = outage["stack"], outage["owner"]
     status, _, raw = outage["export"]

@@ -21,7 +21,8 @@ Offline replay safety (the outbox of the PWA replays queued writes, possibly twi
 * A create may carry a client-generated UUID. Replaying it answers the stored activity with
   ``created=False`` (HTTP 200) and never a duplicate, also when two identical requests race:
   the row is written with ``INSERT ... ON CONFLICT (id) DO NOTHING``. The same id owned by
-  someone else is a 409 ``id_in_use`` that reveals nothing about that activity.
+  someone else is a plain 409 ``conflict``, the same whichever organisation holds it, that
+  reveals nothing about that activity.
 * An edit names the ``version`` it is based on. The version is compared *before* anything else
   (status, lock), so an edit that was applied and is then replayed with the old version gets
   409 ``conflict`` whose ``current`` copy carries exactly the values the client sent: the client

@@ -45,7 +45,7 @@ _ENTRY_IN, _CREATE_IN, _UPDATE_IN = ActivityBatchEntryIn(), ActivityCreateIn(), 
 
 BATCH_RESULTS = {
     # error code -> (result, status)
-    "conflict": ("conflict", 409), "id_in_use": ("conflict", 409),
+    "conflict": ("conflict", 409),
     "not_editable": ("conflict", 409), "not_submitted": ("conflict", 409),
     "invalid": ("invalid", 422), "period_locked": ("locked", 422),
     "not_found": ("not_found", 404), "forbidden": ("forbidden", 403),

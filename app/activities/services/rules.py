@@ -82,9 +82,11 @@ def not_own_target() -> ValidationFailed:
 
 
 def id_in_use() -> Conflict:
-    """A client id that is someone else's activity (nothing about it is revealed)."""
+    """A client id that is someone else's activity: the plain ``conflict`` every 409 carries,
+    the same words whoever holds it (the same organisation or another), and nothing of it.
+    A code of its own would make the create an oracle of which ids exist elsewhere."""
     return Conflict(_("This identifier is already in use; create the activity with a new "
-                      "one."), code="id_in_use")
+                      "one."))
 
 
 def indicator_for(person: Person, target_id: int, on_date: date | None = None) -> Indicator:

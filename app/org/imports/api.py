@@ -4,6 +4,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.admin.access import admin_only
 from app.core.blueprint import Blueprint
 from app.errors import ValidationFailed
 from app.org.imports import jobs, services
@@ -53,6 +54,7 @@ def import_file(kind: ImportKind, args: dict):
 
 
 @blp.post("/people")
+@admin_only
 @blp.arguments(ImportArgs, location="query")
 @blp.response(200, ImportResult)
 @blp.alt_response(202, schema=ImportJobOut, description="A big file: started as a job")
@@ -65,6 +67,7 @@ def import_people(args):
 
 
 @blp.post("/units")
+@admin_only
 @blp.arguments(ImportArgs, location="query")
 @blp.response(200, ImportResult)
 @blp.alt_response(202, schema=ImportJobOut, description="A big file: started as a job")
@@ -84,6 +87,7 @@ def get_job(job_id):
 
 
 @blp.post("/<job_id>/apply")
+@admin_only
 @blp.arguments(ApplyArgs, location="query")
 @blp.response(200, ImportResult)
 @blp.alt_response(202, schema=ImportJobOut, description="A big file: started as a job")
