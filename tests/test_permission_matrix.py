@@ -93,6 +93,26 @@ def _own_things(org) -> dict:
         "assignment_id": acting.id}
 
 
+def _absence(org) -> dict:
+    from app.absences.services import create_absence
+
+    absence = create_absence(org.staff_a1, kind="cuti_tahunan", starts_on=date(2026, 12, 21),
+                             ends_on=date(2026, 12, 22), note="Urusan keluarga")
+    return {"absence_id": absence.id}
+
+
+def _import_job(org) -> dict:
+    from app.org.models import ImportJob, ImportKind, ImportStatus
+
+    job = ImportJob(org_id=org.org.id, owner_id=org.admin.id, kind=ImportKind.PEOPLE,
+                    dry_run=True, status=ImportStatus.DONE, progress=100, filename="x.csv",
+                    result={"summary": {"create": 0, "update": 0, "unchanged": 0,
+                                        "deactivate": 0, "errors": 0}, "rows": []})
+    db.session.add(job)
+    db.session.flush()
+    return {"job_id": job.id}
+
+
 #: Who makes the thing each URL parameter names: (builder, the parameters it fills).
 BUILDERS = (
     (_activity, {"activity_id", "attachment_id"}),
@@ -100,18 +120,22 @@ BUILDERS = (
                                "evaluation_id", "evidence_id"}),
     (_own_things, {"template_id", "token_id", "notification_id", "subscription_id",
                    "holiday_id", "job_id", "assignment_id"}),
+    (_absence, {"absence_id"}),
 )
 
 
-def _ids_for(org, names: set[str]) -> dict:
-    """Ids of things of ``org``'s staff_a1 and of ``org``, for the URL parameters ``names``;
-    only what the route names is made."""
+def _ids_for(org, names: set[str], rule: str = "") -> dict:
+    """Ids of things of ``org``'s staff_a1 and of ``org``, for the URL parameters ``names``
+    of ``rule``; only what the route names is made. A ``job_id`` is an export's, or an
+    import's (the HR administrator's) on the import routes."""
     ids = {"person_id": org.staff_a1.id, "unit_id": org.staff_a1.unit_id,
            "org_slug": org.org.slug, "unit_code": org.staff_a1.unit.code,
            "filename": "swagger-ui.css", "code": "en"}
     for build, fills in BUILDERS:
         if names & fills:
             ids.update(build(org))
+    if "impor" in rule:
+        ids.update(_import_job(org))
     db.session.commit()
     return ids
 
@@ -148,9 +172,9 @@ def _statuses(app, world, key, rule) -> tuple[str, str]:
         callers[role].login(getattr(world.one, name))
     other = "-"
     if names:
-        theirs = _url(rule.rule, _ids_for(world.two, names))
+        theirs = _url(rule.rule, _ids_for(world.two, names, rule.rule))
         other = " ".join(str(_ask(callers[role], method, theirs)) for role in CALLERS[1:])
-    ours = _url(rule.rule, _ids_for(world.one, names))
+    ours = _url(rule.rule, _ids_for(world.one, names, rule.rule))
     own = " ".join(str(_ask(callers[role], method, ours)) for role in CALLERS)
     return own, other
 
