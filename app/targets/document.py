@@ -8,25 +8,17 @@ from flask_babel import gettext as _
 
 from app.errors import Forbidden
 from app.evaluations.services.document import _person_block, _target_text
-from app.org.lines import is_in_line
-from app.org.models import Person, Role
+from app.org.models import Person
 from app.targets import planning, services
 from app.targets.models import Indicator, PeriodKind, RhkKind, Skp
 
 ROMAN = ("I", "II", "III", "IV")
 
 
-def may_print(actor: Person, skp: Skp) -> bool:
-    """The owner, anyone above them in the line, the HR administrator and the head of the
-    agency (pimpinan). A subordinate sees their supervisor's SKP but does not print it."""
-    return (actor.id == skp.person_id or is_in_line(actor, skp.person_id)
-            or bool(actor.roles & {Role.ADMIN, Role.PIMPINAN}))
-
-
 def printable_skp(actor: Person, skp_id: int) -> Skp:
     """:raise NotFound: out of sight (another organisation); Forbidden: visible, not printable."""
     skp = services.get_skp(actor, skp_id)
-    if not may_print(actor, skp):
+    if not planning.may_print(actor, skp):
         raise Forbidden(_("Only the owner, their supervisors, the HR administrator and the "
                           "head of the agency can print this SKP."))
     return skp

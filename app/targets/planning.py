@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from app.audit import services as audit
 from app.errors import Forbidden, ValidationFailed
 from app.feedback.models import Value
-from app.org.models import Person
+from app.org.lines import is_in_line
+from app.org.models import Person, Role
 from app.targets import services
 from app.targets.models import Skp, SkpExpectation, SkpStatus
 from app.targets.schemas import expectations_of
 
 __all__ = ["expectations_of", "expectation_texts", "may_set_expectations", "may_edit_annex",
-           "set_expectations", "set_annex"]
+           "may_print", "set_expectations", "set_annex"]
 
 ANNEX_FIELDS = ("resource_support", "accountability", "consequences")
 
@@ -36,6 +37,13 @@ def may_set_expectations(actor: Person, skp: Skp) -> bool:
 def may_edit_annex(actor: Person, skp: Skp) -> bool:
     """The owner while they may edit, or the reviewer before approval: both agree on it."""
     return services.can_edit(actor, skp) or may_set_expectations(actor, skp)
+
+
+def may_print(actor: Person, skp: Skp) -> bool:
+    """The owner, anyone above them in the line, the HR administrator and the head of the
+    agency (pimpinan). A subordinate sees their supervisor's SKP but does not print it."""
+    return (actor.id == skp.person_id or is_in_line(actor, skp.person_id)
+            or bool(actor.roles & {Role.ADMIN, Role.PIMPINAN}))
 
 
 def _require_planning(actor: Person, skp: Skp, version: int, allowed: bool,

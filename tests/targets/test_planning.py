@@ -186,3 +186,46 @@ def test_expectations_are_carried_into_the_assessment(api, world, chain):
     page = api.get(f"/evaluasi/{body['id']}/penilaian")
     assert page.status_code == 200
     assert "Keluhan warga dijawab dalam 1 hari" in page.get_data(as_text=True)
+
+
+# --- the pages ----------------------------------------------------------------------------
+
+def test_pages_set_expectations_and_the_employee_sees_them(api, world, chain):
+    skp = chain[2]
+    url = f"/target/skp/{skp.id}/ekspektasi"
+    api.login(world.one.sup_a)
+    assert api.get(url).status_code == 200
+    too_long = api.post(url, data={"version": skp.version,
+                                   "expectation-loyal": "Menjaga rahasia negara",
+                                   "expectation-adaptif": "x" * 2001})
+    assert too_long.status_code == 422
+    assert "Menjaga rahasia negara" in too_long.get_data(as_text=True)
+    saved = api.post(url, data={"version": skp.version,
+                                "expectation-loyal": "Menjaga rahasia negara"})
+    assert saved.status_code == 303
+
+    api.login(world.one.staff_a1)
+    page = api.get(f"/target/skp/{skp.id}").get_data(as_text=True)
+    assert "Menjaga rahasia negara" in page
+    assert f"/api/v1/skps/{skp.id}/document" in page
+    assert f"/target/skp/{skp.id}/ekspektasi" not in page
+    assert f"/target/skp/{skp.id}/lampiran" in page
+    assert api.get(url).status_code == 403
+    assert api.post(url, data={"version": skp.version + 1,
+                               "expectation-loyal": "Ubah sendiri"}).status_code == 403
+
+
+def test_annex_page_keeps_the_typing_and_saves(api, world, chain):
+    skp = chain[2]
+    url = f"/target/skp/{skp.id}/lampiran"
+    api.login(world.one.staff_a1)
+    response = api.post(url, data={"version": skp.version, "resource_support": "Mobil dinas",
+                                   "consequences": "y" * 4001})
+    assert response.status_code == 422
+    assert "Mobil dinas" in response.get_data(as_text=True)
+    assert api.post(url, data={"version": skp.version, "resource_support": "Mobil dinas",
+                               "consequences": "Teguran"}).status_code == 303
+    page = api.get(f"/target/skp/{skp.id}").get_data(as_text=True)
+    assert "Mobil dinas" in page and "Teguran" in page
+    api.login(world.one.staff_a2)
+    assert api.get(url).status_code == 404
