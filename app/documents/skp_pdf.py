@@ -116,7 +116,7 @@ def render_skp_pdf(doc: dict) -> bytes:
     place = doc.get("place") or BLANK
     signed_on = short_date(doc.get("signed_on")) or BLANK
     pdf.signatures(
-        {"above": ["", ""], "role": _("Appraising official"), "person": doc.get("appraiser")},
+        {"above": [""], "role": _("Appraising official"), "person": doc.get("appraiser")},
         {"above": [f"{place}, {signed_on}"], "role": _("Employee appraised"),
          "person": doc.get("employee")})
     return pdf.render()

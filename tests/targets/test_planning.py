@@ -90,11 +90,16 @@ def test_expectations_refused_for_the_wrong_person(api, world, chain):
     assert put_expectations(api, skp.id, skp.version, items).status_code == 200
 
 
-def test_expectations_on_another_organisations_skp_are_not_found(api, world):
+def test_planning_on_another_organisations_skp_is_not_found(api, world):
     ids = other_org_ids(world)
-    api.login(world.one.admin)
-    response = put_expectations(api, ids["skp_id"], 1, [{"value": "loyal", "text": "x"}])
-    assert response.status_code == 404
+    for person in (world.one.admin, world.one.head, world.one.sup_a):
+        api.login(person)
+        response = put_expectations(api, ids["skp_id"], 1, [{"value": "loyal", "text": "x"}])
+        assert response.status_code == 404
+        response = api.put(f"/api/v1/skps/{ids['skp_id']}/annex",
+                           json={"version": 1, "consequences": "x"})
+        assert response.status_code == 404
+        assert response.get_json()["error"]["code"] == "not_found"
 
 
 def test_expectations_validated(api, world, chain):
