@@ -33,7 +33,8 @@ CROSS_ORG_URLS = {
     **{url: (lambda w: __import__("tests.targets.factories",
                                   fromlist=["other_org_ids"]).other_org_ids(w))
        for url in ("/api/v1/skps/<int:skp_id>", "/api/v1/skps/<int:skp_id>/history",
-                   "/api/v1/skps/<int:skp_id>/document", "/api/v1/rhks/<int:rhk_id>", "/api/v1/indicators/<int:indicator_id>")},
+                   "/api/v1/skps/<int:skp_id>/document", "/api/v1/rhks/<int:rhk_id>",
+                   "/api/v1/indicators/<int:indicator_id>")},
     # Writes only (no GET): tests/targets/test_api.py::test_other_organisation_writes_are_404.
     "/api/v1/skps/<int:skp_id>/rhks": None,
     "/api/v1/rhks/<int:rhk_id>/indicators": None,

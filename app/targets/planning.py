@@ -86,7 +86,10 @@ def set_expectations(actor: Person, skp: Skp, version: int, items: list[dict]) -
 
 def set_annex(actor: Person, skp: Skp, version: int, values: dict) -> Skp:
     """Write the lampiran fields sent; empty text clears one."""
-    _require_planning(actor, skp, version, may_edit_annex(actor, skp),
+    allowed = may_edit_annex(actor, skp)
+    if not allowed and actor.id == skp.person_id:
+        services.require_editable(actor, skp, version)  # tells the owner why they must wait
+    _require_planning(actor, skp, version, allowed,
                       _("Only the owner of the SKP or its appraiser can change the annex."))
     clean = {key: (values[key] or "").strip() or None for key in ANNEX_FIELDS if key in values}
     changes = audit.diff(skp, clean)

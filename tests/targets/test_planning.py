@@ -144,7 +144,9 @@ def test_annex_by_the_owner_while_editing_and_the_appraiser_while_submitted(api,
     services.submit(world.one.staff_a1, services.get_skp(world.one.staff_a1, skp.id))
     db.session.commit()
     version = current(api, skp.id)["version"]
-    assert api.put(url, json={"version": version, "consequences": "x"}).status_code == 403
+    waiting = api.put(url, json={"version": version, "consequences": "x"})
+    assert waiting.status_code == 409
+    assert waiting.get_json()["error"]["code"] == "invalid_state"
     api.login(world.one.staff_a2)
     assert api.put(url, json={"version": version, "consequences": "x"}).status_code == 404
     api.login(world.one.sup_a)
