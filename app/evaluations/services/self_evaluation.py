@@ -33,6 +33,7 @@ from app.notifications.services import notify
 from app.org.models import Person, PositionKind
 from app.reports.services import progress_for
 from app.targets.models import RhkKind, Skp, SkpStatus
+from app.targets.planning import expectation_texts
 
 
 def _sorted_rhks(skp: Skp):
@@ -93,9 +94,12 @@ def open_evaluation(actor: Person, period_id: int) -> tuple[Evaluation, bool]:
     for position, rhk in enumerate(_sorted_rhks(skp)):
         evaluation.rhks.append(EvaluationRhk(rhk_id=rhk.id, position=position,
                                              realisation="", reflection="", feedback=""))
+    # The leader's expectations were agreed with the SKP: the assessment starts from them.
+    expectations = expectation_texts(skp)
     for position, core in enumerate(VALUES):
-        evaluation.behaviours.append(EvaluationBehaviour(value=core.value, position=position,
-                                                         feedback="", expectation=""))
+        evaluation.behaviours.append(EvaluationBehaviour(
+            value=core.value, position=position, feedback="",
+            expectation=expectations.get(core.value, "")))
     db.session.add(evaluation)
     db.session.flush()
     _snapshot(evaluation)
