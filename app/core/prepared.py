@@ -54,7 +54,8 @@ class Prepared:
     """``statement`` compiled for ``dialect``; :meth:`one` runs it and returns one row, a
     named tuple of the statement's columns (values as psycopg gives them)."""
 
-    def __init__(self, statement: sa.Executable, dialect):
+    def __init__(self, statement: sa.Executable, dialect, *, binary: bool = False):
+        self.binary = binary  # values sent in binary: arrays need no quoting, item by item
         compiled = statement.compile(dialect=dialect)
         if compiled.positiontup or dialect.paramstyle != "pyformat":
             raise ValueError("expects named (pyformat) parameters")
@@ -85,7 +86,7 @@ class Prepared:
             if db.engine.dispatch.before_cursor_execute:  # statement counters, loggers
                 for listener in db.engine.dispatch.before_cursor_execute:
                     listener(None, None, self.sql, values, None, False)
-            return own.execute(self.sql, values, prepare=True)
+            return own.execute(self.sql, values, prepare=True, binary=self.binary)
         session = db.session()
         if session.autoflush:  # what session.execute would do: pending rows first
             session.flush()
@@ -96,10 +97,10 @@ class Prepared:
         driver = connection.connection.driver_connection
         if not standalone or driver.pgconn.transaction_status != TransactionStatus.IDLE \
                 or driver.autocommit:
-            return driver.execute(self.sql, values, prepare=True)
+            return driver.execute(self.sql, values, prepare=True, binary=self.binary)
         driver.autocommit = True
         try:
-            return driver.execute(self.sql, values, prepare=True)
+            return driver.execute(self.sql, values, prepare=True, binary=self.binary)
         finally:
             driver.autocommit = False
 
@@ -118,27 +119,6 @@ class Prepared:
 
     def all(self, params: dict, standalone: bool = False) -> list:
         return [self._processed(row) for row in self._run(params, standalone).fetchall()]
-
-    def many(self, params: list[dict]) -> list:
-        """Run the statement once per item of ``params`` in the session's transaction, sent
-        together (psycopg's pipeline: one round trip, the statement parsed and planned once);
-        the rows they return, in order."""
-        values = [self._values(item) for item in params]
-        session = db.session()
-        if session.autoflush:
-            session.flush()
-        connection = session.connection()
-        if connection.dispatch.before_cursor_execute:  # statement counters, loggers
-            for listener in connection.dispatch.before_cursor_execute:
-                listener(connection, None, self.sql, values, None, True)
-        rows = []
-        with connection.connection.driver_connection.cursor() as cursor:
-            cursor.executemany(self.sql, values, returning=True)
-            while True:
-                rows.extend(self._processed(row) for row in cursor.fetchall())
-                if not cursor.nextset():
-                    break
-        return rows
 
     @staticmethod
     def on_own_connection() -> bool:

@@ -233,26 +233,26 @@ def _day_activities(actor: Person, days: set) -> dict:
 def _insert_many(rows: list[dict]) -> set:
     """Insert rows, skipping ids that exist; the ids inserted.
 
-    One statement, compiled once, run for every row: on PostgreSQL as a prepared statement
-    sent for all rows in one pipeline (:meth:`Prepared.many`), elsewhere through SQLAlchemy's
-    executemany. Rendering a fresh hundred-row VALUES statement per batch (and the driver
-    parsing it) cost more than the database's work."""
+    On PostgreSQL one prepared statement for the whole batch, its columns sent as arrays
+    (``INSERT … SELECT * FROM unnest(…)``): parsed and planned once per connection, one row
+    source, one message. Rendering a fresh hundred-row VALUES statement per batch (and the
+    driver parsing it) cost more than the database's work, and a statement per row cost the
+    database a hundred executions. Elsewhere SQLAlchemy's executemany of one cached INSERT."""
     if not rows:
         return set()
     dialect = db.session.get_bind().dialect.name
     names = tuple(rows[0])
     if dialect == "postgresql":
-        return {row.id for row in _insert_prepared(names).many(rows)}
-    return set(db.session.scalars(_insert_statement(dialect, names), rows))
+        columns = {name: [row[name] for row in rows] for name in names}
+        return {row.id for row in _insert_unnest(names).all(columns)}
+    return set(db.session.scalars(_insert_statement(names), rows))
 
 
 @functools.cache
-def _insert_statement(dialect: str, names: tuple):
-    """INSERT of the columns ``names`` ON CONFLICT (id) DO NOTHING RETURNING id."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+def _insert_statement(names: tuple):
+    """INSERT of the columns ``names`` ON CONFLICT (id) DO NOTHING RETURNING id (SQLite)."""
+    from sqlalchemy.dialects.sqlite import insert
+
     table = Activity.__table__
     return (insert(table)
             .values({name: sa.bindparam(name, type_=table.c[name].type) for name in names})
@@ -260,8 +260,21 @@ def _insert_statement(dialect: str, names: tuple):
 
 
 @functools.cache
-def _insert_prepared(names: tuple) -> Prepared:
-    return Prepared(_insert_statement("postgresql", names), db.session.get_bind().dialect)
+def _insert_unnest(names: tuple) -> Prepared:
+    """The PostgreSQL INSERT of whole columns: each bind parameter an array of one column's
+    values (its type's bind processing applied to each item)."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    dialect = db.session.get_bind().dialect
+    table = Activity.__table__
+    types = {name: table.c[name].type for name in names}
+    arrays = ", ".join(f"CAST(:{name} AS {types[name].compile(dialect)}[])" for name in names)
+    statement = sa.text(
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
+        "ON CONFLICT (id) DO NOTHING RETURNING id"
+    ).bindparams(*(sa.bindparam(name, type_=ARRAY(types[name])) for name in names)
+                 ).columns(table.c.id)
+    return Prepared(statement, dialect, binary=True)
 
 
 def _stored(actor: Person, keys: list) -> dict:
