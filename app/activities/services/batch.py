@@ -24,6 +24,7 @@ from app.activities.services.rules import (
     Saved,
     check_basics,
     current_copy,
+    day_checker,
     id_in_use,
     new_row,
     not_own_target,
@@ -153,10 +154,10 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     creates.clear()
     targets = {args["target_id"] for _, _, args in pending if args.get("target_id") is not None}
     units = _own_indicator_units(actor, targets)
-    rows, refused = [], {}
+    rows, refused, check_day = [], {}, day_checker(actor, now)
     for position, key, args in pending:
         try:
-            rows.append((position, _checked_row(actor, key, args, units, now)))
+            rows.append((position, _checked_row(actor, key, args, units, now, check_day)))
         except AppError as error:
             refused[position] = (key, error)
     # A replayed create answers what is stored, even if a rule now refuses it.
@@ -194,9 +195,10 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     logger.info("%s activities created by %s in a batch", len(inserted), actor.id)
 
 
-def _checked_row(actor: Person, key: str, args: dict, units: dict, now: datetime) -> dict:
+def _checked_row(actor: Person, key: str, args: dict, units: dict, now: datetime,
+                 check_day) -> dict:
     """The row of a create, checked as :func:`create_activity` checks it, in Python."""
-    kind = check_basics(actor, args, now)
+    kind = check_basics(actor, args, now, check_day)
     target_id, unit = args.get("target_id"), args.get("unit")
     if target_id is not None:
         year = args["date"].year
