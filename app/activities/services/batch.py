@@ -31,7 +31,8 @@ from app.activities.services.rules import (
     overlap_warning,
 )
 from app.audit import services as audit
-from app.core.prepared import Prepared
+from app.audit.models import AuditEntry
+from app.core.prepared import insert_columns
 from app.core.schemas import quick_load
 from app.errors import AppError, ValidationFailed, flatten_messages
 from app.extensions import db
@@ -176,7 +177,7 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     inserted = _insert_many(fresh)
     stored = _stored(actor, [row["id"] for position, row in rows
                              if row["id"] not in inserted or first[row["id"]] != position])
-    audit.insert(audit.entries(actor.org_id, actor.id, actor.id, [
+    _insert_audit(audit.entries(actor.org_id, actor.id, actor.id, [
         ("activity", row["id"], "create", {name: row[name] for name in CONTENT_FIELDS})
         for row in fresh if row["id"] in inserted]))
     for position, row in rows:
@@ -235,19 +236,28 @@ def _day_activities(actor: Person, days: set) -> dict:
 def _insert_many(rows: list[dict]) -> set:
     """Insert rows, skipping ids that exist; the ids inserted.
 
-    On PostgreSQL one prepared statement for the whole batch, its columns sent as arrays
-    (``INSERT … SELECT * FROM unnest(…)``): parsed and planned once per connection, one row
-    source, one message. Rendering a fresh hundred-row VALUES statement per batch (and the
-    driver parsing it) cost more than the database's work, and a statement per row cost the
-    database a hundred executions. Elsewhere SQLAlchemy's executemany of one cached INSERT."""
+    One statement for the batch: on PostgreSQL the columns as arrays
+    (:func:`insert_columns`), elsewhere SQLAlchemy's executemany of one cached INSERT.
+    Rendering a fresh hundred-row VALUES statement per batch (and the driver parsing it) cost
+    more than the database's work, and a statement per row cost the database a hundred."""
     if not rows:
         return set()
-    dialect = db.session.get_bind().dialect.name
-    names = tuple(rows[0])
-    if dialect == "postgresql":
-        columns = {name: [row[name] for row in rows] for name in names}
-        return {row.id for row in _insert_unnest(names).all(columns)}
-    return set(db.session.scalars(_insert_statement(names), rows))
+    if _on_postgresql():
+        return set(insert_columns(Activity.__table__, rows, returning="id",
+                                  skip_conflicts_on="id"))
+    return set(db.session.scalars(_insert_statement(tuple(rows[0])), rows))
+
+
+def _insert_audit(rows: list[dict]) -> None:
+    """The batch's audit entries (made by ``audit.entries``), in one statement."""
+    if _on_postgresql():
+        insert_columns(AuditEntry.__table__, rows)
+    else:
+        audit.insert(rows)
+
+
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 @functools.cache
@@ -259,24 +269,6 @@ def _insert_statement(names: tuple):
     return (insert(table)
             .values({name: sa.bindparam(name, type_=table.c[name].type) for name in names})
             .on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id))
-
-
-@functools.cache
-def _insert_unnest(names: tuple) -> Prepared:
-    """The PostgreSQL INSERT of whole columns: each bind parameter an array of one column's
-    values (its type's bind processing applied to each item)."""
-    from sqlalchemy.dialects.postgresql import ARRAY
-
-    dialect = db.session.get_bind().dialect
-    table = Activity.__table__
-    types = {name: table.c[name].type for name in names}
-    arrays = ", ".join(f"CAST(:{name} AS {types[name].compile(dialect)}[])" for name in names)
-    statement = sa.text(
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
-        "ON CONFLICT (id) DO NOTHING RETURNING id"
-    ).bindparams(*(sa.bindparam(name, type_=ARRAY(types[name])) for name in names)
-                 ).columns(table.c.id)
-    return Prepared(statement, dialect, binary=True)
 
 
 def _stored(actor: Person, keys: list) -> dict:
