@@ -13,8 +13,6 @@ Events leave only after the commit: listeners on the session's ``after_commit`` 
 needs the session again (a queued export that reads its row) waits with :func:`after_commit`.
 """
 
-import collections
-import threading
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -118,40 +116,6 @@ _HOLDS = "kinerjaku_write_lock"
 WRITE_WAIT_SECONDS = 15
 
 
-class _InLine:
-    """A lock handed to its waiters in the order they came: a plain lock lets a thread that
-    just arrived take it before those already waiting, and under a dozen writers some waited
-    many turns (the slowest posts)."""
-
-    def __init__(self):
-        self._mutex = threading.Lock()
-        self._waiting = collections.deque()
-        self._held = False
-
-    def acquire(self, timeout: float) -> bool:
-        with self._mutex:
-            if not self._held:
-                self._held = True
-                return True
-            turn = threading.Lock()
-            turn.acquire()
-            self._waiting.append(turn)
-        if turn.acquire(timeout=timeout):
-            return True  # handed over by release()
-        with self._mutex:
-            if turn in self._waiting:
-                self._waiting.remove(turn)
-                return False
-        return True  # handed over just as the wait ran out
-
-    def release(self) -> None:
-        with self._mutex:
-            if self._waiting:
-                self._waiting.popleft().release()  # still held: now by the next in line
-            else:
-                self._held = False
-
-
 def serialise_sqlite_writes(engine: sa.Engine) -> None:
     """Queue this process's write transactions on ``engine`` (SQLite) behind one lock.
 
@@ -163,7 +127,9 @@ def serialise_sqlite_writes(engine: sa.Engine) -> None:
     line and each starts the moment the one before commits. Reads take no lock (WAL lets
     them run beside the writer). Another process's writers still meet the busy timeout.
     """
-    lock = _InLine()
+    import threading
+
+    lock = threading.Lock()
 
     def release(info) -> None:
         if info.pop(_HOLDS, False):

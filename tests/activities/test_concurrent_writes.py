@@ -45,28 +45,3 @@ def test_concurrent_creates_and_batches_all_succeed(app, world, count):
     # Nobody waited out the lock: every transaction gave it back, also those rolled back.
     assert max(seconds for _, seconds in answers) < WRITE_WAIT_SECONDS
     assert count(Activity) == 32
-
-
-def test_the_write_lock_is_handed_over_in_arrival_order():
-    from app.core.uow import _InLine
-
-    lock, order = _InLine(), []
-    assert lock.acquire(timeout=1)
-    assert not lock.acquire(timeout=0.05)  # a wait that runs out leaves the line
-
-    def writer(n):
-        assert lock.acquire(timeout=10)
-        order.append(n)
-        lock.release()
-
-    threads = []
-    for n in range(5):
-        threads.append(threading.Thread(target=writer, args=(n,)))
-        threads[-1].start()
-        while len(lock._waiting) < n + 1:  # in line before the next one comes
-            time.sleep(0.001)
-    lock.release()
-    for thread in threads:
-        thread.join(10)
-    assert order == [0, 1, 2, 3, 4]
-    assert lock.acquire(timeout=0.1)  # free again
