@@ -153,14 +153,33 @@ def check_date(person: Person, on_date: date, now: datetime) -> None:
     check_open(person, on_date, now)
 
 
-def check_basics(actor: Person, fields: dict, now: datetime) -> WorkKind:
+def check_basics(actor: Person, fields: dict, now: datetime, check_day=None) -> WorkKind:
     """The date, the times and the kind of work of a new activity's ``fields``, every problem
-    reported at once; the kind."""
+    reported at once; the kind. ``check_day(date)`` stands in for :func:`check_date` (the
+    batch checks each of its few dates once: see :func:`day_checker`)."""
     target_id, work_kind = fields.get("target_id"), fields.get("work_kind")
-    check_all([lambda: check_date(actor, fields["date"], now),
+    check_all([lambda: (check_day or functools.partial(check_date, actor, now=now))(
+                   fields["date"]),
                lambda: minutes_between(fields["start_time"], fields["end_time"]),
                lambda: resolve_kind(target_id, work_kind)])
     return resolve_kind(target_id, work_kind)
+
+
+def day_checker(actor: Person, now: datetime):
+    """:func:`check_date` for ``actor`` at ``now``, each date checked once: the same answer
+    (or the same refusal) for every activity of that date."""
+    answers = {}
+
+    def check_day(on_date):
+        if on_date not in answers:
+            try:
+                check_date(actor, on_date, now)
+                answers[on_date] = None
+            except AppError as error:  # invalid, or a locked period
+                answers[on_date] = error
+        if answers[on_date] is not None:
+            raise answers[on_date]
+    return check_day
 
 
 def check_all(checks: list) -> None:
