@@ -20,6 +20,21 @@
     return (i18n[key] || key).replace(/%\((\w+)\)[sd]/g, (_, name) => String(values?.[name] ?? ""));
   }
 
+  const english = t("locale") === "en";
+  const clockFormat = new Intl.DateTimeFormat(english ? "en-US" : "id-ID",
+    { hour: english ? "numeric" : "2-digit", minute: "2-digit", timeZone: "UTC" });
+
+  /** "07.30–09.00" in Bahasa Indonesia, "7:30 AM–9:00 AM" in English: the server's one time
+   * format of the language (app.core.templating.clock), so a page never mixes two. */
+  function timeRange(start, end) {
+    const clock = (value) => {
+      if (!value) return "";
+      const [hours, minutes] = value.split(":").map(Number);
+      return clockFormat.format(new Date(Date.UTC(1970, 0, 1, hours, minutes)));
+    };
+    return start ? `${clock(start)}–${clock(end)}` : "";
+  }
+
   /* ---- connectivity and updates ---------------------------------------------------------- */
 
   function showConnectivity() {
@@ -219,8 +234,8 @@
   /** Time, description and status of a card (one the server drew, or a blank one). */
   function fillCard(card, activity) {
     card.dataset.version = activity.version || "";
-    const range = activity.start_time ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
-    card.querySelector(".activity-time").textContent = range;
+    card.querySelector(".activity-time").textContent = timeRange(activity.start_time,
+      activity.end_time);
     card.querySelector(".activity-description").textContent = activity.description;
     const status = card.querySelector(".status");
     const shown = K.shownStatus(activity);
@@ -348,7 +363,7 @@
     send.focus();
   }
 
-  self.KinerjakuApp = { t, flush, renderOutbox, requestBackgroundSync, renderCard };
+  self.KinerjakuApp = { t, flush, renderOutbox, requestBackgroundSync, renderCard, timeRange };
 
   window.addEventListener("online", () => { showConnectivity(); flush(); });
   window.addEventListener("offline", showConnectivity);

@@ -1,0 +1,78 @@
+"""Issue 14, the rest of finding 8 at a phone viewport: the bottom navigation in English, one
+time format per locale, period names in English."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from app.demo.data import DEMO_PASSWORD
+from tests.browser.conftest import PHONE, sign_in
+from tests.browser.tour import person_for
+from tests.factories import PASSWORD
+
+#: Each label inside its own item, none running into the next.
+LABELS_APART = """() => {
+  const items = [...document.querySelectorAll('.app-nav li')];
+  const boxes = items.map((li) => {
+    const label = li.querySelector('a > span:not(.nav-badge)');
+    const range = document.createRange();
+    range.selectNodeContents(label);
+    const text = range.getBoundingClientRect();
+    return { item: li.getBoundingClientRect(), text, name: label.textContent,
+             clipped: label.scrollWidth > label.clientWidth };
+  });
+  return boxes.filter((b, i) => b.clipped || b.text.left < b.item.left - 0.5
+    || b.text.right > b.item.right + 0.5
+    || (i > 0 && b.text.left < boxes[i - 1].text.right + 2)).map((b) => b.name);
+}"""
+
+
+def phone_in(browser, live_server, person, language, password=PASSWORD):
+    """A phone signed in as `person`, the interface in `language` ("id" or "en")."""
+    context = browser.new_context(base_url=live_server, locale="id-ID", **PHONE)
+    page = context.new_page()
+    sign_in(page, person, password)
+    if language == "en":
+        page.goto("/bahasa/en")
+        page.goto("/")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+    return context, page
+
+
+@pytest.mark.parametrize("who", ["sup_a", "admin", "head"])
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_bottom_navigation_keeps_every_label_apart(browser, live_server, world, who,
+                                                       language):
+    context, page = phone_in(browser, live_server, getattr(world.one, who), language)
+    assert page.locator(".app-nav li").count() >= 5
+    assert page.evaluate(LABELS_APART) == []
+    context.close()
+
+
+#: "23.59": the Indonesian way of writing a time, wrong on an English page.
+INDONESIAN_TIME = re.compile(r"\b\d{1,2}\.\d{2}\b")
+ENGLISH_TIME = re.compile(r"\b\d{1,2}:\d{2}\s?[AP]M\b")
+
+
+def test_english_pages_write_times_one_way_and_name_periods_in_english(browser, live_server,
+                                                                          demo):
+    person = person_for("pegawai", demo.id)
+    context, page = phone_in(browser, live_server, person, "en", DEMO_PASSWORD)
+    beranda = page.locator("main").inner_text()
+    assert "The log for this month locks on" in beranda
+    assert ENGLISH_TIME.search(beranda)
+    assert not INDONESIAN_TIME.search(beranda), INDONESIAN_TIME.findall(beranda)
+
+    page.goto("/evaluasi")
+    periods = page.locator("main").inner_text()
+    assert "Quarter" in periods
+    assert "Triwulan" not in periods and "Tahunan" not in periods
+    context.close()
+
+    context, page = phone_in(browser, live_server, person, "id", DEMO_PASSWORD)
+    beranda = page.locator("main").inner_text()
+    assert INDONESIAN_TIME.search(beranda) and not ENGLISH_TIME.search(beranda)
+    page.goto("/evaluasi")
+    assert "Triwulan" in page.locator("main").inner_text()
+    context.close()
