@@ -8,8 +8,11 @@ from playwright.sync_api import expect
 
 from app.demo.data import DEMO_PASSWORD
 from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_pwa import wait_until
 from tests.browser.tour import person_for
 from tests.factories import PASSWORD
+
+NO_SIDEWAYS = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
 
 #: Each label inside its own item, none running into the next.
 LABELS_APART = """() => {
@@ -76,3 +79,37 @@ def test_english_pages_write_times_one_way_and_name_periods_in_english(browser, 
     page.goto("/evaluasi")
     assert "Triwulan" in page.locator("main").inner_text()
     context.close()
+
+
+def test_withdraw_then_delete_a_draft_on_the_phone(browser, live_server, world, db):
+    """Finding 9: an unreviewed submission comes back as a draft, and a draft can go; both stay
+    in the owner's audit chain."""
+    import sqlalchemy as sa
+
+    from app.activities.models import Activity
+    from app.audit.models import AuditEntry
+    from tests.activities.test_withdraw import submitted
+
+    person = world.one.staff_a1
+    activity_id = submitted(db, person, "Rekap absensi pegawai")
+    context, page = phone_in(browser, live_server, person, "id")
+    page.goto(f"/aktivitas/{activity_id}")
+    expect(page.get_by_role("button", name="Hapus draf")).to_have_count(0)
+    page.get_by_role("button", name="Tarik kembali").click()
+    expect(page.locator(".flashes")).to_contain_text("ditarik kembali")
+    expect(page.locator("main .status").first).to_have_text("draf")
+
+    page.get_by_role("button", name="Hapus draf").click()
+    page.wait_for_url(f"{live_server}/")
+    expect(page.locator(".flashes")).to_contain_text("Draf dihapus.")
+    wait_until(page, "() => true")
+    page.wait_for_timeout(500)  # the working set is refreshed: the card must stay away
+    expect(page.get_by_text("Rekap absensi pegawai")).to_have_count(0)
+    assert page.evaluate(NO_SIDEWAYS)
+    context.close()
+
+    db.session.rollback()
+    assert db.session.get(Activity, activity_id) is None
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(
+        AuditEntry.subject_id == activity_id).order_by(AuditEntry.seq)).all()
+    assert actions[-2:] == ["withdraw", "delete"]

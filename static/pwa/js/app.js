@@ -194,6 +194,10 @@
     return element;
   }
 
+  /** Set once this page asked the server for the working set: until then the phone's synced
+   * copies may include activities deleted since (a draft deleted a moment ago). */
+  let workingSetChecked = false;
+
   /** On a day list: add activities saved on this phone that the page does not show yet, bring
    * cards up to date with the phone's copy, and mark every card that waits with "waiting to
    * sync". */
@@ -202,11 +206,17 @@
     if (!list || !list.dataset.day || !K) return;
     const local = await K.activitiesOn(list.dataset.day);
     const template = document.getElementById("tpl-activity-card");
+    const kept = new Set(local.map((activity) => activity.id));
+    for (const card of list.querySelectorAll("[data-local-card]")) {
+      if (!kept.has(card.dataset.activityId)) card.remove();
+    }
     for (const activity of local) {
       let card = list.querySelector(`[data-activity-id="${activity.id}"]`);
-      // Saved on this phone: waiting, or sent after the server drew this page.
-      if (!card && template) {
+      // Saved on this phone: waiting, or (once the working set is fresh) sent after the
+      // server drew this page.
+      if (!card && template && (activity._sync || workingSetChecked)) {
         card = renderCard(template, activity);
+        card.dataset.localCard = "1";
         list.append(card);
         document.getElementById("activity-list-empty")?.remove();
       } else if (card && (activity._sync
@@ -279,7 +289,11 @@
     await renderOutbox();
     // Replay at app start: iOS has no Background Sync at all.
     if (navigator.onLine) await flush();
-    if (navigator.onLine) refreshWorkingSet().then(renderOutbox);
+    if (navigator.onLine) {
+      refreshWorkingSet().then(() => { workingSetChecked = true; }).then(renderOutbox);
+    } else {
+      workingSetChecked = true;
+    }
   }
 
   /* ---- signing out ----------------------------------------------------------------------- */
