@@ -113,3 +113,27 @@ def test_withdraw_then_delete_a_draft_on_the_phone(browser, live_server, world, 
     actions = db.session.scalars(sa.select(AuditEntry.action).where(
         AuditEntry.subject_id == activity_id).order_by(AuditEntry.seq)).all()
     assert actions[-2:] == ["withdraw", "delete"]
+
+
+def test_activity_lists_show_evidence_thumbnails(browser, live_server, world, db,
+                                                evidence_folder):
+    """Finding 9: a photo shows as a small image in the day's list, a link as an icon."""
+    import io
+
+    from app.activities import evidence
+    from tests.browser.test_pwa import log_on_server, png
+
+    person = world.one.staff_a1
+    activity = log_on_server(db, person, "Dokumentasi rapat koordinasi", (8, 0), (9, 0))
+    evidence.add_file(person, activity.id, stream=io.BytesIO(png(64, 48)), filename="rapat.png")
+    evidence.add_link(person, activity.id, url="https://drive.example.org/notulen")
+    db.session.commit()
+    context, page = phone_in(browser, live_server, person, "id")
+    card = page.locator(f'[data-activity-id="{activity.id}"]')
+    photo = card.locator("img.evidence-thumb")
+    expect(photo).to_have_count(1)
+    photo.scroll_into_view_if_needed()
+    wait_until(page, "(img) => img.complete && img.naturalWidth === 64", photo.element_handle())
+    expect(card.locator("svg.evidence-icon")).to_have_count(1)
+    assert page.evaluate(NO_SIDEWAYS)
+    context.close()
