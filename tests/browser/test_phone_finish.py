@@ -137,3 +137,29 @@ def test_activity_lists_show_evidence_thumbnails(browser, live_server, world, db
     expect(card.locator("svg.evidence-icon")).to_have_count(1)
     assert page.evaluate(NO_SIDEWAYS)
     context.close()
+
+
+def test_a_supervisor_comments_from_the_team_list_and_stays_there(browser, live_server,
+                                                                  world, db):
+    """Finding 9: feedback on a team member's activity without leaving /tim."""
+    import sqlalchemy as sa
+
+    from app.feedback.models import Comment
+    from tests.browser.test_pwa import log_on_server
+
+    staff, supervisor = world.one.staff_a1, world.one.sup_a
+    activity = log_on_server(db, staff, "Menyusun notulen rapat", (8, 0), (9, 0))
+    context, page = phone_in(browser, live_server, supervisor, "id")
+    page.goto("/tim")
+    item = page.locator(f'.team-activity[data-activity-id="{activity.id}"]')
+    item.get_by_text("Komentari").click()
+    item.get_by_label("Umpan balik").fill("Lampirkan daftar hadirnya, ya.")
+    item.get_by_role("button", name="Kirim").click()
+    page.wait_for_url(f"{live_server}/tim**")
+    expect(page.locator(".flashes")).to_contain_text("terkirim")
+    assert page.evaluate(NO_SIDEWAYS)
+    context.close()
+    db.session.rollback()
+    bodies = db.session.scalars(sa.select(Comment.body).where(
+        Comment.activity_id == activity.id)).all()
+    assert bodies == ["Lampirkan daftar hadirnya, ya."]
