@@ -382,6 +382,7 @@ MATRIX = {
     "POST /target/skp/<int:skp_id>/rhk": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/skp/<int:skp_id>/setujui": ("302 403 303 303 403", "404 404 404 404"),
     "POST /tim/aktivitas/<activity_id>/kembalikan": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /tim/aktivitas/<activity_id>/komentar": ("302 303 303 303 303", "303 303 303 303"),
     "POST /tim/aktivitas/<activity_id>/setujui": ("302 303 303 303 303", "404 404 404 404"),
     "POST /tim/setujui-hari": ("302 404 404 404 404", "-"),
     "POST /umpan-balik/<int:person_id>": ("302 422 422 422 404", "404 404 404 404"),

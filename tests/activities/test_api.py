@@ -151,7 +151,7 @@ def test_create_is_few_round_trips(app, db, world, staff):
     engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        body = create(staff, work_kind=None, target_id=target_id)
+        body = create(staff, work_kind=None, target_id=target_id, quantity=1)
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     assert body["unit"] == unit and body["attachments"] == []
@@ -278,7 +278,7 @@ def test_edit_refuses_end_before_start_against_stored_times(staff):
 
 def test_edit_to_additional_work_clears_the_target(staff, world):
     indicator = make_indicator(world.one.staff_a1)
-    body = create(staff, work_kind=None, target_id=indicator.id)
+    body = create(staff, work_kind=None, target_id=indicator.id, quantity=1)
     edited = staff.patch(f"{URL}/{body['id']}", json={"version": 1, "work_kind": "tambahan"})
     assert edited.get_json()["target_id"] is None
     assert edited.get_json()["work_kind"] == "tambahan"

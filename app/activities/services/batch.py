@@ -23,6 +23,7 @@ from app.activities.services.rules import (
     CONTENT_FIELDS,
     Saved,
     check_basics,
+    check_quantity,
     current_copy,
     day_checker,
     id_in_use,
@@ -205,21 +206,24 @@ def _checked_row(actor: Person, key: str, args: dict, units: dict, now: datetime
         year = args["date"].year
         if (target_id, year) not in units:
             raise not_own_target()
+        own_unit, aspect = units[(target_id, year)]
+        check_quantity(aspect, args.get("quantity"))
         if unit is None:
-            unit = units[(target_id, year)]
+            unit = own_unit
     return new_row(actor, key, args, kind, unit)
 
 
 def _own_indicator_units(actor: Person, target_ids: set) -> dict:
-    """{(indicator id, SKP year): unit} for those of ``target_ids`` on the actor's SKPs."""
+    """{(indicator id, SKP year): (unit, aspect)} for those of ``target_ids`` on the actor's
+    SKPs."""
     if not target_ids:
         return {}
     rows = db.session.execute(
-        sa.select(Indicator.id, Skp.year, Indicator.unit)
+        sa.select(Indicator.id, Skp.year, Indicator.unit, Indicator.aspect)
         .join(Rhk, Indicator.rhk_id == Rhk.id).join(Skp, Rhk.skp_id == Skp.id)
         .where(Indicator.id.in_(target_ids), Skp.person_id == actor.id,
                Skp.org_id == actor.org_id))
-    return {(row.id, row.year): row.unit for row in rows}
+    return {(row.id, row.year): (row.unit, row.aspect) for row in rows}
 
 
 def _day_activities(actor: Person, days: set) -> dict:

@@ -8,7 +8,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.audit import services as audit
-from app.errors import Conflict
+from app.errors import Conflict, ValidationFailed
 from app.evaluations.berakhlak import VALUES
 from app.evaluations.models import (
     Evaluation,
@@ -137,6 +137,19 @@ def save_self_evaluation(actor: Person, evaluation_id: int, *, version: int,
     return evaluation
 
 
+def require_realisations(evaluation: Evaluation) -> None:
+    """The appraiser assesses what the person says they achieved: an RHK without a written
+    realisation cannot be assessed, so the evaluation is not sent without one.
+
+    :raise ValidationFailed: naming each empty ``realisation-<rhk_id>``.
+    """
+    empty = {f"realisation-{row.rhk_id}": _("Write the realisation of this RHK.")
+             for row in evaluation.rhks if not (row.realisation or "").strip()}
+    if empty:
+        raise ValidationFailed(_("Write the realisation of every RHK before sending."),
+                               fields=empty, code="realisation_missing")
+
+
 def submit_evaluation(actor: Person, evaluation_id: int, version: int | None,
                       now: datetime | None = None) -> Evaluation:
     """Send the self-evaluation to the appraiser; after the deadline only when reopened."""
@@ -146,6 +159,7 @@ def submit_evaluation(actor: Person, evaluation_id: int, version: int | None,
         raise state_error(evaluation, _(
             "The input deadline of this period (%(date)s) has passed. Ask your supervisor to "
             "reopen it.", date=format_date(evaluation.period.deadline, "EEEE, d MMMM y")))
+    require_realisations(evaluation)
     evaluation.status = EvaluationStatus.SUBMITTED
     evaluation.submitted_at = utcnow()
     evaluation.return_reason = None
