@@ -535,6 +535,8 @@ def test_create_and_submit_stay_one_transaction(app, db, staff, monkeypatch):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no such statement")
     create(staff, start_time="06:00", end_time="06:30")
+    # Submitting tells the supervisor; the push sent after the commit is the queue's work.
+    monkeypatch.setitem(app.config, "PUSH_ENABLED", False)
     sent = _transaction_commands(monkeypatch)
     response = staff.post(URL, json=entry(status="submitted"))
     assert response.status_code == 201 and response.get_json()["status"] == "submitted"
