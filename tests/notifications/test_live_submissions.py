@@ -48,3 +48,24 @@ def test_each_way_of_submitting_tells_the_supervisor_once(api, world):
     api.login(one.sup_a)
     listed = api.get("/api/v1/notifications").get_json()
     assert [item["kind"] for item in listed].count("submitted") == 3
+
+
+def test_an_skp_sent_for_approval_tells_the_supervisor_once(api, world):
+    from tests.targets.factories import cascade
+
+    one = world.one
+    staff_skp = cascade(one)[2]
+    db.session.commit()
+    api.login(one.staff_a1)
+    assert submitted_to(one.sup_a) == []
+    response = api.post(f"/api/v1/skps/{staff_skp.id}/submit", json={})
+    assert response.status_code == 200
+    # A second send of the same submission is refused and announces nothing new.
+    assert api.post(f"/api/v1/skps/{staff_skp.id}/submit", json={}).status_code == 409
+    assert submitted_to(one.sup_a) == [
+        {"skp_id": staff_skp.id, "person_id": one.staff_a1.id, "status": "submitted"}]
+    assert submitted_to(one.sup_b) == [] and submitted_to(world.two.sup_a) == []
+    api.login(one.sup_a)
+    [told] = [item for item in api.get("/api/v1/notifications").get_json()
+              if item["kind"] == "submitted"]
+    assert told["url"] == f"/target/skp/{staff_skp.id}"
