@@ -44,6 +44,8 @@ def test_the_supervisors_open_team_page_shows_submissions_at_once(browser, live_
         team_page.goto("/tim")
         wait_for_subscribers(app, before + 1)
         team_page.evaluate("window.__notReloaded = true")
+        badge = team_page.locator("[data-unread-badge]").first
+        unread = int(badge.text_content().split()[0])  # (the SKPs sent in the set-up)
 
         page = phone.new_page()
         sign_in(page, employee)
@@ -51,6 +53,9 @@ def test_the_supervisors_open_team_page_shows_submissions_at_once(browser, live_
         wait_until(page, OUTBOX_EMPTY, timeout=15)
         sent = sent_activity(team_page, employee, "Menyusun telaahan staf")
         expect(sent).to_be_visible(timeout=AT_ONCE_MS)
+        # The unread badge in the menu counts it too, without a reload.
+        expect(badge).to_be_visible(timeout=AT_ONCE_MS)
+        expect(badge).to_contain_text(f"{unread + 1} belum dibaca")
         # Drawn with its review forms, ready to approve.
         expect(sent.get_by_role("button", name="Setujui")).to_be_visible()
 
