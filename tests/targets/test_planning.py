@@ -12,6 +12,7 @@ from app.evaluations.models import PeriodKind
 from app.extensions import db
 from app.targets import services
 from app.targets.models import SkpStatus
+from tests.evaluations.support import submit_through_api
 from tests.targets.factories import YEAR, cascade, other_org_ids
 
 VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif",
@@ -186,9 +187,8 @@ def test_expectations_are_carried_into_the_assessment(api, world, chain):
     assert texts["kompeten"] == "Ikut 20 JP pelatihan"
     assert texts["loyal"] == ""
 
-    response = api.post(f"/api/v1/evaluations/{body['id']}/submit",
-                        json={"version": body["version"]})
-    assert response.status_code == 200, response.get_json()
+    sent = submit_through_api(api, body)
+    assert sent["status"] == "submitted", sent
     api.login(appraiser)
     page = api.get(f"/evaluasi/{body['id']}/penilaian")
     assert page.status_code == 200
