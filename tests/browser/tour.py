@@ -32,6 +32,8 @@ NOT_PAGES = {
     "documents.monthly_download": "a file download",
     "documents.team_download": "a file download",
     "evaluations.document": "a PDF",
+    "imports.people_template": "an XLSX download",
+    "imports.units_template": "an XLSX download",
 }
 
 #: The pages anyone sees before signing in (the survey pages take the first unit).
@@ -137,6 +139,21 @@ def _export(person):
     return job
 
 
+def _import(person):
+    """A finished preview of a people file, the HR administrator's own."""
+    from app.org.models import ImportJob, ImportKind, ImportStatus
+
+    job = ImportJob(org_id=person.org_id, owner_id=person.id, kind=ImportKind.PEOPLE,
+                    dry_run=True, status=ImportStatus.DONE, progress=100, filename="pegawai.csv",
+                    result={"summary": {"create": 1, "update": 0, "unchanged": 0,
+                                        "deactivate": 0, "errors": 0},
+                            "rows": [{"row": 2, "nip": person.nip, "action": "create",
+                                      "changes": {}, "errors": []}]})
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
 def _unit(person):
     return db.session.get(Unit, person.unit_id)
 
@@ -163,6 +180,15 @@ ARGUMENTS: dict[str, list[tuple[str, Callable]]] = {
     "evaluations.edit_period": [("first", lambda p: (e := _period(p)) and {"period_id": e.id})],
     "feedback.person_feedback": [("team", lambda p: (t := _team(p)) and {"person_id": t[0]})],
     "documents.export_page": [("done", lambda p: {"job_id": _export(p).id})],
+    "targets.split_indicator": [("own", lambda p: (i := _indicator(p))
+                                 and {"indicator_id": i.id})],
+    "targets.set_annex": [("own", lambda p: (s := _skp(p)) and {"skp_id": s.id})],
+    "targets.set_expectations": [
+        ("team", lambda p: (t := _team(p)) and (s := _skp(db.session.get(Person, t[0])))
+         and {"skp_id": s.id})],
+    "admin.unit": [("own", lambda p: {"unit_id": p.unit_id})],
+    "admin.person": [("self", lambda p: {"person_id": p.id})],
+    "imports.job": [("preview", lambda p: Role.ADMIN in p.roles and {"job_id": _import(p).id})],
     "citizen.survey": [("unit", lambda p: _survey(p))],
     "citizen.thanks": [("unit", lambda p: _survey(p))],
     "citizen.poster": [("unit", lambda p: _survey(p))],
