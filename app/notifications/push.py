@@ -498,9 +498,9 @@ def push_for_notifications(ids, app=None, devices=None) -> Report:
 
     Called from a queued task after the notifications were committed, and again by the
     sweeper for those not settled in time: a notification pushed already, and a device
-    claimed already, are skipped. Works in its own
-    database session and transaction (in immediate mode it runs from the app session's
-    after-commit hook, where that session cannot be used). :raise PushRetryable: when a push
+    claimed already, are skipped. Works in its own database session and transaction (in
+    immediate mode it runs from the app session's after-commit hook, where that session
+    cannot be used). :raise PushRetryable: when a push
     service asked us to come back later (429, 5xx, no answer); every other device was served,
     the claims of those to retry are released, and the bookkeeping is committed.
     """
