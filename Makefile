@@ -9,7 +9,8 @@ PORT ?= 5000
 RUN_GUNICORN := --workers 1 --worker-class gthread --threads 32 --config deploy/gunicorn_app.py
 export FLASK_APP := app
 
-.PHONY: run test install install-test translations extract-messages bench lighthouse lint clean
+.PHONY: run test install install-test translations extract-messages bench lighthouse lint clean \
+	screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kinerjaku needs Python 3.11 or newer")'
@@ -43,6 +44,13 @@ run: translations
 test: install-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Every page of every role at 360 px into screenshots/<role>/<page>.png (git-ignored), from the
+# demo and from the demo with every value as long as allowed; axe-core checks each page too.
+screenshots: install-test translations
+	rm -rf screenshots
+	KINERJAKU_SCREENSHOTS=screenshots $(BIN)/pytest -q -p no:cacheprovider \
+		tests/browser/test_every_page.py -k sqlite
+
 # Figures of issue 3 against GET /healthz, on a throwaway PostgreSQL database (~5 minutes),
 # make run's server on SQLite with the live streams open (issue 16, ~40 s), issue 5's
 # live-event latency with 1,000 open streams (gevent + Redis, ~20 s), and issue 13's bulk
@@ -64,4 +72,4 @@ lint: install-test
 	$(BIN)/ruff check app tests migrations
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules screenshots

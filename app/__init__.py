@@ -98,6 +98,10 @@ def register_extensions(app: Flask) -> None:
 def _tune_sqlite(engine) -> None:
     from sqlalchemy import event
 
+    from app.core.uow import serialise_sqlite_writes
+
+    serialise_sqlite_writes(engine)
+
     @event.listens_for(engine, "connect")
     def set_pragmas(connection, _record):
         cursor = connection.cursor()

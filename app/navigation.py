@@ -24,6 +24,7 @@ ENTRIES = (
     NavEntry("feedback.team_page", _l("Team"), "team", visible=supervises_anyone),
     NavEntry("dashboards.team_page", _l("Dashboard"), "chart", visible=sees_a_dashboard),
     NavEntry("admin.index", _l("Admin"), "gear", visible=may_view),
-    NavEntry("notifications.index", _l("Notifications"), "bell"),
+    # "Alerts": "Notifications" does not fit a seventh of a phone's width in English.
+    NavEntry("notifications.index", _l("Alerts"), "bell"),
     NavEntry("home.profile", _l("Profile"), "person"),
 )

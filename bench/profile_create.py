@@ -1,5 +1,8 @@
 """Where one POST /api/v1/activities spends its time, in-process, on PostgreSQL.
 
+``--batch 100`` posts batches of that many creates to /api/v1/activities/batch instead (the
+offline outbox); ``--count`` then counts batches.
+
 Creates a throwaway ``kinerjaku_bench_<random>`` database (as bench/run.py does), seeds a
 small organisation, then posts ``--count`` activities through the Flask test client with a
 bearer token: prints the SQL statements of one create, the mean in-process milliseconds per
@@ -33,6 +36,8 @@ def main():
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--batch", type=int, default=0,
+                        help="post batches of this many creates instead of single creates")
     parser.add_argument("--phases", action="store_true",
                         help="also time the parts of a create one by one")
     args = parser.parse_args()
@@ -48,8 +53,11 @@ def main():
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret})
         logging.getLogger("app").setLevel(logging.WARNING)
         poster = world.posters[0]
-        token = seed.make_tokens(app, [poster])[poster]
-        target = world.indicators[poster][0]
+        # A batch each from a different person (as the outbox of many phones), not one
+        # person's day filling up with hundreds of activities.
+        batchers = world.posters[:max(1, min(args.count, len(world.posters)))]
+        tokens = seed.make_tokens(app, batchers if args.batch else [poster])
+        token, target = tokens[poster], world.indicators[poster][0]
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
 
@@ -83,7 +91,13 @@ def main():
         for text in statements:
             print("   ", text)
 
+        path = "/api/v1/activities"
         bodies = [body(n) for n in range(args.count)]
+        if args.batch:
+            path, bodies = path + "/batch", [
+                {"entries": [{"op": "create", "id": item.pop("id"), "data": item}
+                             for item in (body(n * args.batch + k) for k in range(args.batch))]}
+                for n in range(args.count)]
         started, cpu = time.perf_counter(), time.process_time()
         for _ in range(args.count):
             client.get("/healthz")
@@ -113,7 +127,12 @@ def main():
         if profiler:
             profiler.enable()
         for item in bodies:
-            code = client.post("/api/v1/activities", json=item, headers=headers).status_code
+            if args.batch:
+                who = batchers[len(statuses) and sum(statuses.values()) % len(batchers)]
+                headers = {"Authorization": f"Bearer {tokens[who]}"}
+                for entry in item["entries"]:
+                    entry["data"]["target_id"] = world.indicators[who][0]
+            code = client.post(path, json=item, headers=headers).status_code
             statuses[code] = statuses.get(code, 0) + 1
         if profiler:
             profiler.disable()
@@ -128,7 +147,7 @@ def main():
               f"per request, collections by generation {gc_runs}")
         print(f"In-process, per request (the test client's own work included): "
               f"GET /healthz {health:.2f} ms ({health_cpu:.2f} ms CPU), "
-              f"POST /api/v1/activities {create:.2f} ms ({create_cpu:.2f} ms CPU of this "
+              f"POST {path} {create:.2f} ms ({create_cpu:.2f} ms CPU of this "
               f"process; the rest is the database) (statuses {statuses})")
         if profiler:
             profiler.dump_stats(os.environ.get("PROFILE_OUT", "/dev/null"))

@@ -79,6 +79,9 @@ def options():
                         help="also run the peer benchmark (Timetagger) and print the ratios; "
                              f"default: when {PEER.relative_to(ROOT.parent)} exists beside "
                              "the project")
+    parser.add_argument("--lane", action=argparse.BooleanOptionalAction, default=True,
+                        help="--no-lane serves the creates without the WSGI create lane "
+                             "(app/activities/lane.py), to measure what it is worth")
     parser.add_argument("--only", choices=("post", "batch", "recap"), action="append",
                         help="measure only these figures (repeatable; /healthz always); "
                              "e.g. --only post --rows 10000 to iterate on the create path")
@@ -141,7 +144,9 @@ class Server:
         self.command = [str(BIN / "gunicorn"), *self.settings, "--bind",
                         f"127.0.0.1:{self.port}", "--log-level", "warning",
                         "--graceful-timeout", "5", "app:create_app()"]
-        self.env = env
+        self.env = env if args.lane else {**env, "KINERJAKU_CREATE_LANE": "off"}
+        if not args.lane:
+            self.settings.append("(create lane off)")
         self.process = None
 
     def __enter__(self):

@@ -93,6 +93,26 @@ def _own_things(org) -> dict:
         "assignment_id": acting.id}
 
 
+def _absence(org) -> dict:
+    from app.absences.services import create_absence
+
+    absence = create_absence(org.staff_a1, kind="cuti_tahunan", starts_on=date(2026, 12, 21),
+                             ends_on=date(2026, 12, 22), note="Urusan keluarga")
+    return {"absence_id": absence.id}
+
+
+def _import_job(org) -> dict:
+    from app.org.models import ImportJob, ImportKind, ImportStatus
+
+    job = ImportJob(org_id=org.org.id, owner_id=org.admin.id, kind=ImportKind.PEOPLE,
+                    dry_run=True, status=ImportStatus.DONE, progress=100, filename="x.csv",
+                    result={"summary": {"create": 0, "update": 0, "unchanged": 0,
+                                        "deactivate": 0, "errors": 0}, "rows": []})
+    db.session.add(job)
+    db.session.flush()
+    return {"job_id": job.id}
+
+
 #: Who makes the thing each URL parameter names: (builder, the parameters it fills).
 BUILDERS = (
     (_activity, {"activity_id", "attachment_id"}),
@@ -100,18 +120,22 @@ BUILDERS = (
                                "evaluation_id", "evidence_id"}),
     (_own_things, {"template_id", "token_id", "notification_id", "subscription_id",
                    "holiday_id", "job_id", "assignment_id"}),
+    (_absence, {"absence_id"}),
 )
 
 
-def _ids_for(org, names: set[str]) -> dict:
-    """Ids of things of ``org``'s staff_a1 and of ``org``, for the URL parameters ``names``;
-    only what the route names is made."""
+def _ids_for(org, names: set[str], rule: str = "") -> dict:
+    """Ids of things of ``org``'s staff_a1 and of ``org``, for the URL parameters ``names``
+    of ``rule``; only what the route names is made. A ``job_id`` is an export's, or an
+    import's (the HR administrator's) on the import routes."""
     ids = {"person_id": org.staff_a1.id, "unit_id": org.staff_a1.unit_id,
            "org_slug": org.org.slug, "unit_code": org.staff_a1.unit.code,
            "filename": "swagger-ui.css", "code": "en"}
     for build, fills in BUILDERS:
         if names & fills:
             ids.update(build(org))
+    if "impor" in rule:
+        ids.update(_import_job(org))
     db.session.commit()
     return ids
 
@@ -148,9 +172,9 @@ def _statuses(app, world, key, rule) -> tuple[str, str]:
         callers[role].login(getattr(world.one, name))
     other = "-"
     if names:
-        theirs = _url(rule.rule, _ids_for(world.two, names))
+        theirs = _url(rule.rule, _ids_for(world.two, names, rule.rule))
         other = " ".join(str(_ask(callers[role], method, theirs)) for role in CALLERS[1:])
-    ours = _url(rule.rule, _ids_for(world.one, names))
+    ours = _url(rule.rule, _ids_for(world.one, names, rule.rule))
     own = " ".join(str(_ask(callers[role], method, ours)) for role in CALLERS)
     return own, other
 
@@ -158,22 +182,41 @@ def _statuses(app, world, key, rule) -> tuple[str, str]:
 #: route: (own organisation: anonymous pegawai atasan pimpinan admin,
 #:         other organisation: pegawai atasan pimpinan admin)
 MATRIX = {
-    "DELETE /api/v1/acting-assignments/<int:assignment_id>": ("401 403 403 403 204", "404 404 404 404"),
+    "DELETE /api/v1/acting-assignments/<int:assignment_id>": ("401 403 403 403 204", "403 403 403 404"),
+    "DELETE /api/v1/activities/<activity_id>": ("401 204 404 404 404", "404 404 404 404"),
     "DELETE /api/v1/activity-templates/<int:template_id>": ("401 204 404 404 404", "404 404 404 404"),
     "DELETE /api/v1/attachments/<attachment_id>": ("401 204 404 404 404", "404 404 404 404"),
     "DELETE /api/v1/auth/tokens/<int:token_id>": ("401 204 404 404 404", "404 404 404 404"),
     "DELETE /api/v1/evaluation-evidence/<int:evidence_id>": ("401 204 404 404 404", "404 404 404 404"),
-    "DELETE /api/v1/holidays/<int:holiday_id>": ("401 403 403 403 204", "404 404 404 404"),
+    "DELETE /api/v1/holidays/<int:holiday_id>": ("401 403 403 403 204", "403 403 403 404"),
     "DELETE /api/v1/indicators/<int:indicator_id>": ("401 422 422 422 422", "422 422 422 422"),
-    "DELETE /api/v1/periods/<int:period_id>": ("401 403 403 403 409", "404 404 404 404"),
+    "DELETE /api/v1/periods/<int:period_id>": ("401 403 403 403 409", "403 403 403 404"),
     "DELETE /api/v1/push-subscriptions": ("401 422 422 422 422", "-"),
     "DELETE /api/v1/push-subscriptions/<int:subscription_id>": ("401 204 404 404 404", "404 404 404 404"),
     "DELETE /api/v1/rhks/<int:rhk_id>": ("401 422 422 422 422", "422 422 422 422"),
     "GET /": ("302 200 200 200 200", "-"),
     "GET /admin": ("302 403 403 200 200", "-"),
+    "GET /admin/akun": ("302 403 403 200 200", "-"),
+    "GET /admin/audit": ("302 403 403 200 200", "-"),
+    "GET /admin/impor": ("302 403 403 403 200", "-"),
+    "GET /admin/impor/<job_id>": ("302 403 403 403 200", "403 403 403 404"),
+    "GET /admin/impor/templat-pegawai.xlsx": ("302 403 403 403 200", "-"),
+    "GET /admin/impor/templat-unit.xlsx": ("302 403 403 403 200", "-"),
+    "GET /admin/kebijakan-tinjauan": ("302 403 403 200 200", "-"),
+    "GET /admin/libur": ("302 403 403 200 200", "-"),
+    "GET /admin/pegawai": ("302 403 403 200 200", "-"),
+    "GET /admin/pegawai/<int:person_id>": ("302 403 403 200 200", "403 403 404 404"),
+    "GET /admin/pegawai/baru": ("302 403 403 403 200", "-"),
+    "GET /admin/pengingat": ("302 403 403 200 200", "-"),
+    "GET /admin/plt": ("302 403 403 200 200", "-"),
+    "GET /admin/unit": ("302 403 403 200 200", "-"),
+    "GET /admin/unit/<int:unit_id>": ("302 403 403 200 200", "403 403 404 404"),
+    "GET /aktivasi": ("200 200 200 200 200", "-"),
     "GET /aktivitas/<activity_id>": ("302 200 200 200 200", "404 404 404 404"),
     "GET /aktivitas/<activity_id>/ubah": ("302 200 403 403 403", "404 404 404 404"),
     "GET /aktivitas/baru": ("302 200 200 200 200", "-"),
+    "GET /api/v1/absences": ("401 200 200 200 200", "-"),
+    "GET /api/v1/absences/<int:absence_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/acting-assignments": ("401 200 200 200 200", "-"),
     "GET /api/v1/activities": ("401 200 200 200 200", "-"),
     "GET /api/v1/activities/<activity_id>": ("401 200 200 200 200", "404 404 404 404"),
@@ -184,6 +227,9 @@ MATRIX = {
     "GET /api/v1/activities/defaults": ("401 200 200 200 200", "-"),
     "GET /api/v1/activity-templates": ("401 200 200 200 200", "-"),
     "GET /api/v1/attachments/<attachment_id>": ("401 404 404 404 404", "404 404 404 404"),
+    "GET /api/v1/audit": ("401 403 403 200 200", "-"),
+    "GET /api/v1/audit/export": ("401 403 403 200 200", "-"),
+    "GET /api/v1/audit/verification": ("401 403 403 200 200", "-"),
     "GET /api/v1/auth/tokens": ("401 200 200 200 200", "-"),
     "GET /api/v1/comments": ("401 422 422 422 422", "-"),
     "GET /api/v1/dashboards/organisation": ("401 403 403 200 200", "-"),
@@ -202,6 +248,7 @@ MATRIX = {
     "GET /api/v1/exports/<job_id>/file": ("401 404 404 404 404", "404 404 404 404"),
     "GET /api/v1/holidays": ("401 200 200 200 200", "-"),
     "GET /api/v1/holidays/<int:holiday_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/imports/<job_id>": ("401 404 404 404 200", "404 404 404 404"),
     "GET /api/v1/indicators/<int:indicator_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/me": ("401 200 200 200 200", "-"),
     "GET /api/v1/notifications": ("401 200 200 200 200", "-"),
@@ -225,12 +272,15 @@ MATRIX = {
     "GET /api/v1/rhks/<int:rhk_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/skps": ("401 200 200 200 200", "-"),
     "GET /api/v1/skps/<int:skp_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/skps/<int:skp_id>/document": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/skps/<int:skp_id>/history": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/targets": ("401 200 200 200 200", "-"),
     "GET /api/v1/team": ("401 200 200 200 200", "-"),
     "GET /api/v1/units": ("401 200 200 200 200", "-"),
     "GET /api/v1/units/<int:unit_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /bahasa/<code>": ("303 303 303 303 303", "303 303 303 303"),
+    "GET /cuti": ("302 200 200 200 200", "-"),
+    "GET /cuti/semua": ("302 403 403 200 200", "-"),
     "GET /dasbor": ("302 403 200 200 302", "-"),
     "GET /dasbor/organisasi": ("302 403 403 200 200", "-"),
     "GET /ekspor/<job_id>": ("302 200 404 404 404", "404 404 404 404"),
@@ -240,7 +290,7 @@ MATRIX = {
     "GET /evaluasi/<int:evaluation_id>/dokumen": ("302 200 200 200 200", "404 404 404 404"),
     "GET /evaluasi/<int:evaluation_id>/penilaian": ("302 403 200 403 403", "404 404 404 404"),
     "GET /evaluasi/distribusi": ("302 200 200 200 200", "-"),
-    "GET /evaluasi/periode": ("302 403 403 403 200", "-"),
+    "GET /evaluasi/periode": ("302 403 403 200 200", "-"),
     "GET /evaluasi/periode/<int:period_id>/ubah": ("302 403 403 403 200", "403 403 403 404"),
     "GET /evaluasi/tim": ("302 200 200 200 200", "-"),
     "GET /healthz": ("200 200 200 200 200", "-"),
@@ -249,6 +299,7 @@ MATRIX = {
     "GET /laporan-bulanan/tim": ("302 200 200 200 200", "-"),
     "GET /laporan-bulanan/tim/unduh": ("302 200 200 200 200", "-"),
     "GET /laporan-bulanan/unduh": ("302 200 200 200 200", "-"),
+    "GET /lupa-kata-sandi": ("200 200 200 200 200", "-"),
     "GET /manifest.webmanifest": ("200 200 200 200 200", "-"),
     "GET /masuk": ("200 302 302 302 302", "-"),
     "GET /notifikasi": ("302 200 200 200 200", "-"),
@@ -263,9 +314,12 @@ MATRIX = {
     "GET /sw.js": ("200 200 200 200 200", "-"),
     "GET /target": ("302 200 200 200 200", "-"),
     "GET /target/indikator/<int:indicator_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /target/indikator/<int:indicator_id>/periode": ("302 200 200 200 200", "404 404 404 404"),
     "GET /target/rhk/<int:rhk_id>": ("302 200 200 200 200", "404 404 404 404"),
     "GET /target/rhk/<int:rhk_id>/indikator": ("302 200 200 200 200", "404 404 404 404"),
     "GET /target/skp/<int:skp_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /target/skp/<int:skp_id>/ekspektasi": ("302 403 403 403 403", "404 404 404 404"),
+    "GET /target/skp/<int:skp_id>/lampiran": ("302 403 403 403 403", "404 404 404 404"),
     "GET /target/skp/<int:skp_id>/rhk": ("302 200 200 200 200", "404 404 404 404"),
     "GET /target/tim": ("302 200 200 200 200", "-"),
     "GET /tim": ("302 200 200 200 200", "-"),
@@ -274,18 +328,44 @@ MATRIX = {
     "PATCH /api/v1/evaluations/<int:evaluation_id>": ("401 422 422 422 422", "422 422 422 422"),
     "PATCH /api/v1/indicators/<int:indicator_id>": ("401 422 422 422 422", "422 422 422 422"),
     "PATCH /api/v1/me": ("401 422 422 422 422", "-"),
-    "PATCH /api/v1/periods/<int:period_id>": ("401 403 403 403 200", "404 404 404 404"),
+    "PATCH /api/v1/people/<int:person_id>": ("401 403 403 403 200", "403 403 403 404"),
+    "PATCH /api/v1/periods/<int:period_id>": ("401 403 403 403 200", "403 403 403 404"),
     "PATCH /api/v1/rhks/<int:rhk_id>": ("401 422 422 422 422", "422 422 422 422"),
     "PATCH /api/v1/skps/<int:skp_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "PATCH /api/v1/units/<int:unit_id>": ("401 403 403 403 200", "403 403 403 404"),
+    "POST /admin/akun/<int:person_id>/kode": ("302 403 403 403 200", "403 403 403 404"),
+    "POST /admin/akun/lembar": ("302 403 403 403 303", "-"),
+    "POST /admin/impor": ("302 403 403 403 422", "-"),
+    "POST /admin/impor/<job_id>/terapkan": ("302 403 403 403 303", "403 403 403 404"),
+    "POST /admin/kebijakan-tinjauan": ("302 403 403 403 422", "-"),
+    "POST /admin/libur": ("302 403 403 403 422", "-"),
+    "POST /admin/libur/<int:holiday_id>/hapus": ("302 403 403 403 303", "403 403 403 404"),
+    "POST /admin/pegawai/<int:person_id>": ("302 403 403 403 422", "403 403 404 404"),
+    "POST /admin/pegawai/<int:person_id>/status": ("302 403 403 403 303", "403 403 403 404"),
+    "POST /admin/pegawai/baru": ("302 403 403 403 422", "-"),
+    "POST /admin/pengingat": ("302 403 403 403 422", "-"),
+    "POST /admin/plt": ("302 403 403 403 422", "-"),
+    "POST /admin/plt/<int:assignment_id>/hapus": ("302 403 403 403 303", "403 403 403 404"),
+    "POST /admin/unit": ("302 403 403 403 422", "-"),
+    "POST /admin/unit/<int:unit_id>": ("302 403 403 403 303", "403 403 404 404"),
+    "POST /admin/unit/<int:unit_id>/status": ("302 403 403 403 303", "403 403 403 404"),
+    "POST /aktivasi": ("400 422 422 422 422", "-"),
     "POST /aktivitas/<activity_id>/bukti": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /aktivitas/<activity_id>/hapus": ("302 303 404 404 404", "404 404 404 404"),
     "POST /aktivitas/<activity_id>/kembalikan": ("302 303 303 303 303", "303 303 303 303"),
     "POST /aktivitas/<activity_id>/kirim": ("302 303 303 303 303", "404 404 404 404"),
     "POST /aktivitas/<activity_id>/komentar": ("302 422 422 422 422", "404 404 404 404"),
     "POST /aktivitas/<activity_id>/setujui": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /aktivitas/<activity_id>/tarik": ("302 303 303 303 303", "404 404 404 404"),
     "POST /aktivitas/<activity_id>/templat": ("302 303 403 403 403", "404 404 404 404"),
     "POST /aktivitas/<activity_id>/ubah": ("302 422 403 403 403", "404 404 404 404"),
     "POST /aktivitas/baru": ("302 422 422 422 422", "-"),
-    "POST /api/v1/acting-assignments": ("401 422 422 422 422", "-"),
+    "POST /api/v1/absences": ("401 422 422 422 422", "-"),
+    "POST /api/v1/absences/<int:absence_id>/approve": ("401 403 200 409 409", "404 404 404 404"),
+    "POST /api/v1/absences/<int:absence_id>/cancel": ("401 200 403 403 409", "404 404 404 404"),
+    "POST /api/v1/absences/<int:absence_id>/reject": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/absences/import": ("401 403 403 403 422", "-"),
+    "POST /api/v1/acting-assignments": ("401 403 403 403 422", "-"),
     "POST /api/v1/activities": ("401 422 422 422 422", "-"),
     "POST /api/v1/activities/<activity_id>/approve": ("401 403 409 409 403", "404 404 404 404"),
     "POST /api/v1/activities/<activity_id>/attachments": ("401 422 422 422 422", "422 422 422 422"),
@@ -293,8 +373,10 @@ MATRIX = {
     "POST /api/v1/activities/<activity_id>/repeat": ("401 201 403 403 403", "404 404 404 404"),
     "POST /api/v1/activities/<activity_id>/return": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/activities/<activity_id>/submit": ("401 200 403 403 403", "404 404 404 404"),
+    "POST /api/v1/activities/<activity_id>/withdraw": ("401 409 403 403 403", "404 404 404 404"),
     "POST /api/v1/activities/batch": ("401 422 422 422 422", "-"),
     "POST /api/v1/activity-templates": ("401 422 422 422 422", "-"),
+    "POST /api/v1/auth/activate": ("422 422 422 422 422", "-"),
     "POST /api/v1/auth/login": ("422 422 422 422 422", "-"),
     "POST /api/v1/auth/logout": ("401 204 204 204 204", "-"),
     "POST /api/v1/auth/password": ("401 422 422 422 422", "-"),
@@ -307,13 +389,18 @@ MATRIX = {
     "POST /api/v1/evaluations/<int:evaluation_id>/return": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/evaluations/<int:evaluation_id>/submit": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/exports": ("401 422 422 422 422", "-"),
-    "POST /api/v1/holidays": ("401 422 422 422 422", "-"),
+    "POST /api/v1/holidays": ("401 403 403 403 422", "-"),
+    "POST /api/v1/imports/<job_id>/apply": ("401 403 403 403 422", "403 403 403 404"),
+    "POST /api/v1/imports/people": ("401 403 403 403 422", "-"),
+    "POST /api/v1/imports/units": ("401 403 403 403 422", "-"),
     "POST /api/v1/notifications/<int:notification_id>/read": ("401 200 404 404 404", "404 404 404 404"),
     "POST /api/v1/notifications/read-all": ("401 200 200 200 200", "-"),
+    "POST /api/v1/people": ("401 403 403 403 422", "-"),
+    "POST /api/v1/people/<int:person_id>/activation-code": ("401 403 403 403 201", "403 403 403 404"),
     "POST /api/v1/people/<int:person_id>/feedback": ("401 422 422 422 422", "422 422 422 422"),
-    "POST /api/v1/periods": ("401 422 422 422 422", "-"),
+    "POST /api/v1/periods": ("401 403 403 403 422", "-"),
     "POST /api/v1/periods/<int:period_id>/evaluation": ("401 200 201 201 409", "404 404 404 404"),
-    "POST /api/v1/periods/generate": ("401 422 422 422 422", "-"),
+    "POST /api/v1/periods/generate": ("401 403 403 403 422", "-"),
     "POST /api/v1/push-subscriptions": ("401 422 422 422 422", "-"),
     "POST /api/v1/rhks/<int:rhk_id>/indicators": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/skps": ("401 422 422 422 422", "-"),
@@ -322,6 +409,13 @@ MATRIX = {
     "POST /api/v1/skps/<int:skp_id>/rhks": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/skps/<int:skp_id>/submit": ("401 409 403 403 403", "404 404 404 404"),
     "POST /api/v1/team/approve-day": ("401 422 422 422 422", "-"),
+    "POST /api/v1/units": ("401 403 403 403 422", "-"),
+    "POST /api/v1/units/<int:unit_id>/activation-sheet": ("401 403 403 403 422", "403 403 403 404"),
+    "POST /cuti": ("302 422 422 422 422", "-"),
+    "POST /cuti/<int:absence_id>/batal": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /cuti/<int:absence_id>/setujui": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /cuti/<int:absence_id>/tolak": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /cuti/semua": ("302 403 403 403 422", "-"),
     "POST /evaluasi/<int:evaluation_id>": ("302 422 422 422 422", "404 404 404 404"),
     "POST /evaluasi/<int:evaluation_id>/buka-kembali": ("302 303 303 303 303", "404 404 404 404"),
     "POST /evaluasi/<int:evaluation_id>/bukti": ("302 303 303 303 303", "303 303 303 303"),
@@ -349,22 +443,29 @@ MATRIX = {
     "POST /target": ("302 422 422 422 422", "-"),
     "POST /target/indikator/<int:indicator_id>": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/indikator/<int:indicator_id>/hapus": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/indikator/<int:indicator_id>/periode": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/rhk/<int:rhk_id>": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/rhk/<int:rhk_id>/hapus": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/rhk/<int:rhk_id>/indikator": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /target/skp/<int:skp_id>/ekspektasi": ("302 403 403 403 403", "404 404 404 404"),
     "POST /target/skp/<int:skp_id>/kembalikan": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/skp/<int:skp_id>/kirim": ("302 303 403 403 403", "404 404 404 404"),
+    "POST /target/skp/<int:skp_id>/lampiran": ("302 403 403 403 403", "404 404 404 404"),
     "POST /target/skp/<int:skp_id>/pendekatan": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/skp/<int:skp_id>/rhk": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/skp/<int:skp_id>/setujui": ("302 403 303 303 403", "404 404 404 404"),
     "POST /tim/aktivitas/<activity_id>/kembalikan": ("302 303 303 303 303", "303 303 303 303"),
+    "POST /tim/aktivitas/<activity_id>/komentar": ("302 303 303 303 303", "303 303 303 303"),
     "POST /tim/aktivitas/<activity_id>/setujui": ("302 303 303 303 303", "404 404 404 404"),
     "POST /tim/setujui-hari": ("302 404 404 404 404", "-"),
     "POST /umpan-balik/<int:person_id>": ("302 422 422 422 404", "404 404 404 404"),
+    "PUT /api/v1/indicators/<int:indicator_id>/period-targets": ("401 422 422 422 422", "422 422 422 422"),
     "PUT /api/v1/periods/<int:period_id>/unit-predicates/<int:unit_id>": ("401 422 422 422 422", "422 422 422 422"),
-    "PUT /api/v1/reminder-rules": ("401 422 422 422 422", "-"),
+    "PUT /api/v1/reminder-rules": ("401 403 403 403 422", "-"),
     "PUT /api/v1/reminder-settings": ("401 422 422 422 422", "-"),
-    "PUT /api/v1/review-policy": ("401 422 422 422 422", "-"),
+    "PUT /api/v1/review-policy": ("401 403 403 403 422", "-"),
+    "PUT /api/v1/skps/<int:skp_id>/annex": ("401 422 422 422 422", "422 422 422 422"),
+    "PUT /api/v1/skps/<int:skp_id>/expectations": ("401 422 422 422 422", "422 422 422 422"),
 }
 
 

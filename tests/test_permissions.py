@@ -33,13 +33,17 @@ CROSS_ORG_URLS = {
     **{url: (lambda w: __import__("tests.targets.factories",
                                   fromlist=["other_org_ids"]).other_org_ids(w))
        for url in ("/api/v1/skps/<int:skp_id>", "/api/v1/skps/<int:skp_id>/history",
-                   "/api/v1/rhks/<int:rhk_id>", "/api/v1/indicators/<int:indicator_id>")},
+                   "/api/v1/skps/<int:skp_id>/document", "/api/v1/rhks/<int:rhk_id>",
+                   "/api/v1/indicators/<int:indicator_id>")},
     # Writes only (no GET): tests/targets/test_api.py::test_other_organisation_writes_are_404.
     "/api/v1/skps/<int:skp_id>/rhks": None,
     "/api/v1/rhks/<int:rhk_id>/indicators": None,
     # tests/reports/test_aspects.py::test_a_split_is_the_owners_while_the_skp_is_editable.
     "/api/v1/indicators/<int:indicator_id>/period-targets": None,
     "/api/v1/skps/<int:skp_id>/submit": None,
+    # tests/targets/test_planning.py::test_planning_on_another_organisations_skp_is_not_found.
+    "/api/v1/skps/<int:skp_id>/expectations": None,
+    "/api/v1/skps/<int:skp_id>/annex": None,
     "/api/v1/skps/<int:skp_id>/approve": None,
     "/api/v1/skps/<int:skp_id>/return": None,
     # Activities and evidence: an activity of the second organisation with a link.

@@ -31,6 +31,7 @@ checks it stays so), nor CSRF (a bearer token is not a cookie).
 import io
 import json
 import logging
+import os
 
 from flask import Flask
 from flask_compress.flask_compress import _choose_algorithm, _compress_data
@@ -61,6 +62,8 @@ class CreateLane:
         self.schema = ActivityCreateIn()
         self.limit = app.config["MAX_CONTENT_LENGTH"]
         self.open = None  # known at the first request: PostgreSQL only
+        if os.environ.get("KINERJAKU_CREATE_LANE") == "off":  # to measure the app without it
+            self.open = False
 
     def __call__(self, environ, start_response):
         if self.open is False or environ["REQUEST_METHOD"] != "POST" \

@@ -16,6 +16,8 @@ Inside :func:`own_connection`, statements run on a pooled connection of their ow
 the ORM session: for a request that needs nothing but a few such statements.
 """
 
+import functools
+import re
 from collections import namedtuple
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -54,11 +56,13 @@ class Prepared:
     """``statement`` compiled for ``dialect``; :meth:`one` runs it and returns one row, a
     named tuple of the statement's columns (values as psycopg gives them)."""
 
-    def __init__(self, statement: sa.Executable, dialect):
+    def __init__(self, statement: sa.Executable, dialect, *, binary: bool = False):
         compiled = statement.compile(dialect=dialect)
         if compiled.positiontup or dialect.paramstyle != "pyformat":
             raise ValueError("expects named (pyformat) parameters")
         self.sql = compiled.string
+        if binary:  # values sent in binary: arrays need no quoting, item by item
+            self.sql = re.sub(r"%\((\w+)\)s", r"%(\1)b", self.sql)
         self.names = frozenset(compiled.bind_names.values())
         defaults = compiled.construct_params(_check=False)
         self.defaults = {key: value for key, value in defaults.items() if value is not None}
@@ -119,27 +123,6 @@ class Prepared:
     def all(self, params: dict, standalone: bool = False) -> list:
         return [self._processed(row) for row in self._run(params, standalone).fetchall()]
 
-    def many(self, params: list[dict]) -> list:
-        """Run the statement once per item of ``params`` in the session's transaction, sent
-        together (psycopg's pipeline: one round trip, the statement parsed and planned once);
-        the rows they return, in order."""
-        values = [self._values(item) for item in params]
-        session = db.session()
-        if session.autoflush:
-            session.flush()
-        connection = session.connection()
-        if connection.dispatch.before_cursor_execute:  # statement counters, loggers
-            for listener in connection.dispatch.before_cursor_execute:
-                listener(connection, None, self.sql, values, None, True)
-        rows = []
-        with connection.connection.driver_connection.cursor() as cursor:
-            cursor.executemany(self.sql, values, returning=True)
-            while True:
-                rows.extend(self._processed(row) for row in cursor.fetchall())
-                if not cursor.nextset():
-                    break
-        return rows
-
     @staticmethod
     def on_own_connection() -> bool:
         """Whether statements run inside :func:`own_connection` (PostgreSQL)."""
@@ -156,6 +139,45 @@ class Prepared:
             session.flush()
         driver = session.connection().connection.driver_connection
         return driver.pgconn.transaction_status == TransactionStatus.IDLE
+
+
+@functools.cache
+def _column_insert(table: sa.Table, names: tuple, dialect, returning: str | None,
+                   skip_conflicts_on: str | None) -> Prepared:
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    types = {name: table.c[name].type for name in names}
+    arrays = ", ".join(f"CAST(:{name} AS {types[name].compile(dialect)}[])" for name in names)
+    text = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+    if skip_conflicts_on:
+        text += f" ON CONFLICT ({skip_conflicts_on}) DO NOTHING"
+    statement = sa.text(text + (f" RETURNING {returning}" if returning else "")).bindparams(
+        *(sa.bindparam(name, type_=ARRAY(types[name])) for name in names))
+    statement = statement.columns(*([table.c[returning]] if returning else []))
+    return Prepared(statement, dialect, binary=True)
+
+
+def insert_columns(table: sa.Table, rows: list[dict], *, returning: str | None = None,
+                   skip_conflicts_on: str | None = None) -> list:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` with one prepared statement,
+    in the session's transaction (PostgreSQL): ``INSERT … SELECT * FROM unnest(…)`` with each
+    column sent as one array, in binary (its type's bind processing applied to each item).
+
+    For hundreds of rows at once (the offline batch): a fresh multi-row VALUES statement is
+    rendered and parsed per call, and a statement per row costs the database an execution
+    each; this one is parsed and planned once per connection. Returns the ``returning``
+    column's values of the rows inserted (conflicting rows skipped when
+    ``skip_conflicts_on`` names the unique column)."""
+    if not rows:
+        return []
+    names = tuple(rows[0])
+    prepared = _column_insert(table, names, db.session.get_bind().dialect, returning,
+                              skip_conflicts_on)
+    columns = {name: [row[name] for row in rows] for name in names}
+    if not returning:
+        prepared._run(columns)
+        return []
+    return [row[0] for row in prepared.all(columns)]
 
 
 def as_loaded(model, values: dict):

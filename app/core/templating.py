@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, time
 
 from flask import request
 from flask_babel import (
@@ -48,6 +48,16 @@ def navigation_for(person) -> list[tuple]:
 #: "Senin, 23 November 2026": the day without a leading zero, in every language.
 LONG_DATE = "EEEE, d MMMM y"
 
+
+def clock(value: time | datetime | None) -> str:
+    """A wall-clock time in the language's one format: "15.30" in Bahasa Indonesia, "3:30 PM"
+    in English, so no page mixes the two. A datetime's own wall-clock time is used as is."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.time()
+    return format_time(value, format="short")
+
 def zone_label(timezone: str | None) -> str:
     return TIME_ZONES.get(timezone or "", timezone or "")
 
@@ -74,10 +84,15 @@ def init_templating(app):
         """"1.250" and "85,5" in Bahasa Indonesia, "1,250" and "85.5" in English."""
         return "" if value is None else format_decimal(value, format="#,##0.##")
 
+    app.add_template_filter(clock, "clock")
+
     @app.template_filter("datetime_short")
     def datetime_short(value):
         """A stored (naive UTC) timestamp in the person's zone: "23 Nov 2026 15.30"."""
-        return format_datetime(value.replace(tzinfo=UTC), format="d MMM y HH.mm") if value else ""
+        if not value:
+            return ""
+        moment = value.replace(tzinfo=UTC)
+        return f"{format_datetime(moment, format='d MMM y')} {format_time(moment, format='short')}"
 
     @app.template_filter("longdatetime")
     def longdatetime(value):
@@ -85,7 +100,7 @@ def init_templating(app):
         if not value:
             return ""
         zone = str(value.tzinfo)
-        return f"{format_date(value, format=LONG_DATE)} {value:%H.%M} {zone_label(zone)}".strip()
+        return f"{format_date(value, format=LONG_DATE)} {clock(value)} {zone_label(zone)}".strip()
 
     @app.template_filter("duration_left")
     def duration_left(seconds):

@@ -104,3 +104,59 @@ def unit_of_work():
     except BaseException:
         db.session.rollback()
         raise
+
+
+# --- SQLite: one writer at a time, queued in the process -------------------------------------
+
+#: Statements that start (or are) a write on SQLite: Python's sqlite3 opens the transaction
+#: before the first of them, or the code opens it itself with BEGIN IMMEDIATE / a savepoint.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE", "SAVEPOINT")
+_HOLDS = "kinerjaku_write_lock"
+#: As long as SQLite's own busy timeout: then SQLite decides, as without the lock.
+WRITE_WAIT_SECONDS = 15
+
+
+def serialise_sqlite_writes(engine: sa.Engine) -> None:
+    """Queue this process's write transactions on ``engine`` (SQLite) behind one lock.
+
+    SQLite lets one transaction write at a time. Without this, a second writer finds the
+    database locked and SQLite's busy handler sleeps and retries (sleeps growing up to
+    100 ms): under a dozen concurrent posts most of a request's time is those sleeps, and a
+    writer can lose every retry to newer ones. Here a connection takes the lock before its
+    transaction's first write and gives it back when the transaction ends, so writers wait in
+    line and each starts the moment the one before commits. Reads take no lock (WAL lets
+    them run beside the writer). Another process's writers still meet the busy timeout.
+    """
+    import threading
+
+    lock = threading.Lock()
+
+    def release(info) -> None:
+        if info.pop(_HOLDS, False):
+            lock.release()
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def before_write(conn, cursor, statement, parameters, context, executemany):
+        if _HOLDS not in conn.info and statement.lstrip()[:15].upper().startswith(_WRITES):
+            if lock.acquire(timeout=WRITE_WAIT_SECONDS):
+                conn.info[_HOLDS] = True
+
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def after_write(conn, cursor, statement, parameters, context, executemany):
+        if _HOLDS in conn.info and not conn.connection.dbapi_connection.in_transaction:
+            release(conn.info)  # the statement ran on its own (no transaction under way)
+
+    @sa.event.listens_for(engine, "handle_error")
+    def after_failure(context):
+        conn = context.connection
+        if conn is not None and _HOLDS in conn.info:
+            dbapi = conn.connection.dbapi_connection
+            if dbapi is None or not dbapi.in_transaction:
+                release(conn.info)
+
+    for event in ("commit", "rollback"):
+        sa.event.listen(engine, event, lambda conn: release(conn.info))
+    # A connection handed back to the pool mid-transaction is rolled back there.
+    sa.event.listen(engine.pool, "reset", lambda dbapi, record, *rest: release(record.info))
+    sa.event.listen(engine.pool, "invalidate",
+                    lambda dbapi, record, *rest: release(record.info))

@@ -40,10 +40,27 @@ class DashboardIndicatorOut(Schema):
     description = ma.fields.String()
     rhk = ma.fields.String(metadata={"description": "The RHK the indicator belongs to"})
     unit = ma.fields.String()
-    target_quantity = _number("Target (upper bound of a range); null for kualitatif")
-    approved_quantity = _number("Approved output from 1 January to the end of the month")
+    aspect = ma.fields.String(metadata={"enum": ["kuantitas", "kualitas", "waktu", "biaya"]})
+    measure = ma.fields.String(metadata={
+        "enum": ["quantity", "quality", "timeliness"],
+        "description": "What the figures measure: the quantity logged (Kuantitas, Biaya), "
+                       "the average quality mark as a percentage (Kualitas), or the share "
+                       "of outputs on time (Waktu)"})
+    value_unit = ma.fields.String(metadata={
+        "description": "The unit of target and realisation: the indicator's, or % for "
+                       "quality and timeliness"})
+    target_quantity = _number("Target (upper bound of a range) in value_unit; null for "
+                              "kualitatif")
+    approved_quantity = _number("Approved realisation from 1 January to the end of the "
+                                "month, in value_unit (0 when nothing can be judged yet)")
+    approved_value = _number("As approved_quantity, but null when nothing can be judged yet "
+                             "(a Kualitas indicator with no marks, a Waktu one with no "
+                             "outputs due)")
     approved_count = ma.fields.Integer()
-    percent = _number("Approved output as a percentage of the target, not capped")
+    percent = _number("Realisation as a percentage of the target, not capped")
+    status = ma.fields.String(allow_none=True, metadata={
+        "enum": ["below", "meets", "above", None],
+        "description": "Against the target: inside a range meets it"})
 
 
 class DashboardTeamPersonOut(Schema):

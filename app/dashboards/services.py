@@ -27,11 +27,10 @@ from app.extensions import db
 from app.models import utcnow
 from app.org.lines import supervised_ids, supervises_anyone
 from app.org.models import Organisation, Person, Role, Unit
+from app.reports.realisation import realisation
 from app.reports.services import month_bounds
-from app.targets.models import Indicator, Rhk, Skp
 
 PERCENT_STEP = Decimal("0.1")
-QUANTITY = sa.Numeric(14, 2)
 #: Who sees the organisation dashboard.
 ORGANISATION_ROLES = frozenset({Role.ADMIN, Role.PIMPINAN})
 
@@ -130,39 +129,24 @@ def _waiting(org_id: int, ids: list[int]) -> tuple[dict[int, int], dict | None]:
 
 
 def _realisation(org_id: int, ids: list[int], start: date, end: date) -> dict[int, list]:
-    """Per person, every indicator of their SKP of ``start``'s year with the approved output
-    between ``start`` and ``end`` (inclusive) against its target: one query."""
-    if not ids:
-        return {}
-    approved = (
-        sa.select(Activity.target_id.label("target_id"),
-                  sa.type_coerce(sa.func.sum(sa.func.coalesce(Activity.quantity, 0)),
-                                 QUANTITY).label("quantity"),
-                  sa.func.count().label("count"))
-        # ``ids`` are people of ``org_id``: the partial index ix_activities_approved_output
-        # (person, date, target, quantity) answers this alone.
-        .where(Activity.person_id.in_(ids),
-               Activity.date >= start, Activity.date <= end,
-               Activity.target_id.is_not(None), Activity.status == ActivityStatus.APPROVED)
-        .group_by(Activity.target_id).subquery("approved"))
-    query = (
-        sa.select(Skp.person_id, Indicator.id, Indicator.description, Indicator.unit,
-                  Indicator.target_min, Indicator.target_max, Rhk.description.label("rhk"),
-                  approved.c.quantity, approved.c.count)
-        .join(Rhk, Indicator.rhk_id == Rhk.id).join(Skp, Rhk.skp_id == Skp.id)
-        .outerjoin(approved, approved.c.target_id == Indicator.id)
-        .where(Skp.org_id == org_id, Skp.person_id.in_(ids), Skp.year == start.year)
-        .order_by(Skp.person_id, Rhk.position, Rhk.id, Indicator.position, Indicator.id))
-    result: dict[int, list] = {}
-    for row in db.session.execute(query):
-        target = row.target_max if row.target_max is not None else row.target_min
-        quantity = Decimal(str(row.quantity or 0)).quantize(Decimal("0.01"))
-        result.setdefault(row.person_id, []).append({
-            "indicator_id": row.id, "description": row.description, "rhk": row.rhk,
-            "unit": row.unit, "target_quantity": target, "approved_quantity": quantity,
-            "approved_count": int(row.count or 0),
-            "percent": percent(quantity, target) if target else None})
-    return result
+    """Per person, every indicator of their SKP of ``start``'s year with its realisation
+    between ``start`` and ``end`` (inclusive), by aspect: the one computation of
+    :func:`app.reports.realisation.realisation`, so that the dashboard shows what Beranda,
+    the Target page and the recaps show (a Kualitas indicator its marks, not a sum)."""
+    found = realisation(ids, start, end, org_id=org_id)
+    return {person_id: [_indicator_out(row) for row in rows if row["year"] == start.year]
+            for person_id, rows in found.items()}
+
+
+def _indicator_out(row: dict) -> dict:
+    """A realisation row in the dashboard's shape: figures in the indicator's measure."""
+    approved = row["approved"]
+    return {"indicator_id": row["indicator_id"], "description": row["description"],
+            "rhk": row["rhk_description"], "unit": row["unit"], "aspect": row["aspect"].value,
+            "measure": row["measure"], "value_unit": row["value_unit"],
+            "target_quantity": row["target_quantity"], "approved_quantity": approved["quantity"],
+            "approved_value": approved["value"], "approved_count": approved["count"],
+            "percent": approved["percent"], "status": approved["status"]}
 
 
 #: People per page of the team dashboard, by default and at most.

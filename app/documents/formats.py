@@ -1,16 +1,17 @@
 """Dates, times and numbers as documents print them, in the current language.
 
-In Bahasa Indonesia: "Senin, 23 November 2026", "08.00–09.30 WIB", "1.250", "85,5 %".
+In Bahasa Indonesia: "Senin, 23 November 2026", "08.00–09.30 WIB", "1.250", "85,5 %"; times
+in English "8:00 AM–9:30 AM WIB" (`clock`: one time format per language).
 """
 
 from datetime import date, time
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal, format_time
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from app.activities.templating import STATUS_LABELS
-from app.core.templating import LONG_DATE, zone_label
+from app.core.templating import LONG_DATE, clock, zone_label
 
 MONTH_FORMAT = "MMMM y"
 
@@ -37,10 +38,6 @@ def short_date(value: date | None) -> str:
 def month_name(value: date) -> str:
     """"November 2026"."""
     return format_date(value, format=MONTH_FORMAT)
-
-
-def clock(value: time | None) -> str:
-    return format_time(value, format="HH.mm") if value else ""
 
 
 def time_range(start: time | None, end: time | None, timezone: str) -> str:

@@ -46,8 +46,9 @@ def _summary_fields(report: dict) -> list[tuple[str, str]]:
 
 def _output_rows(report: dict) -> list[list[str]]:
     return [[row["rhk_description"], f.number(row["count"]),
-             f"{f.number(row['quantity'])} {row['unit']}",
-             f"{f.number(row['approved_quantity'])} {row['unit']}"]
+             f"{f.number(row['quantity'])} {row['unit']}" if row["quantity"] is not None
+             else "-",
+             f"{f.number(row['approved_quantity']) or '-'} {row['value_unit']}"]
             for row in outputs_by_rhk(report["recap"]["outputs"])]
 
 

@@ -13,8 +13,15 @@ STATUSES = ("draft", "submitted", "approved", "returned")
 
 
 def _outputs_text(outputs: list[dict]) -> str:
-    return "\n".join(f"{row['rhk_description']}: {f.number(row['quantity'])} {row['unit']}"
-                     for row in outputs_by_rhk(outputs))
+    """Per RHK the quantity logged, and the approved quality or timeliness percentage
+    once there is one."""
+    return "\n".join(
+        f"{row['rhk_description']}: {f.number(row['quantity'])} {row['unit']}"
+        if row["measure"] == "quantity" else
+        f"{row['rhk_description']}: {f.number(row['approved_quantity']) or '-'} "
+        f"{row['value_unit']}"
+        for row in outputs_by_rhk(outputs)
+        if row["measure"] == "quantity" or row["approved_quantity"] is not None)
 
 
 def _person_columns():

@@ -92,17 +92,20 @@ def reportable_person(actor: Person, person_id: int | None) -> Person:
 
 
 def outputs_by_rhk(outputs: list[dict]) -> list[dict]:
-    """The recap's outputs per indicator, summed per RHK (units kept apart)."""
+    """The recap's outputs per RHK: quantities summed per unit; a Kualitas or Waktu
+    percentage is never added to anything, it stays on a line of its own."""
     grouped: dict[tuple, dict] = {}
     for row in outputs:
-        key = (row["rhk_id"], row["unit"])
-        entry = grouped.setdefault(key, {"rhk_id": row["rhk_id"], "rhk_kind": row["rhk_kind"],
-                                         "rhk_description": row["rhk_description"],
-                                         "unit": row["unit"], "count": 0,
-                                         "quantity": 0, "approved_quantity": 0})
-        entry["count"] += row["count"]
-        entry["quantity"] += row["quantity"]
-        entry["approved_quantity"] += row["approved_quantity"]
+        quantity = row["measure"] == "quantity"
+        key = (row["rhk_id"], row["unit"]) if quantity else (row["rhk_id"], row["indicator_id"])
+        entry = grouped.get(key)
+        if entry is None:
+            grouped[key] = {name: row[name] for name in (
+                "rhk_id", "rhk_kind", "rhk_description", "unit", "value_unit", "measure",
+                "count", "quantity", "approved_quantity")}
+            continue
+        for name in ("count", "quantity", "approved_quantity"):
+            entry[name] += row[name]
     return list(grouped.values())
 
 

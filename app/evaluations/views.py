@@ -20,6 +20,7 @@ from app.evaluations.labels import (
     PREDIKAT_LABELS,
     RATING_LABELS,
     STATUS_LABELS,
+    period_name,
 )
 from app.evaluations.models import PeriodKind
 from app.evaluations.rules import OrgPredikat, Rating
@@ -37,6 +38,7 @@ from app.org.lines import supervises_anyone
 from app.org.models import Role
 
 bp = Blueprint("evaluations", __name__)
+bp.add_app_template_filter(period_name, "period_name")
 
 #: The unit predicate as the distribution form posts it.
 ORG_PREDIKAT = ma.fields.Enum(OrgPredikat, by_value=True)
@@ -154,8 +156,8 @@ def save(evaluation_id):
     posted = post_form(save_and_act, SelfEvaluationIn(), data={
         "version": int(form.get("version") or 0) or None, "rhk": rhk})
     if isinstance(posted.error, AppError):
-        return _detail_page(evaluation_id, typed=typed, errors={"_form": posted.message},
-                            status=posted.status)
+        return _detail_page(evaluation_id, typed=typed, status=posted.status,
+                            errors={"_form": posted.message, **posted.error.fields})
     if posted.failed:
         return _detail_page(evaluation_id, typed=typed, errors=posted.errors, status=422)
     flash({"submit": _("Self-evaluation sent to your supervisor."),

@@ -101,8 +101,8 @@ def _back_to_team():
     return redirect(url_for("feedback.team_page", **query), 303)
 
 
-def _team_act(action, success: str):
-    post_form(action).flash(success)
+def _team_act(action, success: str, schema=None, data=None):
+    post_form(action, schema, data=data).flash(success)
     return _back_to_team()
 
 
@@ -112,6 +112,17 @@ def approve(activity_id):
         lambda: activities.approve_activity(current_user, activity_id,
                                             quality=http_request.form.get("quality")),
         _("Activity approved."))
+
+
+@bp.post("/tim/aktivitas/<activity_id>/komentar")
+def team_comment(activity_id):
+    """Feedback on a team member's activity from the team list, back to the same list."""
+    body = http_request.form.get("body") or ""
+    if not body.strip():
+        flash(_("Write your feedback first."), "error")
+        return _back_to_team()
+    return _team_act(lambda args: services.add_comment(current_user, activity_id, **args),
+                     _("Feedback sent."), CommentIn(), {"body": body})
 
 
 @bp.post("/tim/aktivitas/<activity_id>/kembalikan")

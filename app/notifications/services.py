@@ -43,7 +43,11 @@ def payload(notification: Notification) -> dict:
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _publish_after_commit(session):
-    ids = session.info.pop(_PENDING_KEY, None)
+    # Releasing a savepoint (each entry of an outbox batch has one) fires this too, while
+    # the rows are still invisible to other connections: wait for the real commit.
+    if session.in_nested_transaction():
+        return
+    ids = list(dict.fromkeys(session.info.pop(_PENDING_KEY, None) or ()))
     if not ids:
         return
     if not current_app:
@@ -54,4 +58,8 @@ def _publish_after_commit(session):
 
 @sa.event.listens_for(sa.orm.Session, "after_rollback")
 def _forget_after_rollback(session):
+    # A savepoint rolled back keeps the others' notifications: the publisher skips ids whose
+    # rows are gone (and a reused SQLite id is published once, as the row it now names).
+    if session.in_nested_transaction():
+        return
     session.info.pop(_PENDING_KEY, None)

@@ -48,6 +48,7 @@ from app.absences.services import excused_days
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
 from app.audit import services as audit
+from app.core.templating import clock
 from app.core.uow import unit_of_work
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -457,7 +458,7 @@ def _not_sent(org_id: int, dues: list[Due]) -> list[Due]:
 # --- what it says --------------------------------------------------------------------------
 
 def _when(moment: datetime) -> str:
-    return f"{format_date(moment.date(), 'd MMMM y')} {moment:%H.%M}"
+    return f"{format_date(moment.date(), 'd MMMM y')} {clock(moment)}"
 
 
 def message(due: Due) -> dict:

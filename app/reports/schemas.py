@@ -161,9 +161,26 @@ class OutputOut(Schema):
     indicator_id = ma.fields.Integer()
     description = ma.fields.String()
     unit = ma.fields.String()
-    count = ma.fields.Integer()
-    quantity = _decimal("Output logged in the month, every status")
-    approved_quantity = _decimal("Of which approved")
+    aspect = ma.fields.String(metadata={"enum": ["kuantitas", "kualitas", "waktu", "biaya"]})
+    measure = ma.fields.String(metadata={"enum": ["quantity", "quality", "timeliness"]})
+    value_unit = ma.fields.String(metadata={
+        "description": "The unit of approved_quantity and target_quantity: the indicator's, "
+                       "or % for quality and timeliness"})
+    target_quantity = _decimal("The target (upper end of a range) for the month: the "
+                               "yearly one, or the month's share of a split",
+                               allow_none=True)
+    count = ma.fields.Integer(metadata={"description": "Activities logged against this "
+                                                      "indicator in the month, every status"})
+    quantity = _decimal("Output logged in the month, every status; null unless the aspect "
+                        "counts quantities", allow_none=True)
+    approved_quantity = _decimal(
+        "The month's approved realisation in value_unit: the quantity approved, the quality "
+        "marks' average as a percentage, or the share of outputs on time; null when nothing "
+        "can be judged yet", allow_none=True)
+    percent = _decimal("approved_quantity against target_quantity, not capped",
+                       allow_none=True)
+    status = ma.fields.String(allow_none=True, metadata={"enum": ["below", "meets", "above",
+                                                                  None]})
 
 
 class StatusCounts(Schema):
@@ -192,7 +209,8 @@ class MonthlyRecapOut(Schema):
     by_status = ma.fields.Nested(StatusCounts)
     by_work_kind = ma.fields.Nested(WorkKindCounts)
     outputs = ma.fields.List(ma.fields.Nested(OutputOut), metadata={
-        "description": "Quantities per RHK indicator"})
+        "description": "The indicators served in the month, and the Kualitas and Waktu "
+                       "indicators of their RHK, each in its own measure"})
 
 
 class TeamRecapOut(Schema):

@@ -23,7 +23,7 @@ from app.org.models import Person, Role
 from app.reminders.services import Calendar
 from app.reports.realisation import percent_of as percent_of  # re-exported: the recaps use it
 from app.reports.realisation import realisation
-from app.targets.models import Indicator, Rhk, RhkKind
+from app.targets.models import Rhk, RhkKind
 
 logger = logging.getLogger(__name__)
 
@@ -162,45 +162,58 @@ def _recap_summaries(people: sa.ColumnElement, start: date, end: date):
     return db.session.execute(query).all()
 
 
+def _logged_per_indicator(person_ids: list[int], start: date, end: date) -> dict[tuple, sa.Row]:
+    """One grouped query: per (person, indicator served), the month's activities of every
+    status and their quantities."""
+    query = (
+        sa.select(Activity.person_id, Activity.target_id,
+                  sa.func.count(Activity.id).label("count"),
+                  sa.type_coerce(sa.func.sum(sa.func.coalesce(Activity.quantity, 0)),
+                                 QUANTITY).label("quantity"))
+        .where(Activity.person_id.in_(person_ids), Activity.date >= start,
+               Activity.date < end, Activity.target_id.is_not(None))
+        .group_by(Activity.person_id, Activity.target_id))
+    return {(row.person_id, row.target_id): row for row in db.session.execute(query)}
+
+
 def _recap_outputs(person_ids: list[int], start: date, end: date) -> dict[int, list[dict]]:
-    """One grouped query: per person and indicator, the quantities logged in the month."""
+    """Per person, the indicators served in the month (``end`` excluded) and the Kualitas and
+    Waktu indicators of the RHK worked on: what was logged against each, and the month's
+    approved realisation by aspect from :func:`app.reports.realisation.realisation`, so
+    that a Kualitas or Waktu indicator shows its percentage, never a sum of quantities."""
     if not person_ids:
         return {}
-    quantity = sa.func.coalesce(Activity.quantity, 0)
-    query = (
-        sa.select(
-            Activity.person_id, Indicator.id.label("indicator_id"),
-            Indicator.description, Indicator.unit,
-            Rhk.id.label("rhk_id"), Rhk.kind.label("rhk_kind"),
-            Rhk.description.label("rhk_description"),
-            sa.func.count(Activity.id).label("count"),
-            sa.type_coerce(sa.func.sum(quantity), QUANTITY).label("quantity"),
-            sa.type_coerce(_sum_if(Activity.status == ActivityStatus.APPROVED, quantity),
-                           QUANTITY).label("approved_quantity"),
-        )
-        .join(Indicator, Activity.target_id == Indicator.id)
-        .join(Rhk, Indicator.rhk_id == Rhk.id)
-        .where(Activity.person_id.in_(person_ids),
-               Activity.date >= start, Activity.date < end)
-        .group_by(Activity.person_id, Indicator.id, Indicator.description, Indicator.unit,
-                  Rhk.id, Rhk.kind, Rhk.description)
-        .order_by(Activity.person_id, RHK_ORDER, Rhk.position, Rhk.id, Indicator.position,
-                  Indicator.id)
-    )
+    logged = _logged_per_indicator(person_ids, start, end)
+    found = realisation(person_ids, start, end - timedelta(days=1))
     outputs: dict[int, list[dict]] = {}
-    for row in db.session.execute(query):
-        outputs.setdefault(row.person_id, []).append({
-            "rhk_id": row.rhk_id,
-            "rhk_kind": row.rhk_kind,
-            "rhk_description": row.rhk_description,
-            "indicator_id": row.indicator_id,
-            "description": row.description,
-            "unit": row.unit,
-            "count": row.count,
-            "quantity": _decimal(row.quantity),
-            "approved_quantity": _decimal(row.approved_quantity),
-        })
+    for person_id, rows in found.items():
+        worked = {row["rhk_id"] for row in rows if (person_id, row["indicator_id"]) in logged}
+        for row in rows:
+            served = (person_id, row["indicator_id"]) in logged
+            # A Kualitas or Waktu indicator is judged on the work of its whole RHK.
+            if served or (row["measure"] != "quantity" and row["rhk_id"] in worked):
+                outputs.setdefault(person_id, []).append(
+                    _output(row, logged.get((person_id, row["indicator_id"]))))
     return outputs
+
+
+def _output(row: dict, logged) -> dict:
+    """One indicator of a recap: ``quantity`` (logged, every status) only where the aspect
+    counts quantities; ``approved_quantity`` the approved realisation in ``value_unit``."""
+    quantity = row["measure"] == "quantity"
+    approved = row["approved"]
+    return {
+        "rhk_id": row["rhk_id"], "rhk_kind": row["rhk_kind"],
+        "rhk_description": row["rhk_description"], "indicator_id": row["indicator_id"],
+        "description": row["description"], "unit": row["unit"],
+        "aspect": row["aspect"].value, "measure": row["measure"],
+        "value_unit": row["value_unit"], "target_quantity": row["target_quantity"],
+        "count": int(logged.count) if logged is not None else 0,
+        "quantity": (_decimal(logged.quantity if logged is not None else 0)
+                     if quantity else None),
+        "approved_quantity": approved["quantity"] if quantity else approved["value"],
+        "percent": approved["percent"], "status": approved["status"],
+    }
 
 
 def _recaps(org_id: int, people: sa.ColumnElement, month: date) -> list[dict]:
@@ -249,7 +262,12 @@ def team_monthly_recap(supervisor: Person, month: date) -> list[dict]:
          "by_status": {"draft": 2, "submitted": 5, "approved": 30, "returned": 3},
          "by_work_kind": {"skp": 35, "tambahan": 3, "lainnya": 2},
          "outputs": [{"rhk_id", "rhk_kind", "rhk_description", "indicator_id", "description",
-                      "unit", "count", "quantity": Decimal, "approved_quantity": Decimal}]}
+                      "unit", "aspect", "measure", "value_unit", "target_quantity", "count",
+                      "quantity": Decimal | None, "approved_quantity": Decimal | None,
+                      "percent", "status"}]}
+
+    ``outputs``: the indicators served in the month and the Kualitas and Waktu ones of
+    their RHK, as :func:`_recap_outputs` says.
     """
     below = line_below(supervisor.id)
     # The ids first, as a list: PostgreSQL cannot estimate a recursive CTE's size (it guesses

@@ -9,10 +9,13 @@ from flask_login import current_user
 from app.core.blueprint import Blueprint
 from app.extensions import db
 from app.org.models import Person
-from app.targets import periods, services
+from app.targets import document, periods, planning, services
 from app.targets.models import Skp
 from app.targets.schemas import (
+    AnnexIn,
     AuditEntryOut,
+    DocumentArgs,
+    ExpectationsIn,
     IndicatorIn,
     IndicatorPatchIn,
     IndicatorWriteOut,
@@ -89,6 +92,43 @@ def update_skp(args, skp_id):
     skp = services.get_skp(current_user, skp_id)
     services.update_skp(current_user, skp, args["version"], args["approach"])
     return skp
+
+
+@blp.put("/skps/<int:skp_id>/expectations")
+@blp.arguments(ExpectationsIn)
+@blp.response(200, SkpDetailOut)
+@blp.errors(403, 404, 409, 422)
+def set_expectations(args, skp_id):
+    """The leader's specific expectation (ekspektasi khusus pimpinan) per BerAKHLAK value,
+    written by the appraiser before approval; the values not sent keep theirs."""
+    skp = services.get_skp(current_user, skp_id)
+    return planning.set_expectations(current_user, skp, args["version"], args["expectations"])
+
+
+@blp.put("/skps/<int:skp_id>/annex")
+@blp.arguments(AnnexIn)
+@blp.response(200, SkpDetailOut)
+@blp.errors(403, 404, 409, 422)
+def set_annex(args, skp_id):
+    """The lampiran (resource support, accountability scheme, consequences): the owner while
+    editing, or the appraiser, before approval."""
+    skp = services.get_skp(current_user, skp_id)
+    return planning.set_annex(current_user, skp, args.pop("version"), args)
+
+
+@blp.get("/skps/<int:skp_id>/document")
+@blp.arguments(DocumentArgs, location="query")
+@blp.doc(responses={"200": {"description": "The SKP as the regulation's document (PDF)",
+                            "content": {"application/pdf": {}}}})
+@blp.errors(403, 404, 422)
+def skp_document(args, skp_id):
+    """The SKP as an A4 PDF: both parties, RHK with indicators and targets, the leader's
+    expectations, the lampiran and signature blocks. For the owner, their line above, the
+    HR administrator and the head of the agency."""
+    from app.documents.api import download
+
+    content, name = document.document_pdf(current_user, skp_id, args["place"])
+    return download(content, name, "application/pdf")
 
 
 @blp.post("/skps/<int:skp_id>/rhks")

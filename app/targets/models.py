@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.extensions import db
+from app.feedback.models import Value
 from app.models import TimestampMixin, enum_column
 from app.org.models import Person
 
@@ -71,12 +72,34 @@ class Skp(TimestampMixin, db.Model):
     submitted_at: so.Mapped[datetime | None]
     approved_at: so.Mapped[datetime | None]
     version: so.Mapped[int] = so.mapped_column(default=1)
+    #: The lampiran (annex) agreed while planning: dukungan sumber daya,
+    #: skema pertanggungjawaban and konsekuensi.
+    resource_support: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    accountability: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    consequences: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     person: so.Mapped[Person] = so.relationship(foreign_keys=[person_id])
     appraiser: so.Mapped[Person | None] = so.relationship(foreign_keys=[appraiser_id])
     rhks: so.Mapped[list["Rhk"]] = so.relationship(
         back_populates="skp", order_by="(Rhk.kind, Rhk.position, Rhk.id)",
         cascade="all, delete-orphan")
+    expectations: so.Mapped[list["SkpExpectation"]] = so.relationship(
+        back_populates="skp", cascade="all, delete-orphan")
+
+
+class SkpExpectation(db.Model):
+    """The ekspektasi khusus pimpinan for one BerAKHLAK value, set by the appraiser while the
+    SKP is planned, so the employee knows it all year and the assessment starts from it."""
+
+    __tablename__ = "skp_expectations"
+    __table_args__ = (sa.UniqueConstraint("skp_id", "value"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    skp_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("skps.id"), index=True)
+    value: so.Mapped[Value] = so.mapped_column(enum_column(Value))
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+
+    skp: so.Mapped[Skp] = so.relationship(back_populates="expectations")
 
 
 class Rhk(db.Model):

@@ -5,6 +5,8 @@ from decimal import Decimal
 import marshmallow as ma
 
 from app.core.schemas import Schema
+from app.evaluations.berakhlak import VALUES
+from app.feedback.models import Value
 from app.org.schemas import PersonBrief
 from app.targets.models import Approach, Aspect, PeriodKind, Perspective, RhkKind
 
@@ -130,6 +132,37 @@ class PeriodSplitIn(Schema):
                            validate=ma.validate.Length(max=12))
 
 
+class ExpectationIn(Schema):
+    value = _enum(Value, required=True, metadata={"description": "The BerAKHLAK value"})
+    text = ma.fields.String(required=True, validate=ma.validate.Length(max=2000), metadata={
+        "description": "The leader's specific expectation; empty removes it"})
+
+
+class ExpectationsIn(Schema):
+    version = _version(required=True)
+    expectations = ma.fields.List(ma.fields.Nested(ExpectationIn), required=True,
+                                  validate=ma.validate.Length(max=len(Value)))
+
+
+def _annex_text(description: str):
+    return ma.fields.String(allow_none=True, validate=ma.validate.Length(max=4000),
+                            metadata={"description": description})
+
+
+class AnnexIn(Schema):
+    """The lampiran; only the fields sent change, empty or null clears one."""
+
+    version = _version(required=True)
+    resource_support = _annex_text("Dukungan sumber daya (resource support)")
+    accountability = _annex_text("Skema pertanggungjawaban (accountability scheme)")
+    consequences = _annex_text("Konsekuensi (consequences)")
+
+
+class DocumentArgs(Schema):
+    place = ma.fields.String(load_default=None, validate=ma.validate.Length(max=80),
+                             metadata={"description": "Where it is signed (e.g. the city)"})
+
+
 class VersionIn(Schema):
     version = _version(required=True)
 
@@ -229,8 +262,40 @@ class _GroupedRhks(ma.fields.Nested):
         return super()._serialize(ordered, attr, obj, **kwargs)
 
 
+class ExpectationOut(Schema):
+    value = ma.fields.String(metadata={"enum": [value.value for value in Value]})
+    name = ma.fields.String(metadata={"description": "The value's proper name"})
+    guides = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Its three behaviour guides, in the current language"})
+    text = ma.fields.String(metadata={"description": "The leader's specific expectation"})
+
+
+def expectations_of(skp) -> list[dict]:
+    """Every BerAKHLAK value in the form's order with its expectation ("" when none)."""
+    texts = {row.value: row.text for row in skp.expectations}
+    return [{"value": core.value.value, "name": core.name,
+             "guides": [str(guide) for guide in core.guides],
+             "text": texts.get(core.value, "")} for core in VALUES]
+
+
+class _AllValues(ma.fields.Nested):
+    """Every BerAKHLAK value in the form's order, with "" where no expectation is set."""
+
+    def _serialize(self, nested_obj, attr, obj, **kwargs):
+        return super()._serialize(expectations_of(obj), attr, obj, **kwargs)
+
+
 class SkpDetailOut(SkpOut):
     rhks = _GroupedRhks(RhkOut, many=True)
+    expectations = _AllValues(ExpectationOut, many=True, metadata={
+        "description": "The leader's specific expectation (ekspektasi khusus pimpinan) per "
+                       "BerAKHLAK value"})
+    resource_support = ma.fields.String(allow_none=True, metadata={
+        "description": "Lampiran: dukungan sumber daya"})
+    accountability = ma.fields.String(allow_none=True, metadata={
+        "description": "Lampiran: skema pertanggungjawaban"})
+    consequences = ma.fields.String(allow_none=True, metadata={
+        "description": "Lampiran: konsekuensi"})
 
 
 class RhkWriteOut(RhkOut):

@@ -152,6 +152,10 @@ def require_editable(actor: Person, skp: Skp, version: int | None) -> None:
     _require_editable(actor, skp, version)
 
 
+def check_version(skp: Skp, version: int | None) -> None:
+    _check_version(skp, version)
+
+
 def bump(skp: Skp) -> list[int]:
     return _bump(skp)
 

@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core.forms import all_but, post_form
-from app.errors import AppError, Conflict
+from app.errors import AppError, Conflict, Forbidden
 from app.extensions import db
 from app.org.models import Role
 from app.reports.rollup import team_rollup
 from app.reports.services import progress_for
-from app.targets import periods, services
+from app.targets import periods, planning, services
 from app.targets.models import (
     Approach,
     Aspect,
@@ -26,6 +26,8 @@ from app.targets.models import (
     SkpStatus,
 )
 from app.targets.schemas import (
+    AnnexIn,
+    ExpectationsIn,
     IndicatorIn,
     PeriodSplitIn,
     ReturnIn,
@@ -34,6 +36,7 @@ from app.targets.schemas import (
     SkpCreateIn,
     SkpUpdateIn,
     VersionIn,
+    expectations_of,
 )
 
 bp = Blueprint("targets", __name__)
@@ -65,6 +68,8 @@ ACTION_LABELS = {
     "indicator_update": _l("Indicator changed"), "indicator_delete": _l("Indicator deleted"),
     "submit": _l("Submitted for approval"), "approve": _l("Approved"),
     "return": _l("Returned for revision"),
+    "expectations": _l("Leader's expectations set"), "annex": _l("Annex changed"),
+    "indicator_split": _l("Targets per period changed"),
 }
 
 
@@ -94,7 +99,10 @@ def skp_page(skp: Skp, status=200, **context):
         can_edit=services.can_edit(current_user, skp),
         can_review=(skp.status == SkpStatus.SUBMITTED
                     and services.can_review(current_user, skp)),
-        is_owner=skp.person_id == current_user.id, **labels(), **context), status
+        is_owner=skp.person_id == current_user.id, expectations=expectations_of(skp),
+        may_set_expectations=planning.may_set_expectations(current_user, skp),
+        may_edit_annex=planning.may_edit_annex(current_user, skp),
+        may_print=planning.may_print(current_user, skp), **labels(), **context), status
 
 
 def back_to(skp: Skp):
@@ -350,3 +358,62 @@ def return_skp(skp_id):
         lambda args: services.return_skp(current_user, skp, args["reason"], args["version"]),
         _("SKP returned with your reason."))
 
+
+
+# --- planning: the leader's expectations and the lampiran ---------------------------------
+
+def _planning_form(template: str, skp: Skp, allowed: bool, initial: dict, data, save,
+                   schema: ma.Schema, done: str):
+    """GET shows the form; POST validates with the API's schema and saves, or shows the form
+    again with what was typed (422). Someone not allowed gets 403 as from the API."""
+    if not allowed:
+        raise Forbidden(_("You cannot change this part of the SKP."))
+    form, errors = initial, {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        posted = post_form(save, schema, data=data(form), raise_for=RAISED)
+        if isinstance(posted.error, Conflict):
+            return conflict(skp, posted.error)
+        if not posted.failed:
+            flash(done, "success")
+            return back_to(skp)
+        errors = posted.errors
+        if isinstance(posted.error, AppError) and posted.error.message:
+            errors = {"_form": posted.error.message, **errors}
+    return render_template(template, skp=skp, form=form, errors=errors,
+                           expectations=expectations_of(skp), **labels()), \
+        422 if errors else 200
+
+
+def _version_of(form: dict):
+    value = form.get("version", "")
+    return int(value) if value.isdigit() else value
+
+
+@bp.route("/target/skp/<int:skp_id>/ekspektasi", methods=["GET", "POST"])
+def set_expectations(skp_id):
+    """The appraiser writes the leader's expectation for each BerAKHLAK value."""
+    skp = services.get_skp(current_user, skp_id)
+    initial = {f"expectation-{item['value']}": item["text"] for item in expectations_of(skp)}
+    return _planning_form(
+        "targets/expectations_form.html", skp, planning.may_set_expectations(current_user, skp),
+        initial,
+        lambda form: {"version": _version_of(form), "expectations": [
+            {"value": item["value"], "text": form.get(f"expectation-{item['value']}", "")}
+            for item in expectations_of(skp)]},
+        lambda args: planning.set_expectations(current_user, skp, args["version"],
+                                               args["expectations"]),
+        ExpectationsIn(), _("The leader's expectations are saved."))
+
+
+@bp.route("/target/skp/<int:skp_id>/lampiran", methods=["GET", "POST"])
+def set_annex(skp_id):
+    """The lampiran: resource support, accountability scheme, consequences."""
+    skp = services.get_skp(current_user, skp_id)
+    initial = {key: getattr(skp, key) or "" for key in planning.ANNEX_FIELDS}
+    return _planning_form(
+        "targets/annex_form.html", skp, planning.may_edit_annex(current_user, skp), initial,
+        lambda form: {"version": _version_of(form),
+                      **{key: form.get(key, "") for key in planning.ANNEX_FIELDS}},
+        lambda args: planning.set_annex(current_user, skp, args.pop("version"), args),
+        AnnexIn(), _("The annex is saved."))

@@ -255,3 +255,20 @@ def test_concurrent_overlapping_batches_store_each_id_once(app, world, backend, 
     assert count(AuditEntry) == 80
     verification = verify_organisation(world.one.org.id)
     assert verification.problems == [] and verification.entries == 80
+
+
+@pytest.mark.parametrize(("field", "value"), [("date", "9999-12-31"), ("date", "1000-01-01"),
+                                              ("quantity", 10 ** 12), ("quantity", "1e12")])
+def test_batch_entries_meet_the_same_limits_as_single_creates(staff, count, field, value):
+    """The batch's quick load refuses what the schema refuses: dates outside working life,
+    quantities numeric(14,2) cannot hold, per entry, with nothing written."""
+    body = data(**{field: value})
+    single = staff.post("/api/v1/activities", json={**body, "id": str(uuid.uuid4())})
+    assert single.status_code == 422
+    response = staff.post(BATCH, json={"entries": [
+        {"op": "create", "id": str(uuid.uuid4()), "data": body}]})
+    assert response.status_code == 200
+    result = response.get_json()["results"][0]
+    assert (result["result"], result["status"]) == ("invalid", 422)
+    assert field in result["error"]["fields"]
+    assert count(Activity) == 0

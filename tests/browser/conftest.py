@@ -100,3 +100,14 @@ def phone(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo a new user meets after `make run`: a month of work in every state; returns
+    its first organisation."""
+    from app.demo.seed import seed_demo
+    from app.org.models import Organisation
+
+    seed_demo()
+    return db.session.scalars(db.select(Organisation).order_by(Organisation.id)).first()

@@ -66,12 +66,13 @@ def test_a_returned_self_evaluation_is_told_as_such(browser, live_server, app, w
     """Evaluations share the activities' notification kinds; the toast must still say what
     was returned, not 'Your activity was returned.'"""
     from app.evaluations import services as evaluations
-    from tests.evaluations.support import YEAR, line_skps, quarters
+    from tests.evaluations.support import YEAR, fill_realisations, line_skps, quarters
 
     owner, supervisor = world.one.staff_a1, world.one.sup_a
     period = quarters(world.one)[f"Triwulan IV {YEAR}"]
     line_skps(world.one)
     evaluation, _created = evaluations.open_evaluation(owner, period.id)
+    evaluation = fill_realisations(owner, evaluation)
     db.session.commit()
     evaluations.submit_evaluation(owner, evaluation.id, evaluation.version)
     db.session.commit()

@@ -163,12 +163,7 @@ def test_subscribe_after_the_first_saved_activity_then_a_real_push_arrives(
     # Never on a first visit.
     expect(page.locator("#push-ask")).to_have_count(0)
 
-    page.goto("/aktivitas/baru")
-    page.get_by_label("Uraian kegiatan").fill("Menyusun notulen rapat")
-    page.get_by_label("Jam mulai").fill("08:00")
-    page.get_by_label("Jam selesai").fill("09:00")
-    page.get_by_role("button", name="Simpan").click()
-    page.wait_for_url("**/?tanggal=*")
+    _save_first_activity(page)
     ask = page.locator("#push-ask")
     expect(ask).to_be_visible()
     ask.locator("[data-push-enable]").click()
@@ -250,3 +245,42 @@ def test_iphone_safari_in_a_tab_shows_how_to_install_instead_of_the_switch(brows
         expect(page.locator('[data-push-part="switch"]')).to_be_hidden()
     finally:
         context.close()
+
+
+def _save_first_activity(page):
+    page.goto("/aktivitas/baru")
+    page.get_by_label("Uraian kegiatan").fill("Menyusun notulen rapat")
+    page.get_by_label("Jam mulai").fill("08:00")
+    page.get_by_label("Jam selesai").fill("09:00")
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url("**/?tanggal=*")
+
+
+def test_the_question_shows_once_on_beranda_and_not_on_other_pages(
+        context, live_server, world, db, push_service):
+    """Issue 14, finding 8: unanswered, the card does not follow the person around."""
+    context.add_init_script(STUB % json.dumps(push_service.new_subscription()))
+    page = context.new_page()
+    sign_in(page, world.one.staff_a1)
+    _save_first_activity(page)
+    expect(page.locator("#push-ask")).to_be_visible()
+
+    for path in ("/target", "/profil", "/"):
+        page.goto(path)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        expect(page.locator("#push-ask")).to_have_count(0)
+
+
+def test_the_question_closes_and_stays_closed(context, live_server, world, db, push_service):
+    context.add_init_script(STUB % json.dumps(push_service.new_subscription()))
+    page = context.new_page()
+    sign_in(page, world.one.staff_a1)
+    _save_first_activity(page)
+    ask = page.locator("#push-ask")
+    ask.get_by_role("button", name="Tutup").click()
+    expect(ask).to_have_count(0)
+    expect(page.locator("#main")).to_be_focused()
+    page.reload()
+    page.wait_for_timeout(300)
+    expect(ask).to_have_count(0)

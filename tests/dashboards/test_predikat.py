@@ -8,7 +8,7 @@ import time_machine
 from app.dashboards import services
 from app.evaluations import services as evaluations
 from app.extensions import db
-from tests.evaluations.support import line_skps, quarters
+from tests.evaluations.support import fill_realisations, line_skps, quarters
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +20,7 @@ def clock():
 
 def assess(org, person, period, hasil, perilaku):
     evaluation, _ = evaluations.open_evaluation(person, period.id)
+    evaluation = fill_realisations(person, evaluation)
     evaluations.submit_evaluation(person, evaluation.id, evaluation.version)
     evaluations.assess_evaluation(person.supervisor, evaluation.id,
                                   version=evaluation.version, hasil_kerja=hasil,

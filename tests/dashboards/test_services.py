@@ -177,3 +177,48 @@ def test_working_days_skip_holidays():
     days = services.working_days_so_far(date(2026, 3, 1), date(2026, 3, 25))
     assert len(days) == 13 and date(2026, 3, 19) not in days and date(2026, 3, 25) in days
     assert services.working_days_so_far(date(2026, 5, 1), date(2026, 3, 25)) == []
+
+
+def test_team_realisation_follows_each_indicators_aspect(world, db):
+    """Kualitas is the quality marks' average, Waktu the share of outputs on time: the same
+    computation as the progress API, not a sum of quantities whatever the aspect."""
+    from app.reports.realisation import realisation
+    from app.targets.models import Aspect, Indicator
+
+    a1, a2 = world.one.staff_a1, world.one.staff_a2
+    dokumen = indicator(a1, 2026, 12)
+    kualitas = Indicator(rhk_id=dokumen.rhk_id, aspect=Aspect.KUALITAS, unit="%",
+                         description="Kualitas dokumen", target_min=Decimal(80))
+    waktu = Indicator(rhk_id=dokumen.rhk_id, aspect=Aspect.WAKTU, unit="%",
+                      description="Ketepatan waktu", target_min=Decimal(100),
+                      due_date=date(2026, 2, 28))
+    unmarked = Indicator(rhk_id=indicator(a2, 2026, 5).rhk_id, aspect=Aspect.KUALITAS,
+                         unit="%", description="Kualitas a2", target_min=Decimal(90))
+    db.session.add_all([kualitas, waktu, unmarked])
+    on_time = log(a1, date(2026, 2, 10), status=APPROVED, target=dokumen, quantity=3)
+    late = log(a1, date(2026, 3, 2), status=APPROVED, target=dokumen, quantity=1)
+    on_time.quality, late.quality = 4, 2
+    log(a2, date(2026, 3, 3), status=APPROVED, target=None)
+    db.session.commit()
+
+    view = services.team_dashboard(world.one.sup_a, now=NOW)
+    people = by_name(view["people"])
+    items = {i["indicator_id"]: i for i in people[a1.name]["indicators"]}
+    assert items[dokumen.id]["measure"] == "quantity"
+    assert (items[dokumen.id]["approved_quantity"], items[dokumen.id]["percent"]) == (
+        Decimal("4.00"), Decimal("33.3"))
+    assert items[kualitas.id]["measure"] == "quality"
+    assert items[kualitas.id]["value_unit"] == "%"
+    assert items[kualitas.id]["approved_value"] == Decimal("75.0")  # (4 + 2) / 2 x 25
+    assert items[kualitas.id]["percent"] == Decimal("93.8")  # 75 of 80
+    assert items[kualitas.id]["status"] == "below"
+    assert items[waktu.id]["approved_value"] == Decimal("50.0")  # one of two on time
+    assert items[waktu.id]["status"] == "below"
+    [not_marked] = [i for i in people[a2.name]["indicators"] if i["indicator_id"] == unmarked.id]
+    assert not_marked["approved_value"] is None and not_marked["percent"] is None
+    # One computation: the progress rows of the same period say the same.
+    same = {row["indicator_id"]: row for row in realisation(
+        [a1.id], date(2026, 1, 1), date(2026, 3, 31))[a1.id]}
+    for indicator_id, item in items.items():
+        assert item["approved_value"] == same[indicator_id]["approved"]["value"]
+        assert item["percent"] == same[indicator_id]["approved"]["percent"]

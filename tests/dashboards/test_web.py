@@ -225,3 +225,30 @@ def test_navigation_offers_the_dashboard_only_to_who_may_see_one(client, world):
         .group(1)})
     sign_in(client, world.one.sup_a)
     assert 'href="/dasbor"' in client.get("/").get_data(as_text=True)
+
+
+def test_team_page_shows_a_kualitas_indicator_in_percent(client, world, db):
+    """The page writes each indicator in its own measure: marks as %, not the unit summed."""
+    from decimal import Decimal
+
+    from app.targets.models import Aspect, Indicator
+
+    one = world.one
+    today = local_today(one.staff_a1, utcnow())
+    dokumen = indicator(one.staff_a1, today.year, 8)
+    kualitas = Indicator(rhk_id=dokumen.rhk_id, aspect=Aspect.KUALITAS, unit="%",
+                         description="Mutu telaahan", target_min=Decimal(90))
+    unmarked = Indicator(rhk_id=indicator(one.staff_a2, today.year, 4).rhk_id,
+                         aspect=Aspect.KUALITAS, unit="%", description="Mutu rekap",
+                         target_min=Decimal(90))
+    db.session.add_all([kualitas, unmarked])
+    log(one.staff_a1, today, status=ActivityStatus.APPROVED, target=dokumen,
+        quantity=2).quality = 3
+    db.session.commit()
+    sign_in(client, one.sup_a)
+    html = client.get("/dasbor").get_data(as_text=True)
+    item = re.search(rf'<li data-indicator-id="{kualitas.id}">(.*?)</li>', html, re.S).group(1)
+    assert "75 dari 90 %" in item  # one mark of 3: 75 %, of the 90 % target
+    assert "83,3" in item
+    other = re.search(rf'<li data-indicator-id="{unmarked.id}">(.*?)</li>', html, re.S).group(1)
+    assert "belum dinilai" in other

@@ -159,3 +159,47 @@ def test_team_page_links_each_person(client, db, world, team_month):
     xlsx = client.get("/laporan-bulanan/tim/unduh?bulan=2026-11")
     assert xlsx.status_code == 200
     assert workbook(xlsx.data).worksheets[0].cell(row=1, column=1).value == world.one.org.name
+
+
+def test_team_recap_shows_quality_and_timeliness_never_summed(api, db, world, targets):
+    """A Kualitas or Waktu indicator's figure is the realisation's percentage (the marks'
+    average, the share on time), on its own line, not added to the RHK's quantities."""
+    from decimal import Decimal
+
+    from app.targets.models import Aspect, Indicator
+
+    a1 = world.one.staff_a1
+    waktu = Indicator(rhk_id=targets.dokumen.rhk_id, aspect=Aspect.WAKTU, unit="%",
+                      description="Tepat waktu", target_min=Decimal(100),
+                      due_date=date(2026, 11, 10), position=3)
+    db.session.add(waktu)
+    db.session.commit()
+    on_time = add(db, a1, date(2026, 11, 2), "Dokumen", target=targets.dokumen, quantity=3)
+    late = add(db, a1, date(2026, 11, 12), "Dokumen", target=targets.dokumen, quantity=1)
+    on_time.quality, late.quality = 4, 3
+    # A quantity logged against the Kualitas indicator itself is not added anywhere.
+    add(db, a1, date(2026, 11, 13), "Salah pilih", target=targets.kualitas, quantity=7,
+        status=ActivityStatus.DRAFT)
+    db.session.commit()
+    api.login(world.one.sup_a)
+
+    recap = api.get("/api/v1/recaps/monthly/team?month=2026-11")
+    sheet_response = api.get(f"{TEAM}?month=2026-11")
+
+    assert recap.status_code == 200, recap.get_json()
+    [mine] = [row for row in recap.get_json()["people"] if row["person"]["id"] == a1.id]
+    outputs = {row["indicator_id"]: row for row in mine["outputs"]}
+    assert outputs[targets.dokumen.id]["approved_quantity"] == 4
+    assert outputs[targets.kualitas.id]["quantity"] is None
+    assert outputs[targets.kualitas.id]["approved_quantity"] == 87.5  # (4 + 3) / 2 x 25
+    assert outputs[waktu.id]["approved_quantity"] == 50  # one of two on time
+    assert outputs[waktu.id]["status"] == "below"
+    sheet = workbook(sheet_response.data).worksheets[0]
+    header = find_row(sheet, _("NIP"))
+    headings = [cell.value for cell in sheet[header]]
+    rows = {sheet.cell(row=r, column=2).value: [c.value for c in sheet[r]]
+            for r in range(header + 1, sheet.max_row + 1)}
+    text = rows[a1.name][headings.index(_("Outputs per RHK"))]
+    assert text.splitlines() == ["Tersusunnya dokumen perencanaan: 4 dokumen",
+                                 "Tersusunnya dokumen perencanaan: 87,5 %",
+                                 "Tersusunnya dokumen perencanaan: 50 %"]

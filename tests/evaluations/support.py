@@ -52,3 +52,21 @@ def other_org_ids(world) -> dict:
     db.session.commit()
     return {"period_id": period.id, "evaluation_id": evaluation.id,
             "unit_id": person.unit_id, "evidence_id": link.id}
+
+
+def fill_realisations(person, evaluation, text="Target tercapai sesuai laporan"):
+    """Write a realisation on every RHK, as a self-evaluation needs before it is sent."""
+    return services.save_self_evaluation(
+        person, evaluation.id, version=evaluation.version,
+        rhk=[{"rhk_id": row.rhk_id, "realisation": text} for row in evaluation.rhks])
+
+
+def submit_through_api(api, body) -> dict:
+    """Fill every RHK's realisation through the API, then submit; returns the response's
+    JSON (the evaluation, or the error)."""
+    filled = api.patch(f"/api/v1/evaluations/{body['id']}", json={
+        "version": body["version"],
+        "rhk": [{"rhk_id": row["rhk_id"], "realisation": "Target tercapai sesuai laporan"}
+                for row in body["rhks"]]}).get_json()
+    return api.post(f"/api/v1/evaluations/{body['id']}/submit",
+                    json={"version": filled["version"]}).get_json()

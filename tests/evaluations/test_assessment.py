@@ -5,7 +5,7 @@ import pytest
 
 from app.evaluations.rules import MATRIX
 from app.notifications.models import Notification
-from tests.evaluations.support import line_skps, quarters
+from tests.evaluations.support import line_skps, quarters, submit_through_api
 
 
 @pytest.fixture
@@ -16,9 +16,7 @@ def submitted(as_, world):
     period = periods["Triwulan IV 2026"]
     api = as_(world.one.staff_a1)
     body = api.post(f"/api/v1/periods/{period.id}/evaluation").get_json()
-    body = api.post(f"/api/v1/evaluations/{body['id']}/submit",
-                    json={"version": body["version"]}).get_json()
-    return body, period
+    return submit_through_api(api, body), period
 
 
 def assessment(body, hasil="sesuai", perilaku="sesuai", ratings=("sesuai",) * 3):
@@ -108,8 +106,7 @@ def test_jpt_results_rating_follows_the_unit_predicate(as_, world):
     head = as_(world.one.head)
     body = head.post(f"/api/v1/periods/{period.id}/evaluation").get_json()
     assert body["is_jpt"] is True
-    body = head.post(f"/api/v1/evaluations/{body['id']}/submit",
-                     json={"version": body["version"]}).get_json()
+    body = submit_through_api(head, body)
     admin = as_(world.one.admin)  # the top of the line: the HR administrator records it
     url = f"/api/v1/evaluations/{body['id']}/assess"
     payload = {"version": body["version"], "hasil_kerja": "di_bawah",
@@ -187,7 +184,7 @@ def test_assessment_is_in_the_audit_trail(as_, world, submitted):
     as_(world.one.sup_a).post(f"/api/v1/evaluations/{body['id']}/assess",
                               json=assessment(body))
     actions = [e.action for e in audit.history("evaluation", body["id"])]
-    assert actions == ["create", "submit", "assess"]
+    assert actions == ["create", "update", "submit", "assess"]
     checked, problems = audit.verify_chain(world.one.org.id)
     assert checked and not problems
 

@@ -5,13 +5,14 @@ import pytest
 from app.evaluations import services
 from app.extensions import db
 from app.targets.models import SkpStatus
-from tests.evaluations.support import STAFF_RHKS, line_skps, quarters
+from tests.evaluations.support import STAFF_RHKS, fill_realisations, line_skps, quarters
 from tests.factories import add_person
 from tests.targets.factories import make_skp
 
 
 def assess(person, period, appraiser, hasil, perilaku):
     evaluation, _ = services.open_evaluation(person, period.id)
+    evaluation = fill_realisations(person, evaluation)
     services.submit_evaluation(person, evaluation.id, evaluation.version)
     services.assess_evaluation(appraiser, evaluation.id, version=evaluation.version,
                                hasil_kerja=hasil, perilaku_kerja=perilaku)
@@ -112,6 +113,7 @@ def test_drafts_and_submitted_are_not_counted(as_, world, team_a):
     period, people = team_a
     services.open_evaluation(people[0], period.id)
     evaluation, _ = services.open_evaluation(people[1], period.id)
+    evaluation = fill_realisations(people[1], evaluation)
     services.submit_evaluation(people[1], evaluation.id, evaluation.version)
     db.session.commit()
     body = as_(world.one.sup_a).get(f"/api/v1/periods/{period.id}/distribution").get_json()

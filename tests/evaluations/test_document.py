@@ -8,7 +8,7 @@ from app.errors import NotFound
 from app.evaluations import services
 from app.evaluations.berakhlak import VALUES
 from app.extensions import db
-from tests.evaluations.support import line_skps, quarters
+from tests.evaluations.support import fill_realisations, line_skps, quarters
 from tests.reports.conftest import log
 
 PERSON_KEYS = {"name", "nip", "pangkat", "jabatan", "unit"}
@@ -23,6 +23,7 @@ def test_document_data_has_the_agreed_shape(world, app):
                    if r.description == "Tersusunnya laporan").indicators[0]
     log(db, person, date(2026, 10, 7), target=laporan, quantity=6)
     evaluation, _ = services.open_evaluation(person, period.id)
+    evaluation = fill_realisations(person, evaluation)
     services.save_self_evaluation(person, evaluation.id, version=evaluation.version, rhk=[
         {"rhk_id": evaluation.rhks[0].rhk_id, "realisation": "6 laporan"}])
     services.submit_evaluation(person, evaluation.id, evaluation.version)
@@ -100,6 +101,7 @@ def test_the_evaluation_form_downloads_as_a_pdf_with_its_content(world, api):
     line_skps(org)
     person = org.staff_a1
     evaluation, _ = services.open_evaluation(person, period.id)
+    evaluation = fill_realisations(person, evaluation)
     services.submit_evaluation(person, evaluation.id, evaluation.version)
     services.assess_evaluation(
         org.sup_a, evaluation.id, version=evaluation.version, hasil_kerja="di_atas",

@@ -67,9 +67,22 @@ def test_self_evaluation_to_acknowledgement(client, app, world):
     rhk_ids = re.findall(r'name="realisation-(\d+)"', html)
     assert len(rhk_ids) == 3
     version = re.search(r'name="version" value="(\d+)"', html).group(1)
-    saved = post(client, url, {"version": version, "action": "submit",
-                               f"realisation-{rhk_ids[0]}": "Enam laporan tersusun",
-                               f"reflection-{rhk_ids[0]}": "Tepat waktu"}, url)
+    form = {"version": version, "action": "submit",
+            f"realisation-{rhk_ids[0]}": "Enam laporan tersusun",
+            f"reflection-{rhk_ids[0]}": "Tepat waktu"}
+    # Every RHK needs its realisation: the page says which, keeping what was typed.
+    refused = post(client, url, form, url)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "Enam laporan tersusun" in html and 'id="self-evaluation"' in html
+    for rhk_id in rhk_ids[1:]:
+        assert f'id="realisation-{rhk_id}-error"' in html
+        assert f'aria-describedby="realisation-{rhk_id}-error"' in html
+    assert f'id="realisation-{rhk_ids[0]}-error"' not in html
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    form.update({"version": version, **{f"realisation-{rhk_id}": "Terlaksana"
+                                         for rhk_id in rhk_ids[1:]}})
+    saved = post(client, url, form, url)
     assert saved.status_code == 303
     html = page(client, url)
     assert "Enam laporan tersusun" in html and 'id="self-evaluation"' not in html

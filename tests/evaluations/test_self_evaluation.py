@@ -12,7 +12,7 @@ from app.activities.models import ActivityStatus
 from app.extensions import db
 from app.notifications.models import Notification
 from app.reports.services import progress_for
-from tests.evaluations.support import line_skps, quarters
+from tests.evaluations.support import line_skps, quarters, submit_through_api
 from tests.reports.conftest import log
 
 
@@ -154,6 +154,10 @@ def test_submit_notifies_the_supervisor_and_freezes_the_draft(as_, world, setup,
     # (Setting up the SKPs told the supervisor of the SKP submitted for approval.)
     before = count(Notification, Notification.person_id == world.one.sup_a.id)
     body = api.post(f"/api/v1/periods/{periods['Triwulan IV 2026'].id}/evaluation").get_json()
+    body = api.patch(f"/api/v1/evaluations/{body['id']}", json={
+        "version": body["version"],
+        "rhk": [{"rhk_id": row["rhk_id"], "realisation": "Tercapai"} for row in body["rhks"]]
+    }).get_json()
     submitted = api.post(f"/api/v1/evaluations/{body['id']}/submit",
                          json={"version": body["version"]})
     assert submitted.status_code == 200
@@ -182,17 +186,14 @@ def test_after_the_deadline_submit_is_refused_until_the_supervisor_reopens(as_, 
         f"/api/v1/evaluations/{body['id']}/reopen").status_code == 403
     reopened = as_(world.one.sup_a).post(f"/api/v1/evaluations/{body['id']}/reopen")
     assert reopened.status_code == 200 and reopened.get_json()["reopened"] is True
-    version = reopened.get_json()["version"]
-    assert api.post(f"/api/v1/evaluations/{body['id']}/submit",
-                    json={"version": version}).status_code == 200
+    assert submit_through_api(api, reopened.get_json())["status"] == "submitted"
 
 
 def test_supervisor_returns_with_a_reason(as_, world, setup):
     periods, _ = setup
     api = as_(world.one.staff_a1)
     body = api.post(f"/api/v1/periods/{periods['Triwulan IV 2026'].id}/evaluation").get_json()
-    body = api.post(f"/api/v1/evaluations/{body['id']}/submit",
-                    json={"version": 1}).get_json()
+    body = submit_through_api(api, body)
     sup = as_(world.one.sup_a)
     url = f"/api/v1/evaluations/{body['id']}/return"
     assert sup.post(url, json={"reason": ""}).status_code == 422
@@ -277,3 +278,24 @@ def test_evidence_files_follow_the_transaction(world, setup, evidence_folder):
     services.delete_evidence(person, item_id)
     db.session.commit()
     assert not stored.exists()
+
+
+def test_a_self_evaluation_with_an_empty_realisation_is_not_sent(as_, world, setup, count):
+    """Issue 14, finding 8: the appraiser needs the person's own account of every RHK."""
+    periods, _ = setup
+    api = as_(world.one.staff_a1)
+    told = count(Notification, Notification.person_id == world.one.sup_a.id)  # (SKP set-up)
+    body = api.post(f"/api/v1/periods/{periods['Triwulan IV 2026'].id}/evaluation").get_json()
+    first, *others = [row["rhk_id"] for row in body["rhks"]]
+    body = api.patch(f"/api/v1/evaluations/{body['id']}", json={
+        "version": body["version"],
+        "rhk": [{"rhk_id": first, "realisation": "Enam laporan"},
+                {"rhk_id": others[0], "realisation": "   "}]}).get_json()
+    refused = api.post(f"/api/v1/evaluations/{body['id']}/submit",
+                       json={"version": body["version"]})
+    assert refused.status_code == 422
+    error = refused.get_json()["error"]
+    assert error["code"] == "realisation_missing"
+    assert set(error["fields"]) == {f"realisation-{rhk_id}" for rhk_id in others}
+    assert api.get(f"/api/v1/evaluations/{body['id']}").get_json()["status"] == "draft"
+    assert count(Notification, Notification.person_id == world.one.sup_a.id) == told

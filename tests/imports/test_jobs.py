@@ -98,3 +98,24 @@ def test_old_previews_and_their_files_are_purged(api, world, background, db):
     assert db.session.get(ImportJob, job["id"]) is None
     assert db.session.get(ImportJob, fresh["id"]) is not None
     assert [path.stem for path in background.rglob("*.csv")] == [fresh["id"]]
+
+
+def test_only_hr_administrators_see_an_import_job(app, world):
+    """A job's rows name the staff with their e-mail: nobody else of the organisation, not
+    even pimpinan, may read it, whoever learns its id."""
+    from app.extensions import db
+    from app.org.models import ImportJob, ImportKind, ImportStatus
+    from tests.support import ApiClient
+
+    job = ImportJob(org_id=world.one.org.id, owner_id=world.one.admin.id,
+                    kind=ImportKind.PEOPLE, dry_run=True, status=ImportStatus.DONE,
+                    progress=100, result={"summary": {"create": 0, "update": 0, "unchanged": 0,
+                                                      "deactivate": 0, "errors": 0},
+                                          "rows": []})
+    db.session.add(job)
+    db.session.commit()
+    for who in ("staff_a1", "sup_a", "head"):
+        client = ApiClient(app).login(getattr(world.one, who))
+        assert client.get(f"/api/v1/imports/{job.id}").status_code == 404, who
+    admin = ApiClient(app).login(world.one.admin)
+    assert admin.get(f"/api/v1/imports/{job.id}").status_code == 200

@@ -50,7 +50,9 @@ class Server:
         response = conn.getresponse()
         body = json.loads(response.read())
         assert response.status == 200, body
-        cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+        # The session cookie (a known-device cookie comes with it).
+        cookie = next(value.split(";", 1)[0] for name, value in response.getheaders()
+                      if name.lower() == "set-cookie" and value.startswith("kinerjaku_session="))
         conn.close()
         return {"Cookie": cookie, "X-CSRFToken": body["csrf_token"]}
 

@@ -70,11 +70,18 @@ def test_monthly_recap_of_the_caller(api, db, world, targets):
     assert (body["days_logged"], body["minutes"], body["hours"]) == (2, 135, 2.25)
     assert body["by_status"] == {"draft": 1, "submitted": 0, "approved": 1, "returned": 0}
     assert body["by_work_kind"] == {"skp": 1, "tambahan": 0, "lainnya": 1}
+    rhk = {"rhk_id": targets.dokumen.rhk_id, "rhk_kind": "utama",
+           "rhk_description": "Tersusunnya dokumen perencanaan"}
     assert body["outputs"] == [{
-        "rhk_id": targets.dokumen.rhk_id, "rhk_kind": "utama",
-        "rhk_description": "Tersusunnya dokumen perencanaan",
-        "indicator_id": targets.dokumen.id, "description": "Dokumen", "unit": "dokumen",
-        "count": 1, "quantity": 2, "approved_quantity": 2}]
+        **rhk, "indicator_id": targets.dokumen.id, "description": "Dokumen", "unit": "dokumen",
+        "aspect": "kuantitas", "measure": "quantity", "value_unit": "dokumen",
+        "target_quantity": 12, "count": 1, "quantity": 2, "approved_quantity": 2,
+        "percent": 16.7, "status": "below"}, {
+        # The RHK's Kualitas indicator, judged on its marks (none yet), never summed.
+        **rhk, "indicator_id": targets.kualitas.id, "description": "Kualitas", "unit": "%",
+        "aspect": "kualitas", "measure": "quality", "value_unit": "%",
+        "target_quantity": 100, "count": 0, "quantity": None, "approved_quantity": None,
+        "percent": None, "status": None}]
 
 
 def test_monthly_recap_defaults_to_the_current_local_month(api, db, world, targets):

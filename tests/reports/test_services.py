@@ -166,7 +166,9 @@ def test_monthly_recap_adds_up_one_persons_month(db, world, targets):
     assert recap["by_status"] == {"draft": 1, "submitted": 1, "approved": 1, "returned": 1}
     assert recap["by_work_kind"] == {"skp": 2, "tambahan": 1, "lainnya": 1}
     outputs = {o["indicator_id"]: o for o in recap["outputs"]}
-    assert list(outputs) == [targets.dokumen.id, targets.tambahan.id]
+    # The RHK's Kualitas indicator comes with the Dokumen it is judged on.
+    assert list(outputs) == [targets.dokumen.id, targets.kualitas.id, targets.tambahan.id]
+    assert outputs[targets.kualitas.id]["quantity"] is None
     assert outputs[targets.dokumen.id]["quantity"] == Decimal("3.00")
     assert outputs[targets.dokumen.id]["approved_quantity"] == Decimal("2.00")
     assert outputs[targets.dokumen.id]["count"] == 2
@@ -209,7 +211,8 @@ def test_team_recap_is_five_queries_whatever_the_team_size(db, world, targets, s
     one = world.one
     for n in range(12):
         member = add_person(one.org, one.staff_a1.unit, f"Anggota {n}", one.sup_a)
-        log(db, member, date(2026, 2, 1 + n), target=targets.dokumen, quantity=1)
+        log(db, member, date(2026, 2, 1 + n), target=make_skp(db, member).dokumen,
+            quantity=1)
     assert one.sup_a.org_id  # loaded before counting
 
     with statements() as seen:
@@ -217,6 +220,8 @@ def test_team_recap_is_five_queries_whatever_the_team_size(db, world, targets, s
 
     assert len(team) == 14
     assert sum(item["outputs"][0]["count"] for item in team if item["outputs"]) == 12
-    # The line's ids, the summaries, the outputs, the organisation's own holidays (for the
-    # working days) and the absences that excuse some of them.
-    assert len(seen) == 5
+    # The line's ids, the summaries, what was logged per indicator, the realisation (the
+    # indicators, their period targets, the activities summed per indicator; no Waktu
+    # indicator here), the organisation's own holidays (for the working days) and the
+    # absences that excuse some of them.
+    assert len(seen) == 8

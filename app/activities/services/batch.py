@@ -23,14 +23,18 @@ from app.activities.services.rules import (
     CONTENT_FIELDS,
     Saved,
     check_basics,
+    check_quantity,
     current_copy,
+    day_checker,
     id_in_use,
     new_row,
     not_own_target,
     overlap_warning,
 )
 from app.audit import services as audit
-from app.core.prepared import Prepared
+from app.audit.models import AuditEntry
+from app.core.prepared import insert_columns
+from app.core.schemas import quick_load
 from app.errors import AppError, ValidationFailed, flatten_messages
 from app.extensions import db
 from app.models import utcnow
@@ -41,7 +45,10 @@ logger = logging.getLogger(__name__)
 
 # Built once: a schema's construction copies its fields, which cost more than loading an
 # entry (a batch has hundreds). Loading keeps no state on the schema, so threads share them.
-_ENTRY_IN, _CREATE_IN, _UPDATE_IN = ActivityBatchEntryIn(), ActivityCreateIn(), ActivityUpdateIn()
+# The quick loads answer valid entries without marshmallow's machinery, and hand anything
+# else to the schema (its errors are the same as a single request's).
+_load_entry, _load_create, _load_update = (
+    quick_load(schema()) for schema in (ActivityBatchEntryIn, ActivityCreateIn, ActivityUpdateIn))
 
 BATCH_RESULTS = {
     # error code -> (result, status)
@@ -101,7 +108,7 @@ def _parse_batch_entry(raw):
     """(op, id, arguments, version), or the entry's error result."""
     raw_id = raw.get("id") if isinstance(raw, dict) else None
     try:
-        entry = _ENTRY_IN.load(raw)
+        entry = _load_entry(raw)
         key = str(entry["id"])
         data = dict(entry["data"])
         args = None
@@ -110,9 +117,9 @@ def _parse_batch_entry(raw):
                 raise ValidationFailed(fields={"data.id": _("The id differs from the "
                                                             "entry's id.")})
             data["id"] = key
-            args = _CREATE_IN.load(data)
+            args = _load_create(data)
         elif entry["op"] == "update":
-            args = _UPDATE_IN.load({**data, "version": entry.get("version")})
+            args = _load_update({**data, "version": entry.get("version")})
     except ValidationError as error:
         return _batch_error(raw_id, ValidationFailed(
             _("Some fields need attention."), fields=flatten_messages(error.messages)))
@@ -149,10 +156,10 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     creates.clear()
     targets = {args["target_id"] for _, _, args in pending if args.get("target_id") is not None}
     units = _own_indicator_units(actor, targets)
-    rows, refused = [], {}
+    rows, refused, check_day = [], {}, day_checker(actor, now)
     for position, key, args in pending:
         try:
-            rows.append((position, _checked_row(actor, key, args, units, now)))
+            rows.append((position, _checked_row(actor, key, args, units, now, check_day)))
         except AppError as error:
             refused[position] = (key, error)
     # A replayed create answers what is stored, even if a rule now refuses it.
@@ -171,7 +178,7 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     inserted = _insert_many(fresh)
     stored = _stored(actor, [row["id"] for position, row in rows
                              if row["id"] not in inserted or first[row["id"]] != position])
-    audit.insert(audit.entries(actor.org_id, actor.id, actor.id, [
+    _insert_audit(audit.entries(actor.org_id, actor.id, actor.id, [
         ("activity", row["id"], "create", {name: row[name] for name in CONTENT_FIELDS})
         for row in fresh if row["id"] in inserted]))
     for position, row in rows:
@@ -190,29 +197,33 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     logger.info("%s activities created by %s in a batch", len(inserted), actor.id)
 
 
-def _checked_row(actor: Person, key: str, args: dict, units: dict, now: datetime) -> dict:
+def _checked_row(actor: Person, key: str, args: dict, units: dict, now: datetime,
+                 check_day) -> dict:
     """The row of a create, checked as :func:`create_activity` checks it, in Python."""
-    kind = check_basics(actor, args, now)
+    kind = check_basics(actor, args, now, check_day)
     target_id, unit = args.get("target_id"), args.get("unit")
     if target_id is not None:
         year = args["date"].year
         if (target_id, year) not in units:
             raise not_own_target()
+        own_unit, aspect = units[(target_id, year)]
+        check_quantity(aspect, args.get("quantity"))
         if unit is None:
-            unit = units[(target_id, year)]
+            unit = own_unit
     return new_row(actor, key, args, kind, unit)
 
 
 def _own_indicator_units(actor: Person, target_ids: set) -> dict:
-    """{(indicator id, SKP year): unit} for those of ``target_ids`` on the actor's SKPs."""
+    """{(indicator id, SKP year): (unit, aspect)} for those of ``target_ids`` on the actor's
+    SKPs."""
     if not target_ids:
         return {}
     rows = db.session.execute(
-        sa.select(Indicator.id, Skp.year, Indicator.unit)
+        sa.select(Indicator.id, Skp.year, Indicator.unit, Indicator.aspect)
         .join(Rhk, Indicator.rhk_id == Rhk.id).join(Skp, Rhk.skp_id == Skp.id)
         .where(Indicator.id.in_(target_ids), Skp.person_id == actor.id,
                Skp.org_id == actor.org_id))
-    return {(row.id, row.year): row.unit for row in rows}
+    return {(row.id, row.year): (row.unit, row.aspect) for row in rows}
 
 
 def _day_activities(actor: Person, days: set) -> dict:
@@ -229,35 +240,39 @@ def _day_activities(actor: Person, days: set) -> dict:
 def _insert_many(rows: list[dict]) -> set:
     """Insert rows, skipping ids that exist; the ids inserted.
 
-    One statement, compiled once, run for every row: on PostgreSQL as a prepared statement
-    sent for all rows in one pipeline (:meth:`Prepared.many`), elsewhere through SQLAlchemy's
-    executemany. Rendering a fresh hundred-row VALUES statement per batch (and the driver
-    parsing it) cost more than the database's work."""
+    One statement for the batch: on PostgreSQL the columns as arrays
+    (:func:`insert_columns`), elsewhere SQLAlchemy's executemany of one cached INSERT.
+    Rendering a fresh hundred-row VALUES statement per batch (and the driver parsing it) cost
+    more than the database's work, and a statement per row cost the database a hundred."""
     if not rows:
         return set()
-    dialect = db.session.get_bind().dialect.name
-    names = tuple(rows[0])
-    if dialect == "postgresql":
-        return {row.id for row in _insert_prepared(names).many(rows)}
-    return set(db.session.scalars(_insert_statement(dialect, names), rows))
+    if _on_postgresql():
+        return set(insert_columns(Activity.__table__, rows, returning="id",
+                                  skip_conflicts_on="id"))
+    return set(db.session.scalars(_insert_statement(tuple(rows[0])), rows))
+
+
+def _insert_audit(rows: list[dict]) -> None:
+    """The batch's audit entries (made by ``audit.entries``), in one statement."""
+    if _on_postgresql():
+        insert_columns(AuditEntry.__table__, rows)
+    else:
+        audit.insert(rows)
+
+
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 @functools.cache
-def _insert_statement(dialect: str, names: tuple):
-    """INSERT of the columns ``names`` ON CONFLICT (id) DO NOTHING RETURNING id."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+def _insert_statement(names: tuple):
+    """INSERT of the columns ``names`` ON CONFLICT (id) DO NOTHING RETURNING id (SQLite)."""
+    from sqlalchemy.dialects.sqlite import insert
+
     table = Activity.__table__
     return (insert(table)
             .values({name: sa.bindparam(name, type_=table.c[name].type) for name in names})
             .on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id))
-
-
-@functools.cache
-def _insert_prepared(names: tuple) -> Prepared:
-    return Prepared(_insert_statement("postgresql", names), db.session.get_bind().dialect)
 
 
 def _stored(actor: Person, keys: list) -> dict:

@@ -29,6 +29,7 @@ from app.activities.services.rules import (
     Saved,
     as_loaded,
     check_basics,
+    check_quantity,
     checks_statement,
     id_in_use,
     new_row,
@@ -105,6 +106,7 @@ def _checked_row(actor: Person, key: str, fields: dict, now: datetime
     if fields["target_id"] is not None:
         if checks.indicator_id is None:
             raise not_own_target()
+        check_quantity(checks.indicator_aspect, fields.get("quantity"))
         if unit is None:
             unit = checks.indicator_unit
     warnings = overlap_warning(checks.overlap_id, checks.overlap_start, checks.overlap_end,

@@ -13,6 +13,7 @@ from app.activities.services.rules import (
     check_date,
     check_editable,
     check_open,
+    check_quantity,
     check_version,
     indicator_for,
     minutes_between,
@@ -78,6 +79,9 @@ def _merged_values(actor: Person, activity: Activity, changes: dict, now: dateti
         indicator = indicator_for(actor, merged["target_id"], merged["date"])
         if merged["unit"] is None:
             merged["unit"] = indicator.unit
+    if merged["target_id"] is not None and ("quantity" in changes or "target_id" in changes):
+        check_quantity(indicator_for(actor, merged["target_id"], merged["date"]).aspect,
+                       merged["quantity"])
     merged["unit"] = merged["unit"] or None
     merged["duration_minutes"] = minutes_between(merged["start_time"], merged["end_time"])
     return merged

@@ -58,7 +58,8 @@ def create(actor, key: str, fields: dict, now: datetime, *, alone: bool,
 
     It declines what needs more than that statement: SQLite; a transaction that holds the
     actor's audit chain lock already; a target without a unit (the unit is part of the hashed
-    audit entry); a deadline rule this process has not read yet, or that changed; a rule
+    audit entry) or without a quantity (a quantity indicator needs one); a deadline rule this
+    process has not read yet, or that changed; a rule
     broken (the reference path words the error); an id that exists (a replay, or someone
     else's); a target that is not the actor's; and, run alone, a statement that waited for
     the chain lock and so missed the chain's head (it fails whole, see
@@ -70,8 +71,8 @@ def create(actor, key: str, fields: dict, now: datetime, *, alone: bool,
     if not (Prepared.on_own_connection() or audit.lock_needed(actor.id)):
         return None
     target_id, unit = fields["target_id"], fields["unit"]
-    if target_id is not None and unit is None:
-        return None
+    if target_id is not None and (unit is None or not fields.get("quantity")):
+        return None  # without a quantity, the reference path checks the indicator's aspect
     rule = deadlines.assume(actor.org_id)
     if rule is None:
         return None

@@ -19,11 +19,12 @@ from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus, WorkKind
 from app.activities.schemas import ActivityOut
 from app.audit import services as audit
+from app.core.templating import clock
 from app.errors import AppError, Conflict, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import TIME_ZONES, Person, Role
-from app.targets.models import Indicator, Rhk, Skp
+from app.targets.models import Aspect, Indicator, Rhk, Skp
 
 EDITABLE = frozenset({ActivityStatus.DRAFT, ActivityStatus.RETURNED})
 #: The fields an owner sets; everything else is kept by the server.
@@ -126,6 +127,17 @@ def resolve_kind(target_id, work_kind) -> WorkKind:
     return kind
 
 
+def check_quantity(aspect, quantity) -> None:
+    """An indicator measured in a quantity ("48 dokumen") adds up its activities' quantities:
+    an activity serving it without a quantity above 0 would silently count nothing.
+
+    :raise ValidationFailed: on ``quantity``.
+    """
+    if aspect == Aspect.KUANTITAS and not (quantity is not None and quantity > 0):
+        raise ValidationFailed(fields={"quantity": _(
+            "Enter how much this activity produced (more than 0): the target counts it.")})
+
+
 def minutes_between(start: time, end: time) -> int:
     """Minutes from ``start`` to ``end``. :raise ValidationFailed: unless end is after start."""
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
@@ -141,7 +153,7 @@ def check_open(person: Person, on_date: date, now: datetime) -> None:
         raise PeriodLocked(_(
             "The period is locked: activities of %(month)s could be changed until %(moment)s.",
             month=format_date(on_date, "MMMM y"),
-            moment=(f"{format_date(locks_at.date(), 'd MMMM y')} {locks_at:%H.%M} "
+            moment=(f"{format_date(locks_at.date(), 'd MMMM y')} {clock(locks_at)} "
                     f"{TIME_ZONES.get(person.timezone, person.timezone)}")),
             extra={"locked_at": locks_at.isoformat()})
 
@@ -153,14 +165,33 @@ def check_date(person: Person, on_date: date, now: datetime) -> None:
     check_open(person, on_date, now)
 
 
-def check_basics(actor: Person, fields: dict, now: datetime) -> WorkKind:
+def check_basics(actor: Person, fields: dict, now: datetime, check_day=None) -> WorkKind:
     """The date, the times and the kind of work of a new activity's ``fields``, every problem
-    reported at once; the kind."""
+    reported at once; the kind. ``check_day(date)`` stands in for :func:`check_date` (the
+    batch checks each of its few dates once: see :func:`day_checker`)."""
     target_id, work_kind = fields.get("target_id"), fields.get("work_kind")
-    check_all([lambda: check_date(actor, fields["date"], now),
+    check_all([lambda: (check_day or functools.partial(check_date, actor, now=now))(
+                   fields["date"]),
                lambda: minutes_between(fields["start_time"], fields["end_time"]),
                lambda: resolve_kind(target_id, work_kind)])
     return resolve_kind(target_id, work_kind)
+
+
+def day_checker(actor: Person, now: datetime):
+    """:func:`check_date` for ``actor`` at ``now``, each date checked once: the same answer
+    (or the same refusal) for every activity of that date."""
+    answers = {}
+
+    def check_day(on_date):
+        if on_date not in answers:
+            try:
+                check_date(actor, on_date, now)
+                answers[on_date] = None
+            except AppError as error:  # invalid, or a locked period
+                answers[on_date] = error
+        if answers[on_date] is not None:
+            raise answers[on_date]
+    return check_day
 
 
 def check_all(checks: list) -> None:
@@ -256,7 +287,7 @@ def overlap_warning(first_id, first_start: time | None, first_end: time | None,
     message is built once, however many there are)."""
     if first_id is None:
         return []
-    start, end = first_start.strftime("%H.%M"), first_end.strftime("%H.%M")
+    start, end = clock(first_start), clock(first_end)
     if count == 1:
         message = _("This overlaps another activity from %(start)s to %(end)s.",
                     start=start, end=end)
@@ -282,7 +313,8 @@ def overlap_warnings(person: Person, on_date: date, start: time | None, end: tim
 def checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
     """One row of what a create needs from the database: the organisation's deadline rule
     (``lock_day``, ``lock_time``, ``late_after_working_days``), the indicator if it is one of
-    the actor's own SKP targets of that year (``indicator_id``, ``indicator_unit``), the first
+    the actor's own SKP targets of that year (``indicator_id``, ``indicator_unit``,
+    ``indicator_aspect``), the first
     overlapping activity and the count of overlaps (``overlap_*``), and with ``with_lock``
     the actor's audit chain lock (PostgreSQL), which the insert that follows needs anyway.
 
@@ -295,7 +327,7 @@ def checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
     joined = dual.outerjoin(rule, rule_on)
     columns = [column.label(column.name) for column in rule_columns]
     if with_target:
-        indicator = (sa.select(Indicator.id, Indicator.unit)
+        indicator = (sa.select(Indicator.id, Indicator.unit, Indicator.aspect)
                      .join(Rhk, Indicator.rhk_id == Rhk.id).join(Skp, Rhk.skp_id == Skp.id)
                      .where(Indicator.id == sa.bindparam("target_id"),
                             Skp.person_id == person_id, Skp.org_id == sa.bindparam("org_id"),
@@ -303,9 +335,11 @@ def checks_statement(with_target: bool, with_lock: bool) -> sa.Select:
                      .subquery("indicator"))
         joined = joined.outerjoin(indicator, sa.true())
         columns += [indicator.c.id.label("indicator_id"),
-                    indicator.c.unit.label("indicator_unit")]
+                    indicator.c.unit.label("indicator_unit"),
+                    indicator.c.aspect.label("indicator_aspect")]
     else:
-        columns += [sa.null().label("indicator_id"), sa.null().label("indicator_unit")]
+        columns += [sa.null().label("indicator_id"), sa.null().label("indicator_unit"),
+                    sa.null().label("indicator_aspect")]
     overlap = overlap_query(person_id, sa.bindparam("date"), sa.bindparam("start_time"),
                             sa.bindparam("end_time")).subquery("overlap")
     joined = joined.outerjoin(overlap, sa.true())

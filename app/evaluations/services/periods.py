@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.activities import deadlines
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.evaluations.labels import MONTHS
 from app.evaluations.models import Evaluation, EvaluationPeriod, PeriodKind, UnitPredicate
 from app.extensions import db
 from app.models import utcnow
@@ -17,8 +18,6 @@ logger = logging.getLogger(__name__)
 
 #: Working days after a period's end until its default batas pengisian.
 DEFAULT_DEADLINE_WORKING_DAYS = 5
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember")
 ROMAN = ("I", "II", "III", "IV")
 
 

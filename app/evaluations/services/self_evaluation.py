@@ -8,7 +8,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.audit import services as audit
-from app.errors import Conflict
+from app.errors import Conflict, ValidationFailed
 from app.evaluations.berakhlak import VALUES
 from app.evaluations.models import (
     Evaluation,
@@ -33,6 +33,7 @@ from app.notifications.services import notify
 from app.org.models import Person, PositionKind
 from app.reports.services import progress_for
 from app.targets.models import RhkKind, Skp, SkpStatus
+from app.targets.planning import expectation_texts
 
 
 def _sorted_rhks(skp: Skp):
@@ -93,9 +94,12 @@ def open_evaluation(actor: Person, period_id: int) -> tuple[Evaluation, bool]:
     for position, rhk in enumerate(_sorted_rhks(skp)):
         evaluation.rhks.append(EvaluationRhk(rhk_id=rhk.id, position=position,
                                              realisation="", reflection="", feedback=""))
+    # The leader's expectations were agreed with the SKP: the assessment starts from them.
+    expectations = expectation_texts(skp)
     for position, core in enumerate(VALUES):
-        evaluation.behaviours.append(EvaluationBehaviour(value=core.value, position=position,
-                                                         feedback="", expectation=""))
+        evaluation.behaviours.append(EvaluationBehaviour(
+            value=core.value, position=position, feedback="",
+            expectation=expectations.get(core.value, "")))
     db.session.add(evaluation)
     db.session.flush()
     _snapshot(evaluation)
@@ -133,6 +137,19 @@ def save_self_evaluation(actor: Person, evaluation_id: int, *, version: int,
     return evaluation
 
 
+def require_realisations(evaluation: Evaluation) -> None:
+    """The appraiser assesses what the person says they achieved: an RHK without a written
+    realisation cannot be assessed, so the evaluation is not sent without one.
+
+    :raise ValidationFailed: naming each empty ``realisation-<rhk_id>``.
+    """
+    empty = {f"realisation-{row.rhk_id}": _("Write the realisation of this RHK.")
+             for row in evaluation.rhks if not (row.realisation or "").strip()}
+    if empty:
+        raise ValidationFailed(_("Write the realisation of every RHK before sending."),
+                               fields=empty, code="realisation_missing")
+
+
 def submit_evaluation(actor: Person, evaluation_id: int, version: int | None,
                       now: datetime | None = None) -> Evaluation:
     """Send the self-evaluation to the appraiser; after the deadline only when reopened."""
@@ -142,6 +159,7 @@ def submit_evaluation(actor: Person, evaluation_id: int, version: int | None,
         raise state_error(evaluation, _(
             "The input deadline of this period (%(date)s) has passed. Ask your supervisor to "
             "reopen it.", date=format_date(evaluation.period.deadline, "EEEE, d MMMM y")))
+    require_realisations(evaluation)
     evaluation.status = EvaluationStatus.SUBMITTED
     evaluation.submitted_at = utcnow()
     evaluation.return_reason = None

@@ -30,7 +30,7 @@ from app.extensions import db
 from app.models import utcnow
 from app.org.imports import services
 from app.org.imports.reading import is_xlsx
-from app.org.models import ImportJob, ImportKind, ImportStatus, Person
+from app.org.models import ImportJob, ImportKind, ImportStatus, Person, Role
 
 logger = logging.getLogger(__name__)
 
@@ -139,10 +139,11 @@ def _execute(job: ImportJob, content: bytes, progress=None) -> dict:
 
 
 def get_job(actor: Person, job_id: str) -> ImportJob:
-    """One of the organisation's import jobs. :raise NotFound: for any other."""
+    """One of the organisation's import jobs, for its HR administrators only (its rows name
+    the staff, with their e-mail). :raise NotFound: for any other, or anyone else."""
     job = db.session.scalar(sa.select(ImportJob).where(ImportJob.id == str(job_id),
                                                        ImportJob.org_id == actor.org_id))
-    if job is None:
+    if job is None or not actor.has_role(Role.ADMIN):
         raise NotFound(_("Import not found."))
     return job
 

@@ -20,6 +20,21 @@
     return (i18n[key] || key).replace(/%\((\w+)\)[sd]/g, (_, name) => String(values?.[name] ?? ""));
   }
 
+  const english = t("locale") === "en";
+  const clockFormat = new Intl.DateTimeFormat(english ? "en-US" : "id-ID",
+    { hour: english ? "numeric" : "2-digit", minute: "2-digit", timeZone: "UTC" });
+
+  /** "07.30–09.00" in Bahasa Indonesia, "7:30 AM–9:00 AM" in English: the server's one time
+   * format of the language (app.core.templating.clock), so a page never mixes two. */
+  function timeRange(start, end) {
+    const clock = (value) => {
+      if (!value) return "";
+      const [hours, minutes] = value.split(":").map(Number);
+      return clockFormat.format(new Date(Date.UTC(1970, 0, 1, hours, minutes)));
+    };
+    return start ? `${clock(start)}–${clock(end)}` : "";
+  }
+
   /* ---- connectivity and updates ---------------------------------------------------------- */
 
   function showConnectivity() {
@@ -179,6 +194,10 @@
     return element;
   }
 
+  /** Set once this page asked the server for the working set: until then the phone's synced
+   * copies may include activities deleted since (a draft deleted a moment ago). */
+  let workingSetChecked = false;
+
   /** On a day list: add activities saved on this phone that the page does not show yet, bring
    * cards up to date with the phone's copy, and mark every card that waits with "waiting to
    * sync". */
@@ -187,11 +206,17 @@
     if (!list || !list.dataset.day || !K) return;
     const local = await K.activitiesOn(list.dataset.day);
     const template = document.getElementById("tpl-activity-card");
+    const kept = new Set(local.map((activity) => activity.id));
+    for (const card of list.querySelectorAll("[data-local-card]")) {
+      if (!kept.has(card.dataset.activityId)) card.remove();
+    }
     for (const activity of local) {
       let card = list.querySelector(`[data-activity-id="${activity.id}"]`);
-      // Saved on this phone: waiting, or sent after the server drew this page.
-      if (!card && template) {
+      // Saved on this phone: waiting, or (once the working set is fresh) sent after the
+      // server drew this page.
+      if (!card && template && (activity._sync || workingSetChecked)) {
         card = renderCard(template, activity);
+        card.dataset.localCard = "1";
         list.append(card);
         document.getElementById("activity-list-empty")?.remove();
       } else if (card && (activity._sync
@@ -219,8 +244,8 @@
   /** Time, description and status of a card (one the server drew, or a blank one). */
   function fillCard(card, activity) {
     card.dataset.version = activity.version || "";
-    const range = activity.start_time ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
-    card.querySelector(".activity-time").textContent = range;
+    card.querySelector(".activity-time").textContent = timeRange(activity.start_time,
+      activity.end_time);
     card.querySelector(".activity-description").textContent = activity.description;
     const status = card.querySelector(".status");
     const shown = K.shownStatus(activity);
@@ -264,7 +289,11 @@
     await renderOutbox();
     // Replay at app start: iOS has no Background Sync at all.
     if (navigator.onLine) await flush();
-    if (navigator.onLine) refreshWorkingSet().then(renderOutbox);
+    if (navigator.onLine) {
+      refreshWorkingSet().then(() => { workingSetChecked = true; }).then(renderOutbox);
+    } else {
+      workingSetChecked = true;
+    }
   }
 
   /* ---- signing out ----------------------------------------------------------------------- */
@@ -348,7 +377,7 @@
     send.focus();
   }
 
-  self.KinerjakuApp = { t, flush, renderOutbox, requestBackgroundSync, renderCard };
+  self.KinerjakuApp = { t, flush, renderOutbox, requestBackgroundSync, renderCard, timeRange };
 
   window.addEventListener("online", () => { showConnectivity(); flush(); });
   window.addEventListener("offline", showConnectivity);

@@ -157,8 +157,8 @@
     const screen = clone("tpl-detail");
     slot(screen, "description").textContent = activity.description;
     slot(screen, "date").textContent = longDate(activity.date);
-    slot(screen, "time").textContent = activity.start_time
-      ? `${activity.start_time.replace(":", ".")}–${(activity.end_time || "").replace(":", ".")}` : "";
+    slot(screen, "time").textContent = self.KinerjakuApp.timeRange(activity.start_time,
+      activity.end_time);
     const status = slot(screen, "status");
     const shown = K.shownStatus(activity);
     status.className = `status status-${shown}`;

@@ -1,5 +1,5 @@
-/* Web Push on the page: asking at a sensible moment (after the first saved activity, never on
- * a first visit), the on/off switch and device list on Profil, and install guidance where push
+/* Web Push on the page: asking at a sensible moment (on Beranda after the first saved activity,
+ * never on a first visit, once per person on this device), the on/off switch and device list on Profil, and install guidance where push
  * needs the app on the home screen (iPhone and iPad, iOS 16.4+). Needs store.js and app.js. */
 (function () {
   "use strict";
@@ -8,6 +8,8 @@
   const ASK_FLAG = "kinerjaku:push-ask";
   const LATER = "kinerjaku:push-later";
   const LATER_DAYS = 7;
+  /** Set once the question was shown to this person here: it is never repeated. */
+  const ASKED = "kinerjaku:push-asked:";
 
   const t = (key, values) => (self.KinerjakuApp ? self.KinerjakuApp.t(key, values) : key);
   const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
@@ -101,8 +103,13 @@
     return later && Date.now() - later < LATER_DAYS * 86400 * 1000;
   }
 
+  const person = () => document.querySelector('meta[name="kinerjaku-person"]')?.content || "";
+  /** Beranda only: the question must not follow the person to every page. */
+  const onBeranda = () => document.body.classList.contains("page-home");
+
   async function shouldAsk() {
     if (!supported || needsInstall || !storage("get", ASK_FLAG) || postponed()) return false;
+    if (!onBeranda() || storage("get", ASKED + person())) return false;
     if (Notification.permission === "denied") return false;
     return !(await current());
   }
@@ -110,6 +117,7 @@
   function showQuestion() {
     const main = document.getElementById("main");
     if (!main || document.getElementById("push-ask")) return;
+    storage("set", ASKED + person(), "1");
     const panel = element("section", { id: "push-ask", className: "card push-ask" });
     panel.setAttribute("role", "region");
     panel.setAttribute("aria-labelledby", "push-ask-title");
@@ -120,6 +128,9 @@
     yes.dataset.pushEnable = "";
     const later = element("button", { type: "button", className: "button secondary" }, t("Later"));
     later.dataset.pushLater = "";
+    const close = element("button", { type: "button", className: "close-card" }, "×");
+    close.setAttribute("aria-label", t("Close"));
+    close.dataset.pushClose = "";
     const status = element("p", { className: "hint" });
     status.setAttribute("role", "status");
     yes.addEventListener("click", async () => {
@@ -137,14 +148,17 @@
         yes.disabled = false;
       }
     });
-    later.addEventListener("click", () => {
+    const dismiss = () => {
       storage("set", LATER, String(Date.now()));
       storage("remove", ASK_FLAG);
       panel.remove();
-    });
+      main.focus();
+    };
+    later.addEventListener("click", dismiss);
+    close.addEventListener("click", dismiss);
     const actions = element("p", { className: "actions" });
     actions.append(yes, " ", later);
-    panel.append(title, text, actions, status);
+    panel.append(close, title, text, actions, status);
     main.prepend(panel);
   }
 
