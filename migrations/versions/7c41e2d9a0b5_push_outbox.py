@@ -1,7 +1,7 @@
 """The push outbox: notifications.pushed_at and the per-device claims (push_deliveries).
 
 Revision ID: 7c41e2d9a0b5
-Revises: 3a9d2c7e5b10
+Revises: 4c8e1f2a9d37
 Create Date: 2026-12-03 14:20:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7c41e2d9a0b5'
-down_revision = '3a9d2c7e5b10'
+down_revision = '4c8e1f2a9d37'
 branch_labels = None
 depends_on = None
 
