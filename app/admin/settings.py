@@ -24,6 +24,7 @@ from app.org import lines
 from app.org.models import ActingKind, Person
 from app.org.schemas import ActingIn
 from app.org.services import people_visible_to
+from app.reminders import holidays as reminder_holidays
 from app.reminders import services as reminder_services
 from app.reminders.models import ReminderKind
 from app.reminders.schemas import HolidayArgs, HolidayIn, RulesIn
@@ -96,7 +97,7 @@ def _year() -> int:
 
 def _holidays_page(year: int, *, form=None, errors=None, status=200):
     return _page("settings/holidays.html", status, year=year,
-                 holidays=reminder_services.list_holidays(current_user, year),
+                 holidays=reminder_holidays.list_holidays(current_user, year),
                  national=sorted(holiday_names(year).items()),
                  form=form or {}, errors=errors or {})
 
@@ -112,7 +113,7 @@ def holidays():
 def add_holiday():
     """Add a day off (the API's POST /holidays); a day taken already is shown on the form."""
     require_change()
-    posted = post_form(lambda args: reminder_services.add_holiday(current_user, **args),
+    posted = post_form(lambda args: reminder_holidays.add_holiday(current_user, **args),
                        HolidayIn(), raise_for=())
     if posted.failed:
         errors = posted.errors
@@ -128,9 +129,9 @@ def add_holiday():
 def delete_holiday(holiday_id):
     """Remove a day off; another organisation's id is 404."""
     require_change()
-    holiday = reminder_services.get_holiday(current_user, holiday_id)
+    holiday = reminder_holidays.get_holiday(current_user, holiday_id)
     year = holiday.day.year
-    post_form(lambda: reminder_services.delete_holiday(current_user, holiday_id)).flash(
+    post_form(lambda: reminder_holidays.delete_holiday(current_user, holiday_id)).flash(
         _("Holiday removed."))
     return redirect(url_for("settings.holidays", tahun=year), 303)
 

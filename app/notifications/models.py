@@ -26,7 +26,9 @@ class Notification(db.Model):
     """
 
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_person_id_id", "person_id", "id"),)
+    __table_args__ = (sa.Index("ix_notifications_person_id_id", "person_id", "id"),
+                      sa.Index("ix_notifications_pushed_at_created_at", "pushed_at",
+                               "created_at"))
 
     id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
                                           primary_key=True)
@@ -42,6 +44,9 @@ class Notification(db.Model):
     data: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     read_at: so.Mapped[datetime | None]
+    #: When its web push was settled: every device of the recipient claimed (sent, gone or
+    #: refused). Until then the row is the push's outbox: the worker's sweeper sends it again.
+    pushed_at: so.Mapped[datetime | None]
 
 
 class PushSubscription(db.Model):
@@ -60,3 +65,22 @@ class PushSubscription(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_success_at: so.Mapped[datetime | None]
     failures: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class PushDelivery(db.Model):
+    """One notification's push to one device, claimed before it is sent.
+
+    The primary key makes the claim: of two tasks pushing the same notification (a re-send
+    by the sweeper, a task handed over twice), one inserts the row and sends, the other
+    finds it and skips the device. A claim is released only when the push service asked us
+    to come back later (429, 5xx, no answer), so that the retry can claim it again.
+    """
+
+    __tablename__ = "push_deliveries"
+
+    notification_id: so.Mapped[int] = so.mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+        sa.ForeignKey("notifications.id", ondelete="CASCADE"), primary_key=True)
+    subscription_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("push_subscriptions.id", ondelete="CASCADE"), primary_key=True)
+    claimed_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

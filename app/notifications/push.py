@@ -8,11 +8,16 @@ sending stored notifications to the devices of their recipients.
   rows, encrypts one small payload per device (aes128gcm), sends them concurrently, deletes
   subscriptions the push service says are gone (404/410) and raises :class:`PushRetryable`
   when a push service asked us to come back later (429, 5xx, no answer).
+- The notification row is the push's outbox: ``pushed_at`` stays empty until every device
+  was claimed, and the worker's sweeper sends what is still waiting again. Each device's
+  push is claimed (a ``push_deliveries`` row) right before its request goes out, so a
+  notification sent twice (a re-send, a task handed over twice) reaches a device once.
 - A payload carries what the notification shows and nothing more: title, body, url, tag,
   kind and the notification id (so an open page can de-duplicate it with the live stream).
 """
 
 import base64
+import dataclasses
 import json
 import logging
 import os
@@ -37,7 +42,12 @@ from pywebpush import WebPushException, webpush
 from app.errors import NotFound
 from app.extensions import db
 from app.models import utcnow
-from app.notifications.models import Notification, NotificationKind, PushSubscription
+from app.notifications.models import (
+    Notification,
+    NotificationKind,
+    PushDelivery,
+    PushSubscription,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -281,6 +291,9 @@ class Sender:
     vapid: Vapid
     subject: str
     timeout: float
+    #: ``claim(message) -> bool``, called right before the request goes out: False means
+    #: another task has this device's push, and it is skipped (None: no claims).
+    claim: object = None
     _local: threading.local = field(default_factory=threading.local)
 
     def session(self) -> requests.Session:
@@ -291,7 +304,10 @@ class Sender:
         return session
 
     def send(self, message: Message) -> tuple[str, float | None]:
-        """("sent" | "gone" | "retry" | "failed", retry-after seconds)."""
+        """("sent" | "gone" | "retry" | "failed" | "taken", retry-after seconds)."""
+        session = self.session()
+        if self.claim is not None:
+            session = _ClaimFirst(session, lambda: self.claim(message))
         try:
             webpush({"endpoint": message.endpoint,
                      "keys": {"p256dh": message.p256dh, "auth": message.auth}},
@@ -299,7 +315,9 @@ class Sender:
                     # A fresh dict every call: webpush() writes aud and exp into it.
                     vapid_claims={"sub": self.subject}, content_encoding="aes128gcm",
                     timeout=self.timeout, ttl=message.ttl,
-                    headers={"Urgency": message.urgency}, requests_session=self.session())
+                    headers={"Urgency": message.urgency}, requests_session=session)
+        except AlreadyClaimed:
+            return "taken", None
         except WebPushException as error:
             status = error.status_code
             if status in ENDPOINT_STATUS_GONE:
@@ -314,6 +332,65 @@ class Sender:
                            message.subscription_id, error)
             return "retry", None
         return "sent", None
+
+
+class AlreadyClaimed(Exception):
+    """Another task claimed this device's push: it is not sent from here."""
+
+
+class _ClaimFirst:
+    """A requests session that claims the push just before its request goes out, after
+    pywebpush encrypted and signed it: a worker killed between the claim and the request
+    loses as little as possible (a claimed push is never sent again, so never twice)."""
+
+    def __init__(self, session: requests.Session, claim):
+        self._session, self._claim = session, claim
+
+    def post(self, *args, **kwargs):
+        if not self._claim():
+            raise AlreadyClaimed()
+        return self._session.post(*args, **kwargs)
+
+
+def _insert_ignoring_duplicates(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = PushDelivery.__table__
+    return insert(table).on_conflict_do_nothing().returning(table.c.notification_id)
+
+
+def claimer(engine):
+    """``claim(message)`` for :class:`Sender`: one committed insert of the device's
+    ``push_deliveries`` row, True when this call made it (in its own connection: it runs in
+    the sending threads)."""
+    statement = _insert_ignoring_duplicates(engine.dialect.name)
+
+    def claim(message: Message) -> bool:
+        with engine.begin() as connection:
+            made = connection.execute(statement.values(
+                notification_id=message.notification_id,
+                subscription_id=message.subscription_id, claimed_at=utcnow())).first()
+        return made is not None
+    return claim
+
+
+def release(session, pairs) -> None:
+    """Give up the claims of pushes to send again later (the push service asked us to)."""
+    for notification_id, subscription_id in sorted(pairs):
+        session.execute(sa.delete(PushDelivery).where(
+            PushDelivery.notification_id == notification_id,
+            PushDelivery.subscription_id == subscription_id))
+
+
+def settle(session, ids, waiting=()) -> None:
+    """Mark the notifications ``ids`` pushed, except ``waiting`` (to be sent again)."""
+    done = sorted(set(ids) - set(waiting))
+    for chunk in _chunks(done):
+        session.execute(sa.update(Notification)
+                        .where(Notification.id.in_(chunk), Notification.pushed_at.is_(None))
+                        .values(pushed_at=utcnow()))
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -339,9 +416,11 @@ def sender(app=None) -> Sender:
 
 
 def messages_for(session, ids) -> list[Message]:
-    """One message per (notification, device of its recipient), in id order."""
-    notifications = session.scalars(sa.select(Notification).where(Notification.id.in_(ids))
-                                    .order_by(Notification.id)).all()
+    """One message per (notification not pushed yet, device of its recipient) that nobody
+    claimed yet, in id order."""
+    notifications = session.scalars(sa.select(Notification).where(
+        Notification.id.in_(ids), Notification.pushed_at.is_(None))
+        .order_by(Notification.id)).all()
     people = {n.person_id for n in notifications}
     if not people:
         return []
@@ -350,6 +429,9 @@ def messages_for(session, ids) -> list[Message]:
                                .where(PushSubscription.person_id.in_(people))
                                .order_by(PushSubscription.id)):
         devices.setdefault(row.person_id, []).append(row)
+    claimed = set(session.execute(
+        sa.select(PushDelivery.notification_id, PushDelivery.subscription_id)
+        .where(PushDelivery.notification_id.in_([n.id for n in notifications]))).all())
     messages = []
     for notification in notifications:
         ttl, urgency = policy(notification)
@@ -357,7 +439,8 @@ def messages_for(session, ids) -> list[Message]:
                           ensure_ascii=False)
         for device in devices.get(notification.person_id, ()):
             # Same organisation only, whatever a row may claim.
-            if device.org_id != notification.org_id:
+            if (device.org_id != notification.org_id
+                    or (notification.id, device.id) in claimed):
                 continue
             messages.append(Message(device.id, notification.id, device.endpoint,
                                     device.p256dh, device.auth, data, ttl, urgency))
@@ -373,6 +456,8 @@ def fan_out(messages: list[Message], send, workers: int) -> Report:
                             thread_name_prefix="kinerjaku-push") as pool:
         outcomes = list(pool.map(send, messages))
     for message, (result, retry_after) in zip(messages, outcomes, strict=True):
+        if result == "taken":
+            continue
         if result == "sent":
             report.sent += 1
             report.delivered.append(message.subscription_id)
@@ -411,11 +496,13 @@ def push_for_notifications(ids, app=None, devices=None) -> Report:
     """Push the stored notifications ``ids`` to every device of their recipients, or, when
     retrying, to the ``devices`` (``[notification id, subscription id]`` pairs) only.
 
-    Called from a queued task after the notifications were committed. Works in its own
-    database session and transaction (in immediate mode it runs from the app session's
-    after-commit hook, where that session cannot be used). :raise PushRetryable: when a push
-    service asked us to come back later (429, 5xx, no answer); every other device was served
-    and the bookkeeping is committed.
+    Called from a queued task after the notifications were committed, and again by the
+    sweeper for those not settled in time: a notification pushed already, and a device
+    claimed already, are skipped. Works in its own database session and transaction (in
+    immediate mode it runs from the app session's after-commit hook, where that session
+    cannot be used). :raise PushRetryable: when a push
+    service asked us to come back later (429, 5xx, no answer); every other device was served,
+    the claims of those to retry are released, and the bookkeeping is committed.
     """
     app = app or current_app._get_current_object()
     ids = sorted({int(i) for i in ids or ()})
@@ -427,11 +514,15 @@ def push_for_notifications(ids, app=None, devices=None) -> Report:
             wanted = {(int(n), int(d)) for n, d in devices}
             messages = [m for m in messages
                         if (m.notification_id, m.subscription_id) in wanted]
-        if not messages:
-            return Report()
-        started = time.monotonic()
-        report = fan_out(messages, sender(app).send, int(app.config["PUSH_CONCURRENCY"]))
-        record(session, report)
+        started, report = time.monotonic(), Report()
+        if messages:
+            send = dataclasses.replace(sender(app), claim=claimer(db.engine)).send
+            report = fan_out(messages, send, int(app.config["PUSH_CONCURRENCY"]))
+            record(session, report)
+            release(session, report.retry_devices)
+        settle(session, ids, waiting=report.retry_notifications)
+    if not messages:
+        return report
     logger.info("Pushed %s notifications to %s devices in %.2fs: %s sent, %s gone, %s failed",
                 len(ids), len(messages), time.monotonic() - started, report.sent,
                 len(report.gone), len(report.failed))

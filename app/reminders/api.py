@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.core.blueprint import Blueprint
 from app.core.security import requires_role
 from app.org.models import Role
-from app.reminders import services
+from app.reminders import holidays, services
 from app.reminders.schemas import (
     HolidayArgs,
     HolidayIn,
@@ -66,7 +66,7 @@ def put_rules(args):
 @blp.response(200, HolidayOut(many=True))
 def list_holidays(args):
     """The organisation's own days off (national holidays and cuti bersama come on top)."""
-    return services.list_holidays(current_user, args.get("year"))
+    return holidays.list_holidays(current_user, args.get("year"))
 
 
 @blp.post("/holidays")
@@ -76,7 +76,7 @@ def list_holidays(args):
 @blp.errors(403, 409)
 def add_holiday(args):
     """Add a day off for the organisation (HR administrators)."""
-    holiday = services.add_holiday(current_user, **args)
+    holiday = holidays.add_holiday(current_user, **args)
     return holiday
 
 
@@ -85,7 +85,7 @@ def add_holiday(args):
 @blp.errors(404)
 def get_holiday(holiday_id):
     """One of the organisation's days off."""
-    return services.get_holiday(current_user, holiday_id)
+    return holidays.get_holiday(current_user, holiday_id)
 
 
 @blp.delete("/holidays/<int:holiday_id>")
@@ -94,4 +94,4 @@ def get_holiday(holiday_id):
 @blp.errors(403, 404)
 def delete_holiday(holiday_id):
     """Remove a day off (HR administrators)."""
-    services.delete_holiday(current_user, holiday_id)
+    holidays.delete_holiday(current_user, holiday_id)

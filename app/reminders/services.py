@@ -50,7 +50,7 @@ from app.activities.models import Activity, ActivityStatus
 from app.audit import services as audit
 from app.core.templating import clock
 from app.core.uow import unit_of_work
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
 from app.notifications.models import NotificationKind
@@ -620,13 +620,13 @@ def save_preferences(person: Person, *, muted, quiet_from: time | None,
     return preferences(person)
 
 
-def _admin_only(actor: Person) -> None:
+def require_admin(actor: Person) -> None:
     if Role.ADMIN not in actor.roles:
         raise Forbidden(_("Only an HR administrator can change reminders and holidays."))
 
 
 def rules_of(actor: Person) -> list[Rule]:
-    _admin_only(actor)
+    require_admin(actor)
     rules = rules_for(actor.org_id)
     return [rules[kind] for kind in ReminderKind]
 
@@ -634,7 +634,7 @@ def rules_of(actor: Person) -> list[Rule]:
 def save_rules(actor: Person, changes: list[dict]) -> list[Rule]:
     """Change some kinds' rules (each entry: kind and any of enabled, at_time, days); each
     kind whose rule changed is audited with its old and new values."""
-    _admin_only(actor)
+    require_admin(actor)
     current = rules_for(actor.org_id)
     rows = {row.kind: row for row in db.session.scalars(
         sa.select(ReminderRule).where(ReminderRule.org_id == actor.org_id))}
@@ -660,42 +660,3 @@ def save_rules(actor: Person, changes: list[dict]) -> list[Rule]:
             audit.record(actor.org_id, actor.id, actor.id, "reminder_rule", rows[kind].id,
                          "update", {"kind": kind.value, **diff})
     return rules_of(actor)
-
-
-def list_holidays(actor: Person, year: int | None = None) -> list[OrgHoliday]:
-    query = sa.select(OrgHoliday).where(OrgHoliday.org_id == actor.org_id)
-    if year is not None:
-        query = query.where(OrgHoliday.day >= date(year, 1, 1),
-                            OrgHoliday.day <= date(year, 12, 31))
-    return list(db.session.scalars(query.order_by(OrgHoliday.day)))
-
-
-def get_holiday(actor: Person, holiday_id: int) -> OrgHoliday:
-    holiday = db.session.scalar(sa.select(OrgHoliday).where(
-        OrgHoliday.id == holiday_id, OrgHoliday.org_id == actor.org_id))
-    if holiday is None:
-        raise NotFound(_("Holiday not found."))
-    return holiday
-
-
-def add_holiday(actor: Person, *, day: date, name: str) -> OrgHoliday:
-    _admin_only(actor)
-    exists = db.session.scalar(sa.select(sa.exists().where(
-        OrgHoliday.org_id == actor.org_id, OrgHoliday.day == day)))
-    if exists:
-        raise Conflict(_("This day is already a holiday."))
-    holiday = OrgHoliday(org_id=actor.org_id, day=day, name=name)
-    db.session.add(holiday)
-    db.session.flush()
-    audit.record(actor.org_id, actor.id, actor.id, "holiday", holiday.id, "create",
-                 {"day": day, "name": name})
-    return holiday
-
-
-def delete_holiday(actor: Person, holiday_id: int) -> None:
-    holiday = get_holiday(actor, holiday_id)
-    _admin_only(actor)
-    audit.record(actor.org_id, actor.id, actor.id, "holiday", holiday.id, "delete",
-                 {"day": holiday.day, "name": holiday.name})
-    db.session.delete(holiday)
-    db.session.flush()

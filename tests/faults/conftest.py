@@ -225,6 +225,8 @@ class Stack:
             "VAPID_SUBJECT": "mailto:ops@kinerjaku.test",
             "PUSH_ALLOW_INSECURE_ENDPOINTS": True, "PUSH_TIMEOUT": 5,
             "EXPORT_FOLDER": str(self.folder / "exports"),
+            # The push outbox's sweeper (every minute) takes notifications waiting 5 s.
+            "PUSH_REQUEUE_AFTER": 5,
         }
 
     @contextlib.contextmanager

@@ -44,3 +44,13 @@ def signed_in(app, db):
     def factory(person):
         return ApiClient(app).login(person)
     return factory
+
+
+@pytest.fixture
+def device(signed_in, push_service):
+    """device(person, status=201, retry_after=None): a subscribed phone, through the API."""
+    def factory(person, status=201, retry_after=None):
+        info = push_service.new_subscription(status=status, retry_after=retry_after)
+        assert signed_in(person).post("/api/v1/push-subscriptions", json=info).status_code == 201
+        return info
+    return factory

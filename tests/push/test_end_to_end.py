@@ -16,16 +16,6 @@ from app.notifications.services import notify
 URL = "/api/v1/push-subscriptions"
 
 
-@pytest.fixture
-def device(signed_in, push_service):
-    """device(person, status=201, retry_after=None): a subscribed phone, through the API."""
-    def factory(person, status=201, retry_after=None):
-        info = push_service.new_subscription(status=status, retry_after=retry_after)
-        assert signed_in(person).post(URL, json=info).status_code == 201
-        return info
-    return factory
-
-
 def raise_(person, kind=NotificationKind.COMMENT, **fields):
     fields.setdefault("title", "Atasan A commented on Rapat koordinasi")
     fields.setdefault("body", "Mohon lampirkan notulen.")
