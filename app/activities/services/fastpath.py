@@ -152,7 +152,8 @@ def _create_statement(with_target: bool, alone: bool = False) -> sa.Select:
     def bind(name, column=None):
         return sa.bindparam(name, type_=c[column or name].type)
 
-    checks = checks_statement(with_target, False).cte("checks")
+    # Short names ("ck", "ins") keep the statement within psycopg's query cache (4,096 bytes).
+    checks = checks_statement(with_target, False).cte("ck")
     chain_lock = sa.select(audit.lock_column(bind("person_id"))).cte("chain_lock")
     same_rule = sa.and_(*[
         checks.c[column].is_not_distinct_from(sa.bindparam(param, type_=kind))
@@ -174,7 +175,7 @@ def _create_statement(with_target: bool, alone: bool = False) -> sa.Select:
               .where(allowed))
     written = (insert(table).from_select(list(row), source)
                .on_conflict_do_nothing(index_elements=["id"])
-               .returning(c.id).cte("new_activity"))
+               .returning(c.id).cte("ins"))
     entry = audit.chained_insert(
         written, org_id=row["org_id"], owner_id=row["person_id"], actor_id=row["person_id"],
         subject_type=sa.literal_column("'activity'"), subject_id=row["id"],
