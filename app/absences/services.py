@@ -188,7 +188,7 @@ def _check_no_overlap(person_id: int, starts_on: date, ends_on: date) -> None:
         raise Conflict(_("These days overlap another absence (%(kind)s, %(start)s – %(end)s).",
                          kind=kind_label(other.kind), start=format_date(other.starts_on),
                          end=format_date(other.ends_on)),
-                       code="overlap", extra={"absence_id": other.id})
+                       code="overlap", extra={"current": {"id": other.id}})
 
 
 def _person_for(actor: Person, person_id: int | None) -> Person:
