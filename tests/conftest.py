@@ -29,6 +29,14 @@ def pytest_configure(config):
                             "skip locally with -m 'not fuzz'")
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``make test`` runs three workers) a fault module's tests share one
+    private stack (module-scoped fixtures): keep each such module on one worker."""
+    for item in items:
+        if item.nodeid.startswith("tests/faults/"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 def unavailable(reason: str):
     """Skip, or fail when the services are required."""
     if REQUIRE_SERVICES:
