@@ -227,8 +227,9 @@ class Stack:
             "VAPID_SUBJECT": "mailto:ops@kinerjaku.test",
             "PUSH_ALLOW_INSECURE_ENDPOINTS": True, "PUSH_TIMEOUT": 5,
             "EXPORT_FOLDER": str(self.folder / "exports"),
-            # The push outbox's sweeper (every minute) takes notifications waiting 5 s.
-            "PUSH_REQUEUE_AFTER": 5,
+            # The outboxes' sweepers (every minute) take pushes and exports waiting 5 s: what
+            # the queue could not take during an outage goes out at the first sweep after.
+            "PUSH_REQUEUE_AFTER": 5, "EXPORT_REQUEUE_AFTER": 5,
         }
 
     @contextlib.contextmanager
