@@ -152,7 +152,9 @@ def outage():
 def assert_worker_survived(stack):
     worker = stack.processes["worker"]
     assert worker.poll() is None, f"the worker did not survive the outage:\n{stack.report()}"
-    assert stack.worker_starts() == 1, f"the worker's consumer restarted:\n{stack.report()}"
+    starts = stack.worker_starts()
+    assert starts == 1, (f"the worker's consumer started {starts} times, not once (it should "
+                         f"ride the outage out):\n{stack.report()}")
 
 
 def test_writes_succeed_and_streams_and_pushes_resume(outage):
