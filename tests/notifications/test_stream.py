@@ -151,3 +151,21 @@ def test_a_stalled_stream_resyncs_from_the_database(app, stream_of, world):
     assert list(subscription.queue.queue)[0] is RESYNC
     stream.wait_for_ids(ids)
     assert sorted(set(stream.ids())) == ids
+
+
+def test_a_stream_that_fails_to_open_leaves_no_subscription(app, signed_in, world,
+                                                           monkeypatch):
+    """A failure between subscribing and answering (the database away while the stream reads
+    where to start) must not leave a mailbox that takes this person's events for ever."""
+    from app.notifications import api as stream_api
+
+    def unavailable(_person):
+        raise RuntimeError("the database went away")
+    monkeypatch.setattr(stream_api.inbox, "summary", unavailable)
+    broker = app.extensions["kinerjaku_broker"]
+    person = world.one.staff_a1
+    before = subscriptions(broker, person.id)
+    client = signed_in(person).client
+    response = client.get("/api/v1/stream")
+    assert response.status_code == 500
+    assert subscriptions(broker, person.id) == before
