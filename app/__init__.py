@@ -168,6 +168,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.activities.partitioning import cli as partitions_cli
     from app.audit.cli import audit_verify
     from app.demo.cli import seed_demo
     from app.feedback.cli import auto_accept
@@ -182,6 +183,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(send_reminders)
     app.cli.add_command(create_org)
+    app.cli.add_command(partitions_cli)
 
 
 def register_notifications(app: Flask) -> None:
@@ -196,6 +198,7 @@ def register_notifications(app: Flask) -> None:
 def register_queue(app: Flask) -> None:
     """The task queue (SQLite by default, Redis with REDIS_URL) and every domain's tasks: web
     push after commit, the reminder clock, automatic acceptance, exports."""
+    from app.activities import partitioning as _partition_tasks  # noqa: F401
     from app.core.queue import init_queue
     from app.documents import jobs as _export_tasks  # noqa: F401
     from app.feedback import tasks as _feedback_tasks  # noqa: F401
