@@ -57,6 +57,10 @@ def configure(app: Flask, overrides: dict) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "connect_args": {"timeout": 15}, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    else:
+        from app.core.replica import configure_engines
+
+        configure_engines(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -117,10 +121,12 @@ def _tune_sqlite(engine) -> None:
 def register_security(app: Flask) -> None:
     """Who is asking (auth), then may they (core: sign-in requirement, CSRF, headers)."""
     from app.auth.login import init_auth
+    from app.core.replica import init_replica
     from app.core.security import init_security
 
     init_auth(app)
     init_security(app)
+    init_replica(app)
 
 
 def register_routing(app: Flask) -> None:
