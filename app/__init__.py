@@ -76,6 +76,8 @@ def register_extensions(app: Flask) -> None:
     from app.evaluations import models as _evaluations_models  # noqa: F401
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from app.feedback import models as _feedback_models  # noqa: F401
+    from app.followup import models as _followup_models  # noqa: F401
+    from app.followup import receivers as _followup_receivers  # noqa: F401
     from app.notifications import models as _notifications_models  # noqa: F401
     from app.org import models as _org_models  # noqa: F401
     from app.reminders import models as _reminders_models  # noqa: F401
