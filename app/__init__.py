@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from app.documents.views import bp as documents_bp
     from app.evaluations.views import bp as evaluations_bp
     from app.feedback.views import bp as feedback_bp
+    from app.followup.views import bp as followup_bp
     from app.home.views import bp as home_bp
     from app.notifications.views import bp as notifications_bp
     from app.org.imports.views import bp as imports_bp
@@ -156,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(dashboards_bp)
+    app.register_blueprint(followup_bp)
     for blueprint in (admin_bp, accounts_bp, imports_bp, settings_bp, audit_bp):
         app.register_blueprint(blueprint)
     register_api(app)

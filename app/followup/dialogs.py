@@ -80,7 +80,7 @@ def create_dialog(actor: Person, *, held_on, topic: str, notes: str = "",
     notify(db.session.get(Person, other), NotificationKind.FEEDBACK,
            title=_("%(name)s recorded a performance dialogue: %(topic)s",
                    name=actor.name, topic=topic),
-           body=_("Read it and confirm it."), url=f"/dialog/{dialog.id}",
+           body=_("Read it and confirm it."), url=f"/tindak-lanjut/dialog/{dialog.id}",
            data={"dialog_id": dialog.id})
     return dialog
 

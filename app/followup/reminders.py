@@ -44,7 +44,7 @@ def due(org_id: int, members, rule, make_due) -> list:
             if member and member.today == row.due_on:
                 found.append(make_due(member, f"act:{row.id}", {
                     "what": "action", "text": row.description,
-                    "url": f"/dialog/{row.dialog_id}"}))
+                    "url": f"/tindak-lanjut/dialog/{row.dialog_id}"}))
     sessions = db.session.execute(
         sa.select(CoachingSession.id, CoachingSession.scheduled_on, CoachingPlan.id.label(
             "plan_id"), CoachingPlan.person_id, CoachingPlan.supervisor_id)

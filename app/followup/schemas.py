@@ -51,7 +51,8 @@ class DialogIn(Schema):
 
 
 class DialogArgs(Schema):
-    person_id = _id(metadata={"description": "One person's dialogues (someone you may read)"})
+    person_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1), metadata={
+        "description": "One person's dialogues (someone you may read)"})
 
 
 class DialogActionOut(Schema):
@@ -81,7 +82,7 @@ class DialogOut(Schema):
 # --- recognitions ---------------------------------------------------------------------------
 
 class YearArgs(Schema):
-    year = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=2000, max=2100))
+    year = ma.fields.Integer(validate=ma.validate.Range(min=2000, max=2100))
 
 
 class RecognitionOut(Schema):
