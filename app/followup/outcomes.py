@@ -228,11 +228,18 @@ def add_session(actor: Person, plan_id: int, *, scheduled_on: date,
     return session
 
 
-def update_session(actor: Person, session_id: int, **changes) -> CoachingSession:
-    """Reschedule, or record the session as held with its notes."""
+def get_session(actor: Person, session_id: int) -> CoachingSession:
+    """:raise NotFound: unless ``actor`` may read the session's plan."""
     session = db.session.get(CoachingSession, session_id)
     if session is None or session.plan.org_id != actor.org_id:
         raise NotFound(_("Session not found."))
+    get_plan(actor, session.plan_id)
+    return session
+
+
+def update_session(actor: Person, session_id: int, **changes) -> CoachingSession:
+    """Reschedule, or record the session as held with its notes."""
+    session = get_session(actor, session_id)
     plan = _runnable(actor, session.plan_id)
     for key in ("scheduled_on", "held_on", "notes"):
         if key in changes:

@@ -7,9 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core.forms import post_form
-from app.errors import AppError
 from app.evaluations.labels import PREDIKAT_LABELS, RATING_LABELS
-from app.evaluations.services import appraisees, list_periods
+from app.evaluations.services import appraisees, get_evaluation, list_periods
 from app.extensions import db
 from app.followup import dialogs, objections, outcomes
 from app.followup.models import (
@@ -176,10 +175,8 @@ def add_session(plan_id):
 
 @bp.post("/pembinaan/sesi/<int:session_id>")
 def update_session(session_id):
-    plan_id = request.form.get("plan_id", "")
-    if not plan_id.isdigit():
-        raise AppError(_("Unknown plan."), status=404, code="not_found")
-    return _plan_post(int(plan_id), lambda args: outcomes.update_session(
+    plan_id = outcomes.get_session(current_user, session_id).plan_id
+    return _plan_post(plan_id, lambda args: outcomes.update_session(
         current_user, session_id, **args), SessionPatchIn(), _("Session recorded."))
 
 
@@ -205,6 +202,7 @@ def certificate(recognition_id):
 @bp.post("/evaluasi/<int:evaluation_id>/keberatan")
 def file_objection(evaluation_id):
     """The employee objects (from the evaluation page)."""
+    get_evaluation(current_user, evaluation_id)
     posted = post_form(lambda args: objections.file_objection(current_user, evaluation_id,
                                                               **args), ObjectionIn(),
                        raise_for=(403, 404))
