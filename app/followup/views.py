@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.admin.access import may_change, require_change, require_view
 from app.core.forms import post_form
 from app.evaluations.labels import PREDIKAT_LABELS, RATING_LABELS
 from app.evaluations.services import appraisees, get_evaluation, list_periods
@@ -24,6 +25,7 @@ from app.followup.schemas import (
     ObjectionIn,
     PlanCloseIn,
     PlanPatchIn,
+    PolicyIn,
     SessionIn,
     SessionPatchIn,
 )
@@ -235,3 +237,30 @@ def decide_objection(objection_id):
                                status=posted.status)
     flash(_("Objection decided."), "success")
     return redirect(url_for("followup.objection", objection_id=objection_id), 303)
+
+
+# --- the organisation's setting -------------------------------------------------------------
+
+def _settings_page(*, form=None, errors=None, status=200):
+    days = objections.objection_days(current_user.org_id)
+    return render_template("followup/settings.html", days=days,
+                           form=form or {"objection_days": str(days)}, errors=errors or {},
+                           may_change=may_change(current_user)), status
+
+
+@bp.get("/pengaturan")
+def settings():
+    """The objection window (HR administrators change it; pimpinan read it)."""
+    require_view()
+    return _settings_page()
+
+
+@bp.post("/pengaturan")
+def save_settings():
+    require_change()
+    posted = post_form(lambda args: objections.set_policy(current_user, **args), PolicyIn(),
+                       raise_for=())
+    if posted.failed:
+        return _settings_page(form=request.form, errors=posted.errors, status=posted.status)
+    flash(_("Follow-up settings saved."), "success")
+    return redirect(url_for("followup.settings"), 303)
