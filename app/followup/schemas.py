@@ -89,8 +89,10 @@ class RecognitionOut(Schema):
     id = ma.fields.Integer()
     person = ma.fields.Nested(PersonBrief, only=("id", "name", "nip", "jabatan"))
     evaluation_id = ma.fields.Integer()
-    period_id = ma.fields.Function(lambda r: r.evaluation.period_id)
-    period_name = ma.fields.Function(lambda r: r.evaluation.period.name)
+    period_id = ma.fields.Function(lambda r: r.evaluation.period_id,
+                                  metadata={"type": "integer"})
+    period_name = ma.fields.Function(lambda r: r.evaluation.period.name,
+                                    metadata={"type": "string"})
     predikat = ma.fields.String()
     number = ma.fields.String()
     issued_at = ma.fields.DateTime()
@@ -149,7 +151,8 @@ class CoachingPlanOut(Schema):
     person = ma.fields.Nested(PersonBrief, only=("id", "name", "nip"))
     supervisor = ma.fields.Nested(PersonBrief, only=("id", "name"), allow_none=True)
     evaluation_id = ma.fields.Integer()
-    period_name = ma.fields.Function(lambda p: p.evaluation.period.name)
+    period_name = ma.fields.Function(lambda p: p.evaluation.period.name,
+                                    metadata={"type": "string"})
     predikat = ma.fields.String()
     status = ma.fields.String()
     goals = ma.fields.String()
@@ -182,7 +185,8 @@ class DecisionIn(Schema):
 class ObjectionOut(Schema):
     id = ma.fields.Integer()
     evaluation_id = ma.fields.Integer()
-    period_name = ma.fields.Function(lambda o: o.evaluation.period.name)
+    period_name = ma.fields.Function(lambda o: o.evaluation.period.name,
+                                    metadata={"type": "string"})
     person = ma.fields.Nested(PersonBrief, only=("id", "name", "nip"))
     appraiser = ma.fields.Nested(PersonBrief, only=("id", "name"))
     decider = ma.fields.Nested(PersonBrief, only=("id", "name"))

@@ -82,3 +82,20 @@ def test_the_objection_window_setting_page(as_, world):
     assert as_(world.one.head).post("/tindak-lanjut/pengaturan",
                                     data={"objection_days": "30"}).status_code == 403
     assert as_(world.one.staff_a1).get("/tindak-lanjut/pengaturan").status_code == 403
+
+
+def test_the_openapi_document_describes_the_follow_up(api, world):
+    api.login(world.one.staff_a1)
+    spec = api.get("/api/v1/openapi.json").get_json()
+    for path, method in (("/api/v1/dialogs", "post"), ("/api/v1/dialogs/{dialog_id}/confirm",
+                                                         "post"),
+                         ("/api/v1/recognitions/{recognition_id}/certificate", "get"),
+                         ("/api/v1/coaching-plans/{plan_id}/close", "post"),
+                         ("/api/v1/evaluations/{evaluation_id}/objection", "post"),
+                         ("/api/v1/objections/{objection_id}/decide", "post"),
+                         ("/api/v1/follow-up/summary", "get")):
+        operation = spec["paths"][path][method]
+        assert operation["summary"] or operation.get("description")
+        assert set(operation["responses"]) & {"200", "201"}
+    decide = spec["paths"]["/api/v1/objections/{objection_id}/decide"]["post"]
+    assert set(decide["responses"]) >= {"200", "403", "404", "409", "422"}
