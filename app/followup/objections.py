@@ -109,7 +109,7 @@ def file_objection(actor: Person, evaluation_id: int, *, reasons: str) -> Object
             "Objections are accepted within %(days)s days after the assessment.",
             days=objection_days(evaluation.org_id)))
     decider = atasan_of(evaluation.appraiser)
-    if decider is None:
+    if decider is None or decider.id == evaluation.person_id:
         raise state_error(evaluation, _(
             "Your appraiser has no supervisor in the organisation to decide an objection."))
     objection = Objection(
@@ -174,6 +174,9 @@ def decide_objection(actor: Person, objection_id: int, *, version: int, decision
         if hasil_kerja is None and perilaku_kerja is None:
             raise ValidationFailed(fields={"hasil_kerja": _(
                 "Choose the new rating(s) to change the assessment.")})
+        if evaluation.is_jpt and hasil_kerja and hasil_kerja != evaluation.hasil_kerja:
+            raise ValidationFailed(fields={"hasil_kerja": _(
+                "A JPT's results rating follows the unit's predicate: change that instead.")})
         new_hasil = rules.Rating(hasil_kerja or evaluation.hasil_kerja)
         new_perilaku = rules.Rating(perilaku_kerja or evaluation.perilaku_kerja)
         if (new_hasil, new_perilaku) == (evaluation.hasil_kerja, evaluation.perilaku_kerja):

@@ -1,6 +1,9 @@
 """Follow-up pages (/tindak-lanjut): dialogues, coaching plans, recognitions and objections,
 for the phone first. They call the same services and load forms with the API's schemas."""
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +33,7 @@ from app.followup.schemas import (
     SessionPatchIn,
 )
 from app.org.lines import local_today
+from app.targets.services import skp_of
 
 bp = Blueprint("followup", __name__, url_prefix="/tindak-lanjut")
 
@@ -59,8 +63,8 @@ def follow_up_of(evaluation) -> dict:
         "objection": objection,
         "can_object": (objection is None and evaluation.person_id == current_user.id
                        and objections.objection_open(evaluation)),
-        "objection_until": (objections.deadline(evaluation) if evaluation.assessed_at
-                            else None),
+        "objection_until": (objections.deadline(evaluation).replace(tzinfo=UTC).astimezone(
+            ZoneInfo(evaluation.person.timezone)) if evaluation.assessed_at else None),
         "plan": db.session.scalar(db.select(CoachingPlan).where(
             CoachingPlan.evaluation_id == evaluation.id)),
         "recognition": db.session.scalar(db.select(Recognition).where(
@@ -83,10 +87,15 @@ def hub():
 # --- dialogues ------------------------------------------------------------------------------
 
 def _dialog_form(*, form=None, errors=None, status=200):
-    form = form or {"held_on": local_today(current_user).isoformat(),
-                    "person_id": request.args.get("orang", "")}
+    today = local_today(current_user)
+    form = form or {"held_on": today.isoformat(), "person_id": request.args.get("orang", "")}
+    team = appraisees(current_user)
+    chosen = str(form.get("person_id", ""))
+    person = next((p for p in team if str(p.id) == chosen), current_user)
+    skp = skp_of(person, today.year)
     return render_template("followup/dialog_form.html", form=form, errors=errors or {},
-                           team=appraisees(current_user), rows=range(ACTION_ROWS),
+                           team=team, rows=range(ACTION_ROWS), person=person,
+                           rhks=skp.rhks if skp else [],
                            periods=list_periods(current_user, None)), status
 
 
@@ -97,7 +106,7 @@ def new_dialog():
 
 def _posted_dialog() -> dict:
     data = {key: request.form.get(key, "").strip() for key in
-            ("held_on", "topic", "notes", "person_id", "period_id")}
+            ("held_on", "topic", "notes", "person_id", "period_id", "rhk_id")}
     data = {k: (int(v) if k.endswith("_id") and v.isdigit() else v) for k, v in data.items()
             if v != ""}
     actions = []

@@ -17,7 +17,9 @@ def assessed(org, hasil="sesuai", perilaku="sesuai", *, acknowledge=False, perso
     evaluation, _ = services.open_evaluation(person, periods[PERIOD].id)
     evaluation = fill_realisations(person, evaluation)
     services.submit_evaluation(person, evaluation.id, evaluation.version)
-    services.assess_evaluation(db.session.get(type(person), person.supervisor_id),
+    appraiser = (db.session.get(type(person), person.supervisor_id) if person.supervisor_id
+                 else org.admin)
+    services.assess_evaluation(appraiser,
                                evaluation.id, version=evaluation.version, hasil_kerja=hasil,
                                perilaku_kerja=perilaku)
     if acknowledge:

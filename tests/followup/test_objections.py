@@ -154,6 +154,7 @@ def test_the_pages_file_and_decide(as_, world):
     staff = as_(world.one.staff_a1)
     page = staff.get(f"/evaluasi/{evaluation.id}").data.decode()
     assert "Ajukan keberatan atas penilaian ini" in page
+    assert "Senin, 7 Desember 2026 10.00 WIB" in page  # 14 days after the assessment
     sent = staff.post(f"/tindak-lanjut/evaluasi/{evaluation.id}/keberatan",
                       data={"reasons": "Bukti belum dipertimbangkan"})
     assert sent.status_code == 303
@@ -166,3 +167,21 @@ def test_the_pages_file_and_decide(as_, world):
                                         "perilaku_kerja": "sesuai", "reasons": "Bukti sah"})
     assert decided.status_code == 303
     assert "Penilaian diubah" in staff.get(location).data.decode()
+
+
+def test_no_objection_without_an_atasan_to_decide_it(as_, world):
+    """The head (a JPT) is appraised by the HR administrator, whose supervisor is the head
+    themself: nobody else could decide, so the objection is refused, not left hanging."""
+    from app.evaluations import services
+    from app.evaluations.models import Evaluation
+
+    assessed(world.one, "sesuai", "sesuai")
+    head = world.one.head
+    services.set_unit_predicate(world.one.admin, db.session.scalar(
+        sa.select(Evaluation.period_id)), head.unit_id, "baik")
+    db.session.commit()
+    assessed(world.one, "sesuai", "sesuai", person=head, skps=False)
+    evaluation = db.session.scalar(sa.select(Evaluation).where(Evaluation.person_id == head.id))
+    response = as_(head).post(f"/api/v1/evaluations/{evaluation.id}/objection",
+                              json={"reasons": "Keberatan"})
+    assert response.status_code == 409

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.followup.models import CoachingPlan, PerformanceDialog, PlanStatus
+from app.targets.models import Rhk, Skp
 from tests.followup.support import assessed
 
 
@@ -15,12 +16,17 @@ def test_a_supervisor_records_a_dialog_and_the_employee_confirms(as_, world):
     assert "Catat dialog kinerja" in form and world.one.staff_a1.name in form
     missing = sup.post("/tindak-lanjut/dialog", data={"held_on": "2026-11-20", "topic": ""})
     assert missing.status_code == 422 and 'aria-invalid="true"' in missing.data.decode()
+    rhk = db.session.scalar(sa.select(Rhk).join(Skp).where(
+        Skp.person_id == world.one.staff_a1.id).order_by(Rhk.id))
+    assert rhk.description in form
     made = sup.post("/tindak-lanjut/dialog", data={
         "person_id": str(world.one.staff_a1.id), "held_on": "2026-11-20",
+        "rhk_id": str(rhk.id),
         "topic": "Capaian triwulan", "action-0": "Susun jadwal", "due-0": "2026-12-01"})
     assert made.status_code == 303
     dialog = db.session.scalar(sa.select(PerformanceDialog))
     assert [a.description for a in dialog.actions] == ["Susun jadwal"]
+    assert dialog.rhk_id == rhk.id
     staff = as_(world.one.staff_a1)
     page = staff.get(made.headers["Location"]).data.decode()
     assert "Konfirmasi catatan ini" in page
