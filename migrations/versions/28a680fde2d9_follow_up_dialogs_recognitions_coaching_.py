@@ -2,7 +2,7 @@
 plans and sessions, objections, and the organisation's follow-up policy.
 
 Revision ID: 28a680fde2d9
-Revises: 7c41e2d9a0b5
+Revises: 9b7e4d2c1a60
 Create Date: 2026-12-03 16:08:34.676916
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '28a680fde2d9'
-down_revision = '7c41e2d9a0b5'
+down_revision = '9b7e4d2c1a60'
 branch_labels = None
 depends_on = None
 
