@@ -157,6 +157,10 @@ def serialise_sqlite_writes(engine: sa.Engine) -> None:
     for event in ("commit", "rollback"):
         sa.event.listen(engine, event, lambda conn: release(conn.info))
     # A connection handed back to the pool mid-transaction is rolled back there.
-    sa.event.listen(engine.pool, "reset", lambda dbapi, record, *rest: release(record.info))
-    sa.event.listen(engine.pool, "invalidate",
-                    lambda dbapi, record, *rest: release(record.info))
+    @sa.event.listens_for(engine.pool, "reset")
+    def on_reset(dbapi_connection, connection_record, reset_state):
+        release(connection_record.info)
+
+    @sa.event.listens_for(engine.pool, "invalidate")
+    def on_invalidate(dbapi_connection, connection_record, exception):
+        release(connection_record.info)
