@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     from app.citizen import models as _citizen_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
     from app.dashboards import models as _dashboards_models  # noqa: F401
+    from app.development import models as _development_models  # noqa: F401
     from app.documents import models as _documents_models  # noqa: F401
     from app.evaluations import models as _evaluations_models  # noqa: F401
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate

@@ -151,11 +151,14 @@ RULE_LABELS = {
         "To supervisors when their team's evaluations are due.")),
     ReminderKind.DIGEST: (_l("Supervisor's digest"), _l(
         "End of day: who in the team has still logged nothing.")),
+    ReminderKind.CITIZEN_UNANSWERED: (_l("Citizens' messages"), _l(
+        "To unit heads whose citizens' messages wait for an answer.")),
 }
 #: The kinds whose rule has a number of days, and what the days mean.
 DAYS_HINTS = {
     ReminderKind.DEADLINE: _l("Days before the deadline, separated by commas, e.g. 3, 1."),
     ReminderKind.REVIEWS_WAITING: _l("Working days an activity has waited, e.g. 2."),
+    ReminderKind.CITIZEN_UNANSWERED: _l("Working days a message has waited, e.g. 3."),
 }
 
 

@@ -23,6 +23,8 @@ class ReminderKind(enum.StrEnum):
     EVALUATIONS_DUE = "evaluations_due"
     #: A supervisor's end-of-day digest of people still without a log after the reminder.
     DIGEST = "digest"
+    #: To a unit's head: citizens' messages unanswered for more than N working days.
+    CITIZEN_UNANSWERED = "citizen_unanswered"
 
 
 class ReminderRule(TimestampMixin, db.Model):

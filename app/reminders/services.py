@@ -14,7 +14,9 @@ defaults in :data:`DEFAULTS`). Every time is *local* to the person's unit (WIB, 
   defined (of each month when it defined none), from 09:00, to everyone;
 - ``evaluations_due``: the same day, to supervisors;
 - ``digest``: working days from 17:00, to supervisors: who of their team still has no log
-  after the daily reminder (the escalation).
+  after the daily reminder (the escalation);
+- ``citizen_unanswered``: working days from 09:00, to unit heads with citizens' messages
+  unanswered for more than 3 working days (:func:`app.citizen.inbox.unanswered_due`).
 
 Working days skip weekends, Indonesia's public holidays and *cuti bersama* (the ``holidays``
 package) and the organisation's own :class:`OrgHoliday` days. A person's muted kinds are not
@@ -48,6 +50,7 @@ from app.absences.services import excused_days
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
 from app.audit import services as audit
+from app.citizen.inbox import unanswered_due
 from app.core.templating import clock
 from app.core.uow import unit_of_work
 from app.errors import Forbidden, ValidationFailed
@@ -86,6 +89,8 @@ DEFAULTS = {
     ReminderKind.SELF_EVALUATION: Rule(ReminderKind.SELF_EVALUATION, True, time(9, 0)),
     ReminderKind.EVALUATIONS_DUE: Rule(ReminderKind.EVALUATIONS_DUE, True, time(9, 0)),
     ReminderKind.DIGEST: Rule(ReminderKind.DIGEST, True, time(17, 0)),
+    ReminderKind.CITIZEN_UNANSWERED: Rule(ReminderKind.CITIZEN_UNANSWERED, True, time(9, 0),
+                                          (3,)),
 }
 
 
@@ -441,7 +446,8 @@ def due_reminders(now: datetime | None = None, *, org_id: int | None = None) -> 
         found = (_daily(oid, members, rules, cal) + _deadline(oid, members, rules, cal, now)
                  + _reviews_waiting(oid, members, rules, cal, now)
                  + _period_end(oid, members, rules, cal)
-                 + _digest(oid, members, rules, cal))
+                 + _digest(oid, members, rules, cal)
+                 + unanswered_due(oid, members, rules, cal))
         dues.extend(_not_sent(oid, found))
     return dues
 
@@ -501,6 +507,14 @@ def message(due: Due) -> dict:
             return {"title": _("Your team's evaluations are due"),
                     "body": _("%(month)s ends today: evaluate your team.", month=period),
                     "url": "/evaluasi/tim"}
+        if due.kind is ReminderKind.CITIZEN_UNANSWERED:
+            return {"title": ngettext("%(num)d citizen's message waits for an answer",
+                                      "%(num)d citizens' messages wait for an answer",
+                                      facts["count"]),
+                    "body": ngettext("Received more than %(num)d working day ago.",
+                                     "Received more than %(num)d working days ago.",
+                                     facts["days"]),
+                    "url": "/suara-warga"}
         names = ", ".join(p["name"] for p in facts["people"])
         return {"title": ngettext("%(num)d person has not logged today",
                                   "%(num)d people have not logged today", len(facts["people"])),
