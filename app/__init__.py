@@ -137,8 +137,10 @@ def register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.accounts import bp as accounts_bp
     from app.auth.views import bp as auth_bp
+    from app.citizen.inbox_views import bp as voice_bp
     from app.citizen.views import bp as citizen_bp
     from app.dashboards.views import bp as dashboards_bp
+    from app.development.views import bp as development_bp
     from app.documents.views import bp as documents_bp
     from app.evaluations.views import bp as evaluations_bp
     from app.feedback.views import bp as feedback_bp
@@ -151,9 +153,10 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp, feedback_bp,
                       notifications_bp, reminders_bp, evaluations_bp,
-                      documents_bp, absences_bp):
+                      documents_bp, absences_bp, development_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(citizen_bp)
+    app.register_blueprint(voice_bp)
     app.register_blueprint(dashboards_bp)
     for blueprint in (admin_bp, accounts_bp, imports_bp, settings_bp, audit_bp):
         app.register_blueprint(blueprint)
