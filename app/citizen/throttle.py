@@ -17,8 +17,10 @@ guarded by (docs/security.md, "Survey flood guard"):
   counter's tablet is not refused because of a flood from its own network;
 - **per unit** (``SURVEY_LIMIT_PER_UNIT``): a ceiling on what one unit receives.
 
-The counters live in the rate limiter's storage (memory, or Redis at scale): they count
-answers stored; a refused answer counts nothing.
+The counters live in the rate limiter's storage (memory, or Redis at scale) as *moving*
+windows: "90 per hour" means any 60 minutes, not a clock hour that lets a burst through at
+each turn of the hour. They count answers stored; a refused answer counts nothing. The
+window's clock is the app's ``time.time()`` (also against Redis), so tests move it.
 """
 
 import logging
@@ -31,6 +33,7 @@ from flask import after_this_request, current_app, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from limits import parse, parse_many
+from limits.strategies import MovingWindowRateLimiter
 
 from app.extensions import limiter
 
@@ -112,13 +115,17 @@ def check_token(token: str | None, device: Device | None, unit_id: int) -> str |
     return content["n"]
 
 
+def _windows() -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(limiter.storage)
+
+
 def _prefix() -> str:
     return current_app.config.get("RATELIMIT_KEY_PREFIX", "")
 
 
 def take_token(nonce: str) -> bool:
     """Take the token: True the first time, False when it was taken before."""
-    return limiter.limiter.hit(_TAKEN, _prefix(), "survey-token", nonce)
+    return _windows().hit(_TAKEN, _prefix(), "survey-token", nonce)
 
 
 @dataclass(frozen=True)
@@ -136,16 +143,17 @@ class Counter:
 
     def seconds_left(self) -> int:
         """0 while one more answer fits, else the seconds until it does."""
-        waits = []
+        waits, windows = [], _windows()
         for item in self.items:
-            if not limiter.limiter.test(item, *self.identifiers):
-                reset = limiter.limiter.get_window_stats(item, *self.identifiers).reset_time
+            if not windows.test(item, *self.identifiers):
+                reset = windows.get_window_stats(item, *self.identifiers).reset_time
                 waits.append(max(1, math.ceil(reset - time.time())))
         return max(waits, default=0)
 
     def hit(self) -> None:
+        windows = _windows()
         for item in self.items:
-            limiter.limiter.hit(item, *self.identifiers)
+            windows.hit(item, *self.identifiers)
 
 
 def counters(device: Device, unit_id: int) -> list[Counter]:
