@@ -169,32 +169,22 @@ def _local_day(moment: datetime, zone: str) -> date:
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
 
 
-def unanswered_due(org_id: int, members, rules, cal) -> list:
-    """Reminders to unit heads with messages ``new`` for more than N working days (the
-    rule's days); one a working day while any waits (the key is the head's local date)."""
-    from app.reminders.models import ReminderKind
-    from app.reminders.services import Due
-
-    rule = rules[ReminderKind.CITIZEN_UNANSWERED]
-    if not rule.enabled:
-        return []
-    limit = rule.days[0] if rule.days else DEFAULT_ANSWER_DAYS
+def unanswered_waiting(org_id: int, today_of: dict[int, date], limit: int,
+                       calendar) -> dict[int, int]:
+    """Per unit head (of those in ``today_of``, person id -> their local date): how many
+    messages have been ``new`` for more than ``limit`` working days of ``calendar``."""
     rows = db.session.execute(
         sa.select(CitizenMessage.unit_id, CitizenMessage.received_at, Unit.timezone)
         .join(Unit, Unit.id == CitizenMessage.unit_id)
         .where(CitizenMessage.org_id == org_id,
                CitizenMessage.status == MessageStatus.NEW)).all()
     if not rows:
-        return []
+        return {}
     heads = heads_by_unit(org_id)
-    by_id = {member.id: member for member in members}
     waiting: dict[int, int] = {}
     for unit_id, received_at, zone in rows:
+        due_after = calendar.add_working_days(_local_day(received_at, zone), limit)
         for head_id in heads.get(unit_id, ()):
-            head = by_id.get(head_id)
-            if head and cal.add_working_days(_local_day(received_at, zone), limit) < head.today:
+            if head_id in today_of and due_after < today_of[head_id]:
                 waiting[head_id] = waiting.get(head_id, 0) + 1
-    return [Due(org_id, hid, rule.kind, by_id[hid].today.isoformat(), by_id[hid].locale,
-                by_id[hid].name, {"count": count, "days": limit})
-            for hid, count in sorted(waiting.items())
-            if cal.is_working(by_id[hid].today) and by_id[hid].ready(rule)]
+    return waiting

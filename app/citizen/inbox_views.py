@@ -96,6 +96,7 @@ def _period_args(source) -> tuple[int | None, object, object, str | None]:
 def report_page():
     """The unit's SKM over a period: NRR per unsur, the weakest ones and their plans, and
     downloads (XLSX, PDF)."""
+    inbox.require_inbox(current_user)
     unit_id, start, end, file_format = _period_args(request.args)
     built = report.build(current_user, unit_id, start, end)
     if file_format:
@@ -126,6 +127,7 @@ def _download(built, file_format: str):
 @bp.post("/suara-warga/laporan/tindak-lanjut")
 def save_follow_up():
     """Write the follow-up plan of one unsur over the report's period."""
+    inbox.require_inbox(current_user)
     unit_id, start, end, _format = _period_args(request.form)
     posted = post_form(lambda args: report.save_follow_up(current_user, unit_id, start, end,
                                                           **args),

@@ -87,6 +87,7 @@ def record():
 
 @bp.post("/pengembangan/<int:training_id>/keputusan")
 def decide(training_id):
+    services.get_training(current_user, training_id)  # another's: 404 before the form
     posted = post_form(lambda args: services.decide(current_user, training_id, **args),
                        DecisionIn(), raise_for=(404,))
     posted.flash(_("Decision saved."))

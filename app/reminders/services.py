@@ -16,7 +16,7 @@ defaults in :data:`DEFAULTS`). Every time is *local* to the person's unit (WIB, 
 - ``digest``: working days from 17:00, to supervisors: who of their team still has no log
   after the daily reminder (the escalation);
 - ``citizen_unanswered``: working days from 09:00, to unit heads with citizens' messages
-  unanswered for more than 3 working days (:func:`app.citizen.inbox.unanswered_due`).
+  unanswered for more than 3 working days (:mod:`app.citizen.inbox`).
 
 Working days skip weekends, Indonesia's public holidays and *cuti bersama* (the ``holidays``
 package) and the organisation's own :class:`OrgHoliday` days. A person's muted kinds are not
@@ -50,7 +50,7 @@ from app.absences.services import excused_days
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
 from app.audit import services as audit
-from app.citizen.inbox import unanswered_due
+from app.citizen.inbox import DEFAULT_ANSWER_DAYS, unanswered_waiting
 from app.core.templating import clock
 from app.core.uow import unit_of_work
 from app.errors import Forbidden, ValidationFailed
@@ -430,6 +430,19 @@ def _period_end(org_id, members, rules, cal) -> list[Due]:
     return dues
 
 
+def _citizen_unanswered(org_id, members, rules, cal) -> list[Due]:
+    """Unit heads with citizens' messages waiting (app.citizen.inbox), once a working day."""
+    rule = rules[ReminderKind.CITIZEN_UNANSWERED]
+    limit = rule.days[0] if rule.days else DEFAULT_ANSWER_DAYS
+    by_id = {m.id: m for m in members}
+    waiting = unanswered_waiting(org_id, {m.id: m.today for m in members}, limit, cal) \
+        if rule.enabled else {}
+    return [Due(org_id, hid, rule.kind, by_id[hid].today.isoformat(), by_id[hid].locale,
+                by_id[hid].name, {"count": count, "days": limit})
+            for hid, count in sorted(waiting.items())
+            if cal.is_working(by_id[hid].today) and by_id[hid].ready(rule)]
+
+
 def due_reminders(now: datetime | None = None, *, org_id: int | None = None) -> list[Due]:
     """Every reminder due at ``now`` that was not sent yet (nothing is written)."""
     now = _aware(now)
@@ -447,7 +460,7 @@ def due_reminders(now: datetime | None = None, *, org_id: int | None = None) -> 
                  + _reviews_waiting(oid, members, rules, cal, now)
                  + _period_end(oid, members, rules, cal)
                  + _digest(oid, members, rules, cal)
-                 + unanswered_due(oid, members, rules, cal))
+                 + _citizen_unanswered(oid, members, rules, cal))
         dues.extend(_not_sent(oid, found))
     return dues
 
