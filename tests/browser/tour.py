@@ -34,6 +34,7 @@ NOT_PAGES = {
     "evaluations.document": "a PDF",
     "imports.people_template": "an XLSX download",
     "imports.units_template": "an XLSX download",
+    "development.certificate": "a file download",
 }
 
 #: The pages anyone sees before signing in (the survey pages take the first unit).
@@ -192,7 +193,18 @@ ARGUMENTS: dict[str, list[tuple[str, Callable]]] = {
     "citizen.survey": [("unit", lambda p: _survey(p))],
     "citizen.thanks": [("unit", lambda p: _survey(p))],
     "citizen.poster": [("unit", lambda p: _survey(p))],
+    "voice.message": [("first", lambda p: (m := _citizen_message(p))
+                       and {"message_id": m.id})],
 }
+
+
+def _citizen_message(person):
+    from app.citizen import inbox
+    from app.citizen.models import CitizenMessage
+
+    units = inbox.units_of(person)
+    return units and _first(sa.select(CitizenMessage).where(
+        CitizenMessage.unit_id.in_(units)).order_by(CitizenMessage.id))
 
 
 def _survey(person):
