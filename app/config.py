@@ -93,7 +93,7 @@ class Defaults:
     #: The citizen survey (app.citizen.throttle, docs/security.md): answers per device
     #: (a counter's tablet serves one citizen a minute), answers per address from devices
     #: that never answered before (a script dropping its cookie), answers per unit.
-    SURVEY_LIMIT_PER_DEVICE = "6 per minute; 90 per hour"
+    SURVEY_LIMIT_PER_DEVICE = "12 per 10 minutes; 90 per hour"
     SURVEY_LIMIT_NEW_DEVICES_PER_IP = "20 per hour"
     SURVEY_LIMIT_PER_UNIT = "600 per hour"
     #: Hours a survey form's one-time token stays valid.

@@ -92,8 +92,8 @@ def test_report_is_for_the_unit_head_and_hr_only(api, world):
         assert api.post("/suara-warga/laporan/tindak-lanjut", data={
             "unit": unit, "dari": "2026-01-01", "sampai": "2026-06-30", "unsur": "u4",
             "plan": "x"}).status_code == 404
-    api.login(world.one.staff_a1)
-    assert api.get(f"/suara-warga/laporan?unit={unit}&{PERIOD}").status_code == 404
+    api.login(world.one.staff_a1)  # heads no unit
+    assert api.get(f"/suara-warga/laporan?unit={unit}&{PERIOD}").status_code == 403
     api.login(world.one.sup_a)
     assert api.get(f"/suara-warga/laporan?unit={unit}&dari=kemarin").status_code == 422
     assert api.get(f"/suara-warga/laporan?unit={unit}&dari=2026-06-01&sampai=2026-01-01"
