@@ -514,6 +514,7 @@ MATRIX = {
     "POST /pengembangan": ("302 422 422 422 422", "-"),
     "POST /pengembangan/<int:training_id>/keputusan": ("302 303 303 303 303", "404 404 404 404"),
     "POST /pengembangan/mentoring": ("302 422 422 422 422", "-"),
+    "POST /pengembangan/target": ("302 303 303 303 303", "-"),
     "POST /profil/petugas-layanan": ("302 303 303 303 303", "-"),
     "POST /suara-warga/<int:message_id>/jawab": ("302 404 422 404 422", "404 404 404 404"),
     "POST /suara-warga/<int:message_id>/terbitkan": ("302 404 303 404 303", "404 404 404 404"),

@@ -9,7 +9,7 @@ from app.core import uploads
 from app.core.forms import all_but, post_form
 from app.development import services
 from app.development.models import TrainingKind
-from app.development.schemas import DecisionIn, PairIn, TrainingIn
+from app.development.schemas import DecisionIn, PairIn, TargetIn, TrainingIn
 from app.extensions import db
 from app.org.lines import local_today, supervises_anyone
 from app.org.models import Person
@@ -57,6 +57,7 @@ def _page(form=None, errors=None, status: int = 200):
         waiting=services.to_verify(current_user) if looks_after else [],
         below=services.below_target(current_user, year) if looks_after else [],
         pairs=services.list_pairs(current_user), people=people, looks_after=looks_after,
+        is_admin=services.is_admin(current_user),
         kinds=kind_labels(), statuses=status_labels(), form=form or {},
         errors=errors or {}), status
 
@@ -106,4 +107,12 @@ def pair():
     if posted.failed:
         return _page(request.form, posted.errors, posted.status)
     posted.flash(_("Mentoring pair saved."))
+    return redirect(url_for("development.index"), 303)
+
+
+@bp.post("/pengembangan/target")
+def set_target():
+    """The organisation's yearly JP target (HR administrators)."""
+    post_form(lambda args: services.set_jp_target(current_user, args["jp_target"]),
+              TargetIn(), raise_for=()).flash(_("Yearly target saved."))
     return redirect(url_for("development.index"), 303)

@@ -84,3 +84,18 @@ def test_a_supervisor_pairs_a_mentor_and_a_mentee(api, world):
             "starts_on": "2026-01-05", "ends_on": "2026-06-30"}).status_code == 404
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MentoringPair)) == 1
+
+
+def test_hr_sets_the_organisations_yearly_target(api, world):
+    with time_machine.travel(DAY, tick=True):
+        api.login(world.one.sup_a)
+        assert 'id="jp-target"' not in api.get("/pengembangan").get_data(as_text=True)
+        api.post("/pengembangan/target", data={"jp_target": "40"})
+        api.login(world.one.admin)
+        assert 'id="jp-target"' in api.get("/pengembangan").get_data(as_text=True)
+        assert api.post("/pengembangan/target", data={"jp_target": "0"}).status_code == 303
+        assert api.post("/pengembangan/target", data={"jp_target": "32"}).status_code == 303
+        api.login(world.one.staff_a1)
+        assert re.search(r'id="profile-jp" max="32"', api.get("/profil").get_data(as_text=True))
+        api.login(world.two.staff_a1)
+        assert re.search(r'id="profile-jp" max="20"', api.get("/profil").get_data(as_text=True))
