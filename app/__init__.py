@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     from app.citizen import models as _citizen_models  # noqa: F401
     from app.core.i18n import select_locale, select_timezone
     from app.dashboards import models as _dashboards_models  # noqa: F401
+    from app.development import models as _development_models  # noqa: F401
     from app.documents import models as _documents_models  # noqa: F401
     from app.evaluations import models as _evaluations_models  # noqa: F401
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -146,8 +147,10 @@ def register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.accounts import bp as accounts_bp
     from app.auth.views import bp as auth_bp
+    from app.citizen.inbox_views import bp as voice_bp
     from app.citizen.views import bp as citizen_bp
     from app.dashboards.views import bp as dashboards_bp
+    from app.development.views import bp as development_bp
     from app.documents.views import bp as documents_bp
     from app.evaluations.views import bp as evaluations_bp
     from app.feedback.views import bp as feedback_bp
@@ -161,9 +164,10 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, pwa_bp, targets_bp, activities_bp, feedback_bp,
                       notifications_bp, reminders_bp, evaluations_bp,
-                      documents_bp, absences_bp):
+                      documents_bp, absences_bp, development_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(citizen_bp)
+    app.register_blueprint(voice_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(followup_bp)
     for blueprint in (admin_bp, accounts_bp, imports_bp, settings_bp, audit_bp):

@@ -26,6 +26,9 @@ ENV_SETTINGS = {
     "LOGIN_LIMIT_PER_NIP_IP": str,
     "LOGIN_LIMIT_PER_DEVICE": str,
     "LOGIN_KNOWN_DEVICE_DELAY": float,
+    "SURVEY_LIMIT_PER_DEVICE": str,
+    "SURVEY_LIMIT_NEW_DEVICES_PER_IP": str,
+    "SURVEY_LIMIT_PER_UNIT": str,
     "EVIDENCE_FOLDER": str,
     "EVIDENCE_MAX_BYTES": int,
     "EXPORT_FOLDER": str,
@@ -103,6 +106,14 @@ class Defaults:
     LOGIN_KNOWN_DEVICE_DELAY = 1.0
     #: Days a device stays known after its last sign-in (the signed device cookie).
     DEVICE_COOKIE_DAYS = 180
+    #: The citizen survey (app.citizen.throttle, docs/security.md): answers per device
+    #: (a counter's tablet serves one citizen a minute), answers per address from devices
+    #: that never answered before (a script dropping its cookie), answers per unit.
+    SURVEY_LIMIT_PER_DEVICE = "12 per 10 minutes; 90 per hour"
+    SURVEY_LIMIT_NEW_DEVICES_PER_IP = "20 per hour"
+    SURVEY_LIMIT_PER_UNIT = "600 per hour"
+    #: Hours a survey form's one-time token stays valid.
+    SURVEY_FORM_TOKEN_HOURS = 4
 
     #: argon2id cost: above OWASP's floor (m=19 MiB, t=2, p=1), about 60 ms on our machines.
     ARGON2_TIME_COST = 4

@@ -135,6 +135,30 @@ def _import_job(org) -> dict:
     return {"job_id": job.id}
 
 
+def _development(org) -> dict:
+    from app.development import services
+
+    training = services.create_training(org.staff_a1, title="Diklat", provider="BPSDM",
+                                        kind="training", starts_on=date(2026, 3, 2),
+                                        ends_on=date(2026, 3, 3), hours=10)
+    pair = services.create_pair(org.sup_a, mentor_id=org.staff_a2.id,
+                                mentee_id=org.staff_a1.id, starts_on=date(2026, 1, 5),
+                                ends_on=date(2026, 6, 30))
+    return {"training_id": training.id, "pair_id": pair.id}
+
+
+def _citizen_message(org) -> dict:
+    from app.citizen import services
+
+    response = services.record(org.staff_a1.unit, {**{f"u{n}": 3 for n in range(1, 10)},
+                                                   "comment": "Antrean panjang"})
+    from app.citizen.models import CitizenMessage
+
+    message = db.session.scalar(db.select(CitizenMessage).where(
+        CitizenMessage.response_id == response.id))
+    return {"message_id": message.id}
+
+
 #: Who makes the thing each URL parameter names: (builder, the parameters it fills).
 BUILDERS = (
     (_activity, {"activity_id", "attachment_id"}),
@@ -145,6 +169,8 @@ BUILDERS = (
     (_absence, {"absence_id"}),
     (_follow_up, {"dialog_id", "action_id", "plan_id", "session_id", "objection_id",
                   "recognition_id"}),
+    (_development, {"training_id", "pair_id"}),
+    (_citizen_message, {"message_id"}),
 )
 
 
@@ -490,7 +516,7 @@ MATRIX = {
     "POST /profil/token": ("302 303 303 303 303", "-"),
     "POST /profil/token/<int:token_id>/cabut": ("302 303 404 404 404", "404 404 404 404"),
     "POST /rekap-unit": ("302 422 422 422 422", "-"),
-    "POST /survei/<org_slug>/<unit_code>": ("400 422 422 422 422", "422 422 422 422"),
+    "POST /survei/<org_slug>/<unit_code>": ("400 400 400 400 400", "400 400 400 400"),
     "POST /target": ("302 422 422 422 422", "-"),
     "POST /target/indikator/<int:indicator_id>": ("302 422 422 422 422", "404 404 404 404"),
     "POST /target/indikator/<int:indicator_id>/hapus": ("302 422 422 422 422", "404 404 404 404"),
@@ -528,6 +554,35 @@ MATRIX = {
     "PUT /api/v1/review-policy": ("401 403 403 403 422", "-"),
     "PUT /api/v1/skps/<int:skp_id>/annex": ("401 422 422 422 422", "422 422 422 422"),
     "PUT /api/v1/skps/<int:skp_id>/expectations": ("401 422 422 422 422", "422 422 422 422"),
+    "GET /api/v1/development": ("401 422 422 422 422", "-"),
+    "GET /api/v1/development/below-target": ("401 422 422 422 422", "-"),
+    "GET /api/v1/mentoring": ("401 200 200 200 200", "-"),
+    "GET /api/v1/mentoring/<int:pair_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/trainings": ("401 200 200 200 200", "-"),
+    "GET /api/v1/trainings/<int:training_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/trainings/<int:training_id>/certificate": ("401 404 404 404 404", "404 404 404 404"),
+    "GET /api/v1/trainings/waiting": ("401 200 200 200 200", "-"),
+    "GET /pengembangan": ("302 200 200 200 200", "-"),
+    "GET /pengembangan/<int:training_id>/sertifikat": ("302 404 404 404 404", "404 404 404 404"),
+    "GET /suara-warga": ("302 403 200 200 200", "-"),
+    "GET /suara-warga/<int:message_id>": ("302 404 200 404 200", "404 404 404 404"),
+    "GET /suara-warga/laporan": ("302 403 200 200 200", "-"),
+    "GET /suara-warga/petugas": ("302 200 200 200 200", "-"),
+    "PATCH /api/v1/mentoring/<int:pair_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/mentoring": ("401 422 422 422 422", "-"),
+    "POST /api/v1/trainings": ("401 422 422 422 422", "-"),
+    "POST /api/v1/trainings/<int:training_id>/certificate": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/trainings/<int:training_id>/decision": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /pengembangan": ("302 422 422 422 422", "-"),
+    "POST /pengembangan/<int:training_id>/keputusan": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /pengembangan/mentoring": ("302 422 422 422 422", "-"),
+    "POST /pengembangan/target": ("302 303 303 303 303", "-"),
+    "POST /profil/petugas-layanan": ("302 303 303 303 303", "-"),
+    "POST /suara-warga/<int:message_id>/jawab": ("302 404 422 404 422", "404 404 404 404"),
+    "POST /suara-warga/<int:message_id>/terbitkan": ("302 404 303 404 303", "404 404 404 404"),
+    "POST /suara-warga/<int:message_id>/tutup": ("302 404 303 404 303", "404 404 404 404"),
+    "POST /suara-warga/laporan/tindak-lanjut": ("302 403 303 303 303", "-"),
+    "PUT /api/v1/development/target": ("401 422 422 422 422", "-"),
 }
 
 

@@ -76,6 +76,14 @@ CROSS_ORG_URLS = {
     "/api/v1/absences/<int:absence_id>/approve": None,
     "/api/v1/absences/<int:absence_id>/reject": None,
     "/api/v1/absences/<int:absence_id>/cancel": None,
+    # Development records and mentoring pairs: tests/development/test_api.py.
+    **{url: (lambda w: __import__("tests.development.support",
+                                  fromlist=["other_org_ids"]).other_org_ids(w))
+       for url in ("/api/v1/trainings/<int:training_id>",
+                   "/api/v1/trainings/<int:training_id>/certificate",
+                   "/api/v1/mentoring/<int:pair_id>")},
+    # A write only: test_a_colleague_and_another_organisation_get_404 and the matrix.
+    "/api/v1/trainings/<int:training_id>/decision": None,
     # Delete only: tests/feedback/test_acting.py::
     # test_removing_another_organisations_assignment_is_404.
     "/api/v1/acting-assignments/<int:assignment_id>": None,

@@ -153,11 +153,14 @@ RULE_LABELS = {
         "End of day: who in the team has still logged nothing.")),
     ReminderKind.FOLLOW_UP: (_l("Follow-up"), _l(
         "On the day a dialogue action, a coaching session or a plan review is due.")),
+    ReminderKind.CITIZEN_UNANSWERED: (_l("Citizens' messages"), _l(
+        "To unit heads whose citizens' messages wait for an answer.")),
 }
 #: The kinds whose rule has a number of days, and what the days mean.
 DAYS_HINTS = {
     ReminderKind.DEADLINE: _l("Days before the deadline, separated by commas, e.g. 3, 1."),
     ReminderKind.REVIEWS_WAITING: _l("Working days an activity has waited, e.g. 2."),
+    ReminderKind.CITIZEN_UNANSWERED: _l("Working days a message has waited, e.g. 3."),
 }
 
 

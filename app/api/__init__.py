@@ -54,6 +54,7 @@ def register_api(app):
     from app.auth.accounts_api import blp as accounts_blp
     from app.auth.api import blp as auth_blp
     from app.dashboards.api import blp as dashboards_blp
+    from app.development.api import blp as development_blp
     from app.documents.api import blp as documents_blp
     from app.evaluations.api import blp as evaluations_blp
     from app.feedback.api import blp as feedback_blp
@@ -75,7 +76,7 @@ def register_api(app):
     })
     for blp in (auth_blp, org_blp, targets_blp, activities_blp, reports_blp, feedback_blp,
                 notifications_blp, reminders_blp, evaluations_blp,
-                documents_blp, absences_blp):
+                documents_blp, absences_blp, development_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     api.register_blueprint(dashboards_blp, url_prefix="/api/v1" + dashboards_blp.url_prefix)
     for blp in (accounts_blp, imports_blp, audit_blp, followup_blp):

@@ -28,10 +28,20 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.citizen.models import UNSUR_COLUMNS, SurveyResponse
+from app.citizen.models import (
+    UNSUR_COLUMNS,
+    CitizenMessage,
+    MessageKind,
+    OfficerMention,
+    ServingOfficer,
+    SurveyResponse,
+)
+from app.errors import ValidationFailed
 from app.extensions import db
+from app.org.models import Person
 
 #: Equal weights, 1/9 each (the regulation allows other weights summing to 1).
 WEIGHTS = (Fraction(1, 9),) * 9
@@ -129,11 +139,37 @@ def index_of_unit(org_id: int, unit_id: int, start: date, end: date,
 
 
 def record(unit, answers: dict) -> SurveyResponse:
-    """Store one completed questionnaire for ``unit`` (flushes, does not commit)."""
+    """Store one completed questionnaire for ``unit`` (flushes, does not commit).
+
+    A comment or complaint also goes to the unit's inbox (:mod:`app.citizen.inbox`); a named
+    officer is kept apart from the answers (:class:`OfficerMention`): the index never reads it.
+    """
+    officer_id = answers.get("officer_id")
+    if officer_id is not None and officer_id not in {
+            person.id for person in serving_officers(unit)}:
+        raise ValidationFailed(fields={"officer_id": _("Choose an officer from the list.")})
+    comment = (answers.get("comment") or "").strip() or None
     response = SurveyResponse(org_id=unit.org_id, unit_id=unit.id,
                               **{name: answers[name] for name in UNSUR_COLUMNS},
                               service_name=answers.get("service_name") or None,
-                              comment=answers.get("comment") or None)
+                              comment=comment)
     db.session.add(response)
     db.session.flush()
+    if comment:
+        db.session.add(CitizenMessage(
+            org_id=unit.org_id, unit_id=unit.id, response_id=response.id, body=comment,
+            kind=MessageKind(answers.get("kind") or MessageKind.COMMENT),
+            received_at=response.submitted_at))
+    if officer_id is not None:
+        db.session.add(OfficerMention(response_id=response.id, org_id=unit.org_id,
+                                      person_id=officer_id))
+    db.session.flush()
     return response
+
+
+def serving_officers(unit) -> list[Person]:
+    """The unit's active staff who agreed to be named by citizens, by name."""
+    return list(db.session.scalars(
+        sa.select(Person).join(ServingOfficer, ServingOfficer.person_id == Person.id)
+        .where(Person.org_id == unit.org_id, Person.unit_id == unit.id, Person.active)
+        .order_by(Person.name)))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from app.activities.deadlines import is_working_day
 from app.activities.models import Activity, ActivityStatus, WorkKind
 from app.citizen import services as survey
+from app.citizen.models import CitizenMessage, SurveyResponse
 from app.demo import story_data as text
 from app.evaluations.models import EvaluationPeriod, PeriodKind
 from app.evaluations.services import assessment, self_evaluation, units
@@ -289,3 +290,8 @@ def survey_answers(org_id: int, today: date, rng) -> None:
             response.submitted_at = datetime.combine(
                 today - timedelta(days=rng.randint(0, 29)), time(rng.randint(1, 8)))
     db.session.flush()
+    # What citizens wrote reached the unit's inbox when they answered.
+    db.session.execute(sa.update(CitizenMessage).where(
+        CitizenMessage.org_id == org_id,
+        CitizenMessage.response_id == SurveyResponse.id).values(
+        received_at=SurveyResponse.submitted_at))

@@ -10,12 +10,12 @@ from app.core.security import requires_role
 from app.followup import dialogs, objections, outcomes
 from app.followup.schemas import (
     CoachingPlanOut,
-    DecisionIn,
     DialogActionOut,
     DialogArgs,
     DialogIn,
     DialogOut,
     FollowUpSummaryOut,
+    ObjectionDecisionIn,
     ObjectionIn,
     ObjectionOut,
     PlanArgs,
@@ -216,7 +216,7 @@ def get_objection(objection_id):
 
 
 @blp.post("/objections/<int:objection_id>/decide")
-@blp.arguments(DecisionIn)
+@blp.arguments(ObjectionDecisionIn)
 @blp.response(200, ObjectionOut)
 @blp.errors(403, 404, 409, 422)
 def decide_objection(args, objection_id):

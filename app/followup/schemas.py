@@ -172,7 +172,7 @@ class ObjectionIn(Schema):
     reasons = _required_text(5000)
 
 
-class DecisionIn(Schema):
+class ObjectionDecisionIn(Schema):
     version = _version(required=True)
     decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["keep", "change"]))
     reasons = _required_text(5000)

@@ -23,8 +23,8 @@ from app.followup.models import (
     Recognition,
 )
 from app.followup.schemas import (
-    DecisionIn,
     DialogIn,
+    ObjectionDecisionIn,
     ObjectionIn,
     PlanCloseIn,
     PlanPatchIn,
@@ -239,7 +239,7 @@ def objection(objection_id):
 @bp.post("/keberatan/<int:objection_id>")
 def decide_objection(objection_id):
     posted = post_form(lambda args: objections.decide_objection(current_user, objection_id,
-                                                                **args), DecisionIn(),
+                                                                **args), ObjectionDecisionIn(),
                        raise_for=(403, 404))
     if posted.failed:
         return _objection_page(objection_id, form=request.form, errors=posted.errors,

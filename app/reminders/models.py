@@ -26,6 +26,8 @@ class ReminderKind(enum.StrEnum):
     #: Follow-up of the assessment on its day: dialogue actions, coaching sessions and
     #: reviews (app.followup.reminders).
     FOLLOW_UP = "follow_up"
+    #: To a unit's head: citizens' messages unanswered for more than N working days.
+    CITIZEN_UNANSWERED = "citizen_unanswered"
 
 
 class ReminderRule(TimestampMixin, db.Model):

@@ -38,8 +38,9 @@ class RuleIn(Schema):
     days = ma.fields.List(
         ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=60)),
         validate=ma.validate.Length(min=1, max=5), metadata={
-            "description": "deadline: days before the lock; reviews_waiting: working days "
-                           "of waiting; ignored by the other kinds"})
+            "description": "deadline: days before the lock; reviews_waiting and "
+                           "citizen_unanswered: working days of waiting; ignored by the "
+                           "other kinds"})
 
 
 class RulesIn(Schema):

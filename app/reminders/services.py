@@ -14,7 +14,9 @@ defaults in :data:`DEFAULTS`). Every time is *local* to the person's unit (WIB, 
   defined (of each month when it defined none), from 09:00, to everyone;
 - ``evaluations_due``: the same day, to supervisors;
 - ``digest``: working days from 17:00, to supervisors: who of their team still has no log
-  after the daily reminder (the escalation).
+  after the daily reminder (the escalation);
+- ``citizen_unanswered``: working days from 09:00, to unit heads with citizens' messages
+  unanswered for more than 3 working days (:mod:`app.citizen.inbox`).
 
 Working days skip weekends, Indonesia's public holidays and *cuti bersama* (the ``holidays``
 package) and the organisation's own :class:`OrgHoliday` days. A person's muted kinds are not
@@ -48,6 +50,7 @@ from app.absences.services import excused_days
 from app.activities import deadlines
 from app.activities.models import Activity, ActivityStatus
 from app.audit import services as audit
+from app.citizen.inbox import DEFAULT_ANSWER_DAYS, unanswered_waiting
 from app.core.templating import clock
 from app.core.uow import unit_of_work
 from app.errors import Forbidden, ValidationFailed
@@ -87,6 +90,8 @@ DEFAULTS = {
     ReminderKind.EVALUATIONS_DUE: Rule(ReminderKind.EVALUATIONS_DUE, True, time(9, 0)),
     ReminderKind.DIGEST: Rule(ReminderKind.DIGEST, True, time(17, 0)),
     ReminderKind.FOLLOW_UP: Rule(ReminderKind.FOLLOW_UP, True, time(8, 0)),
+    ReminderKind.CITIZEN_UNANSWERED: Rule(ReminderKind.CITIZEN_UNANSWERED, True, time(9, 0),
+                                          (3,)),
 }
 
 
@@ -435,6 +440,19 @@ def _follow_up(org_id, members, rules) -> list[Due]:
         org_id, m.id, rule.kind, key, m.locale, m.name, facts)) if rule.enabled else []
 
 
+def _citizen_unanswered(org_id, members, rules, cal) -> list[Due]:
+    """Unit heads with citizens' messages waiting (app.citizen.inbox), once a working day."""
+    rule = rules[ReminderKind.CITIZEN_UNANSWERED]
+    limit = rule.days[0] if rule.days else DEFAULT_ANSWER_DAYS
+    by_id = {m.id: m for m in members}
+    waiting = unanswered_waiting(org_id, {m.id: m.today for m in members}, limit, cal) \
+        if rule.enabled else {}
+    return [Due(org_id, hid, rule.kind, by_id[hid].today.isoformat(), by_id[hid].locale,
+                by_id[hid].name, {"count": count, "days": limit})
+            for hid, count in sorted(waiting.items())
+            if cal.is_working(by_id[hid].today) and by_id[hid].ready(rule)]
+
+
 def due_reminders(now: datetime | None = None, *, org_id: int | None = None) -> list[Due]:
     """Every reminder due at ``now`` that was not sent yet (nothing is written)."""
     now = _aware(now)
@@ -451,7 +469,8 @@ def due_reminders(now: datetime | None = None, *, org_id: int | None = None) -> 
         found = (_daily(oid, members, rules, cal) + _deadline(oid, members, rules, cal, now)
                  + _reviews_waiting(oid, members, rules, cal, now)
                  + _period_end(oid, members, rules, cal)
-                 + _digest(oid, members, rules, cal) + _follow_up(oid, members, rules))
+                 + _digest(oid, members, rules, cal) + _follow_up(oid, members, rules)
+                 + _citizen_unanswered(oid, members, rules, cal))
         dues.extend(_not_sent(oid, found))
     return dues
 
@@ -514,6 +533,9 @@ def message(due: Due) -> dict:
         if due.kind is ReminderKind.FOLLOW_UP:
             from app.followup.reminders import message as follow_up_message
             return follow_up_message(facts)
+        if due.kind is ReminderKind.CITIZEN_UNANSWERED:
+            from app.citizen.inbox import reminder_message
+            return reminder_message(facts)
         names = ", ".join(p["name"] for p in facts["people"])
         return {"title": ngettext("%(num)d person has not logged today",
                                   "%(num)d people have not logged today", len(facts["people"])),

@@ -20,6 +20,7 @@ KIND_LABELS = {
     ReminderKind.EVALUATIONS_DUE: _l("My team's evaluations are due"),
     ReminderKind.DIGEST: _l("End-of-day digest of my team"),
     ReminderKind.FOLLOW_UP: _l("Dialogue actions and coaching due today"),
+    ReminderKind.CITIZEN_UNANSWERED: _l("Citizens' messages waiting for my answer"),
 }
 
 

@@ -36,6 +36,7 @@ NOT_PAGES = {
     "followup.certificate": "a PDF",
     "imports.people_template": "an XLSX download",
     "imports.units_template": "an XLSX download",
+    "development.certificate": "a file download",
 }
 
 #: The pages anyone sees before signing in (the survey pages take the first unit).
@@ -200,6 +201,8 @@ ARGUMENTS: dict[str, list[tuple[str, Callable]]] = {
     "citizen.survey": [("unit", lambda p: _survey(p))],
     "citizen.thanks": [("unit", lambda p: _survey(p))],
     "citizen.poster": [("unit", lambda p: _survey(p))],
+    "voice.message": [("first", lambda p: (m := _citizen_message(p))
+                       and {"message_id": m.id})],
 }
 
 
@@ -210,6 +213,15 @@ def _visible(person, model):
     if not person.roles & {Role.ADMIN, Role.PIMPINAN}:
         query = query.where(model.person_id.in_([person.id, *_team(person)]))
     return _first(query.order_by(model.id))
+
+
+def _citizen_message(person):
+    from app.citizen import inbox
+    from app.citizen.models import CitizenMessage
+
+    units = inbox.units_of(person)
+    return units and _first(sa.select(CitizenMessage).where(
+        CitizenMessage.unit_id.in_(units)).order_by(CitizenMessage.id))
 
 
 def _survey(person):

@@ -21,9 +21,14 @@ def url_of(org):
     return f"/survei/{org.org.slug}/A1"
 
 
+def token_from(html: str) -> str:
+    return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+
 def submit(client, org, **changes):
-    page = client.get(url_of(org))
-    data = {**ANSWERS, "csrf_token": csrf_from(page.get_data(as_text=True)), **changes}
+    html = client.get(url_of(org)).get_data(as_text=True)
+    data = {**ANSWERS, "csrf_token": csrf_from(html), "form_token": token_from(html),
+            **changes}
     return client.post(url_of(org), data={k: v for k, v in data.items() if v is not None})
 
 
@@ -37,7 +42,7 @@ def test_survey_page_needs_no_sign_in_and_asks_nine_questions(client, world):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Seksi A1" in html
-    assert html.count("<fieldset") == 9
+    assert html.count("<fieldset class=\"survey-question\"") == 10  # nine unsur, the kind
     for n in range(1, 10):
         for choice in range(1, 5):
             # Every answer has its own labelled radio button.
@@ -88,17 +93,6 @@ def test_unknown_unit_or_organisation_is_404(client, world):
     assert client.get(f"/survei/{world.one.org.slug}/NOPE").status_code == 404
     assert client.get("/survei/tidak-ada/A1").status_code == 404
     assert client.get("/survei/tidak-ada/A1/terima-kasih").status_code == 404
-
-
-def test_submissions_are_rate_limited(app, client, world, db):
-    app.config["SURVEY_LIMIT_PER_IP"] = "2 per minute"
-    try:
-        assert submit(client, world.one).status_code == 303
-        assert submit(client, world.one).status_code == 303
-        assert submit(client, world.one).status_code == 429
-    finally:
-        app.config.pop("SURVEY_LIMIT_PER_IP")
-    assert len(stored(db)) == 2
 
 
 def _response(org, unit_id, answers, when):
