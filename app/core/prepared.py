@@ -21,7 +21,9 @@ import re
 from collections import namedtuple
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 
+import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from psycopg.pq import TransactionStatus
@@ -141,45 +143,6 @@ class Prepared:
         return driver.pgconn.transaction_status == TransactionStatus.IDLE
 
 
-@functools.cache
-def _column_insert(table: sa.Table, names: tuple, dialect, returning: str | None,
-                   skip_conflicts_on: str | None) -> Prepared:
-    from sqlalchemy.dialects.postgresql import ARRAY
-
-    types = {name: table.c[name].type for name in names}
-    arrays = ", ".join(f"CAST(:{name} AS {types[name].compile(dialect)}[])" for name in names)
-    text = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
-    if skip_conflicts_on:
-        text += f" ON CONFLICT ({skip_conflicts_on}) DO NOTHING"
-    statement = sa.text(text + (f" RETURNING {returning}" if returning else "")).bindparams(
-        *(sa.bindparam(name, type_=ARRAY(types[name])) for name in names))
-    statement = statement.columns(*([table.c[returning]] if returning else []))
-    return Prepared(statement, dialect, binary=True)
-
-
-def insert_columns(table: sa.Table, rows: list[dict], *, returning: str | None = None,
-                   skip_conflicts_on: str | None = None) -> list:
-    """Insert ``rows`` (dicts with the same keys) into ``table`` with one prepared statement,
-    in the session's transaction (PostgreSQL): ``INSERT … SELECT * FROM unnest(…)`` with each
-    column sent as one array, in binary (its type's bind processing applied to each item).
-
-    For hundreds of rows at once (the offline batch): a fresh multi-row VALUES statement is
-    rendered and parsed per call, and a statement per row costs the database an execution
-    each; this one is parsed and planned once per connection. Returns the ``returning``
-    column's values of the rows inserted (conflicting rows skipped when
-    ``skip_conflicts_on`` names the unique column)."""
-    if not rows:
-        return []
-    names = tuple(rows[0])
-    prepared = _column_insert(table, names, db.session.get_bind().dialect, returning,
-                              skip_conflicts_on)
-    columns = {name: [row[name] for row in rows] for name in names}
-    if not returning:
-        prepared._run(columns)
-        return []
-    return [row[0] for row in prepared.all(columns)]
-
-
 def as_loaded(model, values: dict):
     """A persistent ``model`` instance holding ``values`` (a row read by hand), as if the ORM
     had loaded it, added to the session; columns not given load on first use. None when the
@@ -193,3 +156,48 @@ def as_loaded(model, values: dict):
     if so.object_mapper(instance).identity_key_from_instance(instance) in session.identity_map:
         return None
     return instance
+
+
+@functools.cache
+def _json_insert(table: sa.Table, names: tuple, dialect, returning: str | None,
+                 skip_conflicts_on: str | None) -> Prepared:
+    columns = ", ".join(names)
+    text = (f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
+            f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))")
+    if skip_conflicts_on:
+        text += f" ON CONFLICT ({skip_conflicts_on}) DO NOTHING"
+    statement = sa.text(text + (f" RETURNING {returning}" if returning else "")).bindparams(
+        sa.bindparam("rows", type_=sa.Text))
+    statement = statement.columns(*([table.c[returning]] if returning else []))
+    return Prepared(statement, dialect)
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def insert_rows(table: sa.Table, rows: list[dict], *, returning: str | None = None,
+                skip_conflicts_on: str | None = None) -> list:
+    """Insert ``rows`` (dicts with the same keys, of plain column values: text, numbers,
+    booleans, None, dates, times, naive timestamps, decimals, string enums, and dicts for
+    JSON columns) into ``table`` with one prepared statement, in the session's transaction
+    (PostgreSQL): ``INSERT … SELECT … FROM json_populate_recordset(…)``, the rows sent as one
+    JSON document.
+
+    For hundreds of rows at once (the offline batch): the rows are encoded in one call of a
+    C encoder, where a multi-row VALUES statement would be rendered and parsed per call, a
+    statement per row would cost the database an execution each, and a column of arrays
+    would be dumped item by item. PostgreSQL reads each value with its column type's input
+    function, as it reads a literal. Returns the ``returning`` column's values of the rows
+    inserted (conflicting rows skipped when ``skip_conflicts_on`` names the unique column)."""
+    if not rows:
+        return []
+    prepared = _json_insert(table, tuple(rows[0]), db.session.get_bind().dialect, returning,
+                            skip_conflicts_on)
+    document = orjson.dumps(rows, default=_json_default).decode()
+    if not returning:
+        prepared._run({"rows": document})
+        return []
+    return [row[0] for row in prepared.all({"rows": document})]

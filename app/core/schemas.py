@@ -1,6 +1,7 @@
 """Base schema: unknown fields refused, surrounding whitespace stripped from every string,
 text the database cannot store refused, whole numbers kept within its integer columns."""
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date
@@ -156,6 +157,22 @@ def _uuid(field):
     return convert
 
 
+#: The plain ISO form of a date; anything else (``20260309``, ``2026-W10-1``) is left to
+#: marshmallow's field, whose ``date.fromisoformat`` has the last word.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(field):
+    def convert(value):
+        if type(value) is not str or not _ISO_DATE.fullmatch(value):
+            raise _Doubt
+        loaded = date.fromisoformat(value)  # ValueError (2026-02-30): a doubt
+        if not MIN_DATE <= loaded <= MAX_DATE:  # Schema.check_dates refuses it
+            raise _Doubt
+        return loaded
+    return convert
+
+
 def _mapping(field):
     def convert(value):
         if type(value) is not dict:
@@ -174,6 +191,8 @@ def _converter(field: ma.fields.Field, key: str) -> Callable:
     quick = _QUICK.get(type(field))
     if type(field) is ma.fields.Dict and field.key_field is None and field.value_field is None:
         quick = _mapping
+    if type(field) is ma.fields.Date and field.format in ("iso", "iso8601"):
+        quick = _iso_date
     if quick is None:
         def convert(value, data):
             return field.deserialize(value, key, data)
@@ -191,7 +210,9 @@ def _converter(field: ma.fields.Field, key: str) -> Callable:
 def _quick_plan(schema: Schema) -> dict | None:
     """{input key: (attribute, converter, field)} when the schema's load is only its fields'
     and the core hooks, else None."""
-    own_hooks = {"strip_strings", "check_whole_numbers"}
+    # check_dates: every date it checks is loaded by _iso_date, which keeps to its range
+    # (a date field of another format leaves the load to marshmallow).
+    own_hooks = {"strip_strings", "check_whole_numbers", "check_dates"}
     if schema.many or schema.partial or schema.unknown != ma.RAISE or any(
             name not in own_hooks for tag in ("pre_load", "post_load", "validates_schema",
                                               "validates")
@@ -200,7 +221,8 @@ def _quick_plan(schema: Schema) -> dict | None:
     plan = {}
     for name, field in schema.load_fields.items():
         key, attribute = field.data_key or name, field.attribute or name
-        if "." in attribute or field.pre_load or field.post_load:
+        if "." in attribute or field.pre_load or field.post_load or (
+                type(field) is ma.fields.Date and field.format not in ("iso", "iso8601")):
             return None
         plan[key] = (attribute, _converter(field, key), field)
     return plan

@@ -33,7 +33,7 @@ from app.activities.services.rules import (
 )
 from app.audit import services as audit
 from app.audit.models import AuditEntry
-from app.core.prepared import insert_columns
+from app.core.prepared import insert_rows
 from app.core.schemas import quick_load
 from app.errors import AppError, ValidationFailed, flatten_messages
 from app.extensions import db
@@ -170,7 +170,7 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     if not rows:
         return
     days = _day_activities(actor, {row["date"] for _, row in rows})
-    first = {}
+    first, messages = {}, {}
     for position, row in rows:
         first.setdefault(row["id"], position)
     fresh = [row for position, row in rows if first[row["id"]] == position]
@@ -190,7 +190,7 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
         overlapping = sorted((start, other, end) for other, start, end in day
                              if start < row["end_time"] and end > row["start_time"])
         warnings = (overlap_warning(overlapping[0][1], overlapping[0][0], overlapping[0][2],
-                                    len(overlapping)) if overlapping else [])
+                                    len(overlapping), messages) if overlapping else [])
         day.append((key, row["start_time"], row["end_time"]))
         results[position] = {"id": key, "result": "created", "status": 201, "error": None,
                              "activity": row_out(row, warnings)}
@@ -240,22 +240,22 @@ def _day_activities(actor: Person, days: set) -> dict:
 def _insert_many(rows: list[dict]) -> set:
     """Insert rows, skipping ids that exist; the ids inserted.
 
-    One statement for the batch: on PostgreSQL the columns as arrays
-    (:func:`insert_columns`), elsewhere SQLAlchemy's executemany of one cached INSERT.
+    One statement for the batch: on PostgreSQL the rows as one JSON document
+    (:func:`insert_rows`), elsewhere SQLAlchemy's executemany of one cached INSERT.
     Rendering a fresh hundred-row VALUES statement per batch (and the driver parsing it) cost
     more than the database's work, and a statement per row cost the database a hundred."""
     if not rows:
         return set()
     if _on_postgresql():
-        return set(insert_columns(Activity.__table__, rows, returning="id",
-                                  skip_conflicts_on="id"))
+        return set(insert_rows(Activity.__table__, rows, returning="id",
+                               skip_conflicts_on="id"))
     return set(db.session.scalars(_insert_statement(tuple(rows[0])), rows))
 
 
 def _insert_audit(rows: list[dict]) -> None:
     """The batch's audit entries (made by ``audit.entries``), in one statement."""
     if _on_postgresql():
-        insert_columns(AuditEntry.__table__, rows)
+        insert_rows(AuditEntry.__table__, rows)
     else:
         audit.insert(rows)
 

@@ -282,19 +282,36 @@ def overlap_query(person_id: int, on_date: date, start: time, end: time,
 
 
 def overlap_warning(first_id, first_start: time | None, first_end: time | None,
-                    count: int | None) -> list[dict]:
+                    count: int | None, messages: dict | None = None) -> list[dict]:
     """One warning naming the first overlapping activity and how many overlap in all (the
-    message is built once, however many there are)."""
+    message is built once, however many there are). ``messages``: a memo for a request that
+    warns many times (the batch): the messages built, by (start, end, count), and the times
+    in words, by time."""
     if first_id is None:
         return []
-    start, end = clock(first_start), clock(first_end)
-    if count == 1:
-        message = _("This overlaps another activity from %(start)s to %(end)s.",
-                    start=start, end=end)
+    if messages is None:
+        message = overlap_message(first_start, first_end, count)
     else:
-        message = _("This overlaps %(count)d other activities, the first from %(start)s to "
-                    "%(end)s.", count=count, start=start, end=end)
+        message = messages.get((first_start, first_end, count))
+        if message is None:
+            message = messages[first_start, first_end, count] = overlap_message(
+                first_start, first_end, count, messages)
     return [{"code": "overlap", "activity_id": first_id, "count": count, "message": message}]
+
+
+def overlap_message(first_start: time | None, first_end: time | None, count: int | None,
+                    clocks: dict | None = None) -> str:
+    """The words of an overlap warning; ``clocks`` memoises the times in words."""
+    if clocks is None:
+        start, end = clock(first_start), clock(first_end)
+    else:
+        start, end = (clocks[value] if value in clocks else clocks.setdefault(value, clock(value))
+                      for value in (first_start, first_end))
+    if count == 1:
+        return _("This overlaps another activity from %(start)s to %(end)s.",
+                 start=start, end=end)
+    return _("This overlaps %(count)d other activities, the first from %(start)s to "
+             "%(end)s.", count=count, start=start, end=end)
 
 
 def overlap_warnings(person: Person, on_date: date, start: time | None, end: time | None,
