@@ -41,8 +41,14 @@ _LOCK_NAMESPACE = 7_412_001
 _HEADS, _LOCKED = "audit_chain_heads", "audit_chain_locked"
 
 
+#: Values that are JSON already (exactly these types: an enum may subclass str or int).
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value):
     """A JSON-safe form of a column value."""
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Decimal):
         return str(value.normalize()) if value == value.to_integral() else str(value)
     if isinstance(value, (datetime, date, time)):
@@ -63,8 +69,12 @@ def _content(entry, seq, prev_hash) -> dict:
     }
 
 
+#: Built once: ``json.dumps`` with options builds an encoder per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _canonical(content: dict) -> str:
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(content)
 
 
 def entry_hash(entry) -> str:
@@ -150,14 +160,22 @@ def entries(org_id: int, owner_id: int, actor_id: int | None, items: list) -> li
     lock(owner_id)
     seq, prev = _head(owner_id)
     rows, stamp = [], utcnow()
+    created_at = stamp.isoformat(timespec="microseconds")  # as _content writes it
     for subject_type, subject_id, action, changes in items:
         seq += 1
-        row = _Row(org_id=org_id, owner_id=owner_id, seq=seq, actor_id=actor_id,
-                   subject_type=subject_type, subject_id=str(subject_id), action=action,
-                   changes={key: _plain_change(value) for key, value in changes.items()},
-                   created_at=stamp, prev_hash=prev)
-        row.hash = prev = entry_hash(row)
-        rows.append(row.__dict__)
+        subject_id = str(subject_id)
+        changes = {key: _plain_change(value) for key, value in changes.items()}
+        # What entry_hash hashes (_content), built here: a batch appends a hundred.
+        canonical = _canonical({
+            "org_id": org_id, "owner_id": owner_id, "seq": seq, "actor_id": actor_id,
+            "subject_type": subject_type, "subject_id": subject_id, "action": action,
+            "changes": changes, "created_at": created_at, "prev_hash": prev})
+        row = {"org_id": org_id, "owner_id": owner_id, "seq": seq, "actor_id": actor_id,
+               "subject_type": subject_type, "subject_id": subject_id, "action": action,
+               "changes": changes, "created_at": stamp, "prev_hash": prev,
+               "hash": hashlib.sha256(canonical.encode()).hexdigest()}
+        prev = row["hash"]
+        rows.append(row)
     _state(db.session())[0][owner_id] = (seq, prev)
     return rows
 
@@ -271,6 +289,8 @@ def appended(owner_id: int, seq: int, hash_: str) -> None:
 
 
 def _plain_change(value):
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return plain(value)

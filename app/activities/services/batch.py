@@ -21,6 +21,7 @@ from app.activities.services.queries import normalise_id
 from app.activities.services.review import submit_activity
 from app.activities.services.rules import (
     CONTENT_FIELDS,
+    OverlapWords,
     Saved,
     check_basics,
     check_quantity,
@@ -110,7 +111,7 @@ def _parse_batch_entry(raw):
     try:
         entry = _load_entry(raw)
         key = str(entry["id"])
-        data = dict(entry["data"])
+        data = entry["data"]  # a copy already
         args = None
         if entry["op"] == "create":
             if "id" in data and normalise_id(data["id"]) != key:
@@ -156,10 +157,11 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     creates.clear()
     targets = {args["target_id"] for _, _, args in pending if args.get("target_id") is not None}
     units = _own_indicator_units(actor, targets)
-    rows, refused, check_day = [], {}, day_checker(actor, now)
+    rows, refused, check_day, stamp = [], {}, day_checker(actor, now), utcnow()
     for position, key, args in pending:
         try:
-            rows.append((position, _checked_row(actor, key, args, units, now, check_day)))
+            rows.append((position, _checked_row(actor, key, args, units, now, check_day,
+                                                stamp)))
         except AppError as error:
             refused[position] = (key, error)
     # A replayed create answers what is stored, even if a rule now refuses it.
@@ -170,7 +172,7 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
     if not rows:
         return
     days = _day_activities(actor, {row["date"] for _, row in rows})
-    first, messages = {}, {}
+    first, words = {}, OverlapWords()
     for position, row in rows:
         first.setdefault(row["id"], position)
     fresh = [row for position, row in rows if first[row["id"]] == position]
@@ -190,7 +192,7 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
         overlapping = sorted((start, other, end) for other, start, end in day
                              if start < row["end_time"] and end > row["start_time"])
         warnings = (overlap_warning(overlapping[0][1], overlapping[0][0], overlapping[0][2],
-                                    len(overlapping), messages) if overlapping else [])
+                                    len(overlapping), words) if overlapping else [])
         day.append((key, row["start_time"], row["end_time"]))
         results[position] = {"id": key, "result": "created", "status": 201, "error": None,
                              "activity": row_out(row, warnings)}
@@ -198,7 +200,7 @@ def _flush_creates(actor: Person, creates: list, results: list, now: datetime) -
 
 
 def _checked_row(actor: Person, key: str, args: dict, units: dict, now: datetime,
-                 check_day) -> dict:
+                 check_day, stamp: datetime) -> dict:
     """The row of a create, checked as :func:`create_activity` checks it, in Python."""
     kind = check_basics(actor, args, now, check_day)
     target_id, unit = args.get("target_id"), args.get("unit")
@@ -210,7 +212,7 @@ def _checked_row(actor: Person, key: str, args: dict, units: dict, now: datetime
         check_quantity(aspect, args.get("quantity"))
         if unit is None:
             unit = own_unit
-    return new_row(actor, key, args, kind, unit)
+    return new_row(actor, key, args, kind, unit, stamp)
 
 
 def _own_indicator_units(actor: Person, target_ids: set) -> dict:

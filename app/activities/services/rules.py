@@ -225,9 +225,11 @@ def check_editable(activity: Activity) -> None:
 
 # --- a new row -------------------------------------------------------------------------------
 
-def new_row(actor: Person, key: str, fields: dict, kind: WorkKind, unit: str | None) -> dict:
-    """The row of ``actor``'s new draft ``key`` from their checked ``fields``."""
-    stamp = utcnow()
+def new_row(actor: Person, key: str, fields: dict, kind: WorkKind, unit: str | None,
+            stamp: datetime | None = None) -> dict:
+    """The row of ``actor``'s new draft ``key`` from their checked ``fields``, created at
+    ``stamp`` (default: now; a batch stamps its rows with one moment)."""
+    stamp = stamp or utcnow()
     return {
         "id": key, "org_id": actor.org_id, "person_id": actor.id, "date": fields["date"],
         "start_time": fields["start_time"], "end_time": fields["end_time"],
@@ -282,36 +284,43 @@ def overlap_query(person_id: int, on_date: date, start: time, end: time,
 
 
 def overlap_warning(first_id, first_start: time | None, first_end: time | None,
-                    count: int | None, messages: dict | None = None) -> list[dict]:
+                    count: int | None, words: "OverlapWords | None" = None) -> list[dict]:
     """One warning naming the first overlapping activity and how many overlap in all (the
-    message is built once, however many there are). ``messages``: a memo for a request that
-    warns many times (the batch): the messages built, by (start, end, count), and the times
-    in words, by time."""
+    message is built once, however many there are). ``words``: the memo of a request that
+    warns many times (the batch)."""
     if first_id is None:
         return []
-    if messages is None:
-        message = overlap_message(first_start, first_end, count)
-    else:
-        message = messages.get((first_start, first_end, count))
-        if message is None:
-            message = messages[first_start, first_end, count] = overlap_message(
-                first_start, first_end, count, messages)
+    message = (words or OverlapWords()).message(first_start, first_end, count)
     return [{"code": "overlap", "activity_id": first_id, "count": count, "message": message}]
 
 
-def overlap_message(first_start: time | None, first_end: time | None, count: int | None,
-                    clocks: dict | None = None) -> str:
-    """The words of an overlap warning; ``clocks`` memoises the times in words."""
-    if clocks is None:
-        start, end = clock(first_start), clock(first_end)
-    else:
-        start, end = (clocks[value] if value in clocks else clocks.setdefault(value, clock(value))
-                      for value in (first_start, first_end))
-    if count == 1:
-        return _("This overlaps another activity from %(start)s to %(end)s.",
-                 start=start, end=end)
-    return _("This overlaps %(count)d other activities, the first from %(start)s to "
-             "%(end)s.", count=count, start=start, end=end)
+class OverlapWords:
+    """The words of overlap warnings, each translated, each time and each message put into
+    words once: a batch warns a hundred times in one language."""
+
+    def __init__(self):
+        self._templates, self._clocks, self._messages = None, {}, {}
+
+    def message(self, first_start: time | None, first_end: time | None,
+                count: int | None) -> str:
+        key = (first_start, first_end, count)
+        message = self._messages.get(key)
+        if message is None:
+            if self._templates is None:  # the message ids, translated without their values
+                self._templates = (
+                    _("This overlaps another activity from %(start)s to %(end)s."),
+                    _("This overlaps %(count)d other activities, the first from %(start)s to "
+                      "%(end)s."))
+            values = {"start": self._clock(first_start), "end": self._clock(first_end),
+                      "count": count}
+            message = self._messages[key] = self._templates[count != 1] % values
+        return message
+
+    def _clock(self, value: time | None) -> str:
+        words = self._clocks.get(value)
+        if words is None:
+            words = self._clocks[value] = clock(value)
+        return words
 
 
 def overlap_warnings(person: Person, on_date: date, start: time | None, end: time | None,
