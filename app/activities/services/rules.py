@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import g, has_app_context
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -299,7 +299,7 @@ class OverlapWords:
     words once: a batch warns a hundred times in one language."""
 
     def __init__(self):
-        self._templates, self._clocks, self._messages = None, {}, {}
+        self._templates, self._locale, self._messages = None, None, {}
 
     def message(self, first_start: time | None, first_end: time | None,
                 count: int | None) -> str:
@@ -317,10 +317,16 @@ class OverlapWords:
         return message
 
     def _clock(self, value: time | None) -> str:
-        words = self._clocks.get(value)
-        if words is None:
-            words = self._clocks[value] = clock(value)
-        return words
+        if self._locale is None:
+            self._locale = str(get_locale())
+        return _clock_in(self._locale, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock_in(locale: str, value: time | None) -> str:
+    """:func:`clock` of ``value`` in ``locale``, the request's (a time of day reads the same in
+    every zone); Babel's formatting costs more than the rest of a warning."""
+    return clock(value)
 
 
 def overlap_warnings(person: Person, on_date: date, start: time | None, end: time | None,
