@@ -227,7 +227,10 @@ def _quick_plan(schema: Schema) -> dict | None:
     plan = {}
     for name, field in schema.load_fields.items():
         key, attribute = field.data_key or name, field.attribute or name
-        if "." in attribute or field.pre_load or field.post_load or (
+        # A field that reads the other values (its deserialize's ``data``) would get them
+        # unstripped here: marshmallow's load decides for such schemas.
+        if "." in attribute or field.pre_load or field.post_load or isinstance(
+                field, ma.fields.Method | ma.fields.Function | ma.fields.Nested) or (
                 type(field) is ma.fields.Date and field.format not in ("iso", "iso8601")):
             return None
         plan[key] = (attribute, _converter(field, key), field)
@@ -248,7 +251,7 @@ def quick_load(schema: Schema) -> Callable[[object], dict]:
     plan = _quick_plan(schema)
     if plan is None:
         return schema.load
-    required = tuple(key for key, (_a, _c, field) in plan.items() if field.required)
+    required = frozenset(key for key, (_a, _c, field) in plan.items() if field.required)
     defaults = tuple((key, attribute, field.load_default)
                      for key, (attribute, _c, field) in plan.items()
                      if not field.required and field.load_default is not ma.missing)
@@ -257,31 +260,30 @@ def quick_load(schema: Schema) -> Callable[[object], dict]:
     whole_numbers = any(isinstance(field, ma.fields.Integer) and type(field) is not
                         ma.fields.Integer for *_a, field in plan.values())
 
+    steps = {key: (attribute, convert, field.allow_none)
+             for key, (attribute, convert, field) in plan.items()}
+
     def load(data):
         if type(data) is not dict:
             return schema.load(data)
         try:
-            clean = {}
+            loaded = {}
             for key, value in data.items():
+                attribute, convert, allow_none = steps[key]  # KeyError: an unknown key
+                if value is None:
+                    if not allow_none:
+                        raise _Doubt
+                    loaded[attribute] = None
+                    continue
                 if type(value) is str:
                     if "\x00" in value or not value.isascii() and text_problem(value):
                         raise _Doubt
                     value = value.strip()
-                clean[key] = value
-            loaded = {}
-            for key, value in clean.items():
-                attribute, convert, field = plan[key]  # KeyError: an unknown key
-                if value is None:
-                    if not field.allow_none:
-                        raise _Doubt
-                    loaded[attribute] = None
-                else:
-                    loaded[attribute] = convert(value, clean)
-            for key in required:
-                if key not in clean:
-                    raise _Doubt
+                loaded[attribute] = convert(value, data)
+            if not required <= data.keys():
+                raise _Doubt
             for key, attribute, default in defaults:
-                if key not in clean:
+                if key not in data:
                     loaded[attribute] = default() if callable(default) else default
             if whole_numbers:
                 schema.check_whole_numbers(loaded)

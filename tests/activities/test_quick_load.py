@@ -22,6 +22,11 @@ CREATES = [
     {**VALID, "quantity": "2.5", "unit": None, "target_id": None},
     {**VALID, "quantity": 1.005, "work_kind": "lainnya", "status": "submitted"},
     {**VALID, "start_time": "8:5:07", "description": "Rapat 💼 koordinasi"},
+    {**VALID, "quantity": 0},
+    {**VALID, "quantity": 7},
+    {**VALID, "quantity": 10**12 - 1},
+    {**VALID, "quantity": 10**12},
+    {**VALID, "quantity": -(10**12)},
     # each refused, for its own reason
     {**VALID, "target_id": MAX_INT + 1},
     {**VALID, "target_id": -MAX_INT - 1},
@@ -121,6 +126,16 @@ def test_a_valid_entry_is_loaded_without_marshmallow(app):
                           "quantity": Decimal("2.50"), "unit": "dokumen", "target_id": 12,
                           "id": uuid.UUID(KEY)}
         assert entry == {"op": "create", "id": uuid.UUID(KEY), "data": VALID}
+
+
+def test_quantities_keep_the_schema_s_places(app):
+    """Whole numbers take a quick path of their own: the same Decimal, to the cent."""
+    with app.test_request_context():
+        instance = ActivityCreateIn()
+        quick = quick_load(instance)
+        for quantity in (0, 1, 48, 10**12 - 1, "2.5", 1.005):
+            data = {**VALID, "quantity": quantity}
+            assert str(quick(data)["quantity"]) == str(instance.load(data)["quantity"])
 
 
 def test_dates_outside_the_range_are_refused_as_the_schema_refuses_them(app):

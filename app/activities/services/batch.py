@@ -115,11 +115,11 @@ def _parse_batch_entry(raw):
         data = entry["data"]  # a copy already
         args = None
         if entry["op"] == "create":
-            if "id" in data and normalise_id(data["id"]) != key:
+            if "id" in data and normalise_id(data.pop("id")) != key:
                 raise ValidationFailed(fields={"data.id": _("The id differs from the "
                                                             "entry's id.")})
-            data["id"] = key
             args = _load_create(data)
+            args["id"] = entry["id"]  # loaded already: the same UUID
         elif entry["op"] == "update":
             args = _load_update({**data, "version": entry.get("version")})
     except ValidationError as error:
