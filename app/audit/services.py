@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
+import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -78,10 +79,32 @@ def _canonical(content: dict) -> str:
     return _CANONICAL.encode(content)
 
 
+#: Values orjson writes byte for byte as ``_CANONICAL`` does (keys sorted, text unescaped but
+#: for quotes, backslashes and control characters; tests/audit/test_chains.py holds it).
+#: Floats, for one, it writes differently.
+_SAME_IN_ORJSON = frozenset({str, int, bool, type(None)})
+
+
+def _canonical_bytes(content: dict) -> bytes:
+    """``_canonical(content).encode()``; in orjson when the content's values and its changes'
+    values are plain text, whole numbers, booleans or null (several times faster: a batch
+    hashes a hundred entries)."""
+    changes = content["changes"]
+    if type(changes) is dict and all(type(value) in _SAME_IN_ORJSON
+                                     for value in changes.values()) and all(
+            type(value) in _SAME_IN_ORJSON for key, value in content.items()
+            if key != "changes"):
+        try:
+            return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # beyond 64 bits, a lone surrogate: as below
+            pass
+    return _canonical(content).encode()
+
+
 def entry_hash(entry) -> str:
     """The hash of an entry (an AuditEntry, or anything with its attributes)."""
-    canonical = _canonical(_content(entry, entry.seq, entry.prev_hash))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_canonical_bytes(_content(entry, entry.seq, entry.prev_hash))
+                          ).hexdigest()
 
 
 # --- the owner's lock and the chain head ----------------------------------------------------
@@ -179,14 +202,14 @@ def entries(org_id: int, owner_id: int, actor_id: int | None, items: list) -> li
         subject_id = str(subject_id)
         changes = {key: _plain_change(value) for key, value in changes.items()}
         # What entry_hash hashes (_content), built here: a batch appends a hundred.
-        canonical = _canonical({
+        canonical = _canonical_bytes({
             "org_id": org_id, "owner_id": owner_id, "seq": seq, "actor_id": actor_id,
             "subject_type": subject_type, "subject_id": subject_id, "action": action,
             "changes": changes, "created_at": created_at, "prev_hash": prev})
         row = {"org_id": org_id, "owner_id": owner_id, "seq": seq, "actor_id": actor_id,
                "subject_type": subject_type, "subject_id": subject_id, "action": action,
                "changes": changes, "created_at": stamp, "prev_hash": prev,
-               "hash": hashlib.sha256(canonical.encode()).hexdigest()}
+               "hash": hashlib.sha256(canonical).hexdigest()}
         prev = row["hash"]
         rows.append(row)
     _state(db.session())[0][owner_id] = (seq, prev)
