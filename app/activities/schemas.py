@@ -231,11 +231,21 @@ def activity_out(activity, warnings: list[dict]) -> dict:
     return row_out(activity.__dict__, warnings)
 
 
+#: The last creation stamp :func:`row_out` put into words, and its words.
+_last_stamp = (None, None)
+
+
 def row_out(d: dict, warnings: list[dict]) -> dict:
     """:func:`activity_out` of a row's values (a new draft's row needs no model instance:
     the batch answers a hundred of them a request); review columns missing are unset."""
+    global _last_stamp
     created_at, updated_at = d["created_at"], d["updated_at"]
-    created = _utc(created_at)
+    last = _last_stamp  # one tuple, replaced whole: threads may share it
+    if last[0] is created_at:  # a batch's rows share one stamp: worded once
+        created = last[1]
+    else:
+        created = _utc(created_at)
+        _last_stamp = (created_at, created)
     return {
         "id": str(d["id"]), "person_id": d["person_id"], "date": d["date"].isoformat(),
         "start_time": d["start_time"].isoformat(timespec="minutes"),

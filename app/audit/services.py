@@ -47,10 +47,23 @@ _HEADS, _LOCKED = "audit_chain_heads", "audit_chain_locked"
 _AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
+def _plain_decimal(value: Decimal) -> str:
+    return str(value.normalize()) if value == value.to_integral() else str(value)
+
+
+#: The common column types' plain forms, by exact type (what :func:`plain` would answer).
+_PLAIN_BY_TYPE = {Decimal: _plain_decimal, date: date.isoformat, time: time.isoformat,
+                  datetime: datetime.isoformat}
+
+
 def plain(value):
     """A JSON-safe form of a column value."""
-    if type(value) in _AS_IS:
+    kind = type(value)
+    if kind in _AS_IS:
         return value
+    by_type = _PLAIN_BY_TYPE.get(kind)
+    if by_type is not None:
+        return by_type(value)
     if isinstance(value, Decimal):
         return str(value.normalize()) if value == value.to_integral() else str(value)
     if isinstance(value, (datetime, date, time)):
@@ -90,10 +103,9 @@ def _canonical_bytes(content: dict) -> bytes:
     values are plain text, whole numbers, booleans or null (several times faster: a batch
     hashes a hundred entries)."""
     changes = content["changes"]
-    if type(changes) is dict and all(type(value) in _SAME_IN_ORJSON
-                                     for value in changes.values()) and all(
-            type(value) in _SAME_IN_ORJSON for key, value in content.items()
-            if key != "changes"):
+    if type(changes) is dict and _SAME_IN_ORJSON.issuperset(map(type, changes.values())) \
+            and _SAME_IN_ORJSON.issuperset(
+                type(value) for key, value in content.items() if key != "changes"):
         try:
             return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
         except orjson.JSONEncodeError:  # beyond 64 bits, a lone surrogate: as below
@@ -325,8 +337,12 @@ def appended(owner_id: int, seq: int, hash_: str) -> None:
 
 
 def _plain_change(value):
-    if type(value) in _AS_IS:
+    kind = type(value)
+    if kind in _AS_IS:
         return value
+    by_type = _PLAIN_BY_TYPE.get(kind)
+    if by_type is not None:
+        return by_type(value)
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return plain(value)

@@ -170,8 +170,14 @@ def check_basics(actor: Person, fields: dict, now: datetime, check_day=None) -> 
     reported at once; the kind. ``check_day(date)`` stands in for :func:`check_date` (the
     batch checks each of its few dates once: see :func:`day_checker`)."""
     target_id, work_kind = fields.get("target_id"), fields.get("work_kind")
-    check_all([lambda: (check_day or functools.partial(check_date, actor, now=now))(
-                   fields["date"]),
+    check_day = check_day or functools.partial(check_date, actor, now=now)
+    try:  # the common case, every check passing, without collecting
+        check_day(fields["date"])
+        minutes_between(fields["start_time"], fields["end_time"])
+        return resolve_kind(target_id, work_kind)
+    except ValidationFailed:
+        pass
+    check_all([lambda: check_day(fields["date"]),
                lambda: minutes_between(fields["start_time"], fields["end_time"]),
                lambda: resolve_kind(target_id, work_kind)])
     return resolve_kind(target_id, work_kind)
