@@ -6,6 +6,7 @@ headers ``X-Total-Count``, ``X-Page`` and ``X-Per-Page``.
 
 import json
 
+import orjson
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -102,8 +103,13 @@ def batch(args):
     """
     results = services.apply_batch(current_user._get_current_object(), args["entries"])
     # The results are in their answered form already (the schema's dump of a hundred nested
-    # results would cost more than applying them); the schema documents the answer.
-    return current_app.json.response({"results": results})
+    # results would cost more than applying them); the schema documents the answer. orjson
+    # encodes them several times faster than the app's JSON provider, which still decides
+    # for anything beyond plain JSON values.
+    return current_app.response_class(
+        orjson.dumps({"results": results}, default=current_app.json.default,
+                     option=orjson.OPT_PASSTHROUGH_DATETIME),
+        mimetype="application/json")
 
 
 @blp.get("/activities/defaults")

@@ -12,7 +12,7 @@ from decimal import Decimal
 import marshmallow as ma
 
 from app.activities.models import ActivityStatus, WorkKind
-from app.core.schemas import Schema, UtcDateTime
+from app.core.schemas import QuickDoubt, Schema, UtcDateTime
 
 MAX_DESCRIPTION = 2000
 #: numeric(14, 2) holds less than this.
@@ -35,11 +35,36 @@ class ClockTime(ma.fields.Time):
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         return time(int(match[1]), int(match[2]))
 
+    @staticmethod
+    def quick_check(field):
+        """For the batch's quick load (``app.core.schemas.quick_load``): the same time, or a
+        doubt that leaves the value to :meth:`_deserialize`."""
+        fullmatch = ClockTime.PATTERN.fullmatch
+
+        def convert(value):
+            match = fullmatch(value) if type(value) is str else None
+            if match is None:
+                raise QuickDoubt
+            return time(int(match[1]), int(match[2]))
+        return convert
+
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.strftime("%H:%M")
 
 
 class Quantity(ma.fields.Decimal):
+    @staticmethod
+    def quick_check(field):
+        """For the batch's quick load: a whole number (what phones send) as ``_deserialize``
+        makes it, to ``places``, without its detour through text; anything else by it."""
+        places, rounding = field.places, field.rounding
+
+        def convert(value):
+            if type(value) is int and -MAX_QUANTITY < value < MAX_QUANTITY:
+                return Decimal(value).quantize(places, rounding=rounding)
+            return field._deserialize(value, None, None)
+        return convert
+
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
@@ -193,7 +218,8 @@ def _utc(value):
 def _quantity_out(value):
     if value is None:
         return None
-    value = Decimal(value)
+    if type(value) is not Decimal:
+        value = Decimal(value)
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -205,13 +231,25 @@ def activity_out(activity, warnings: list[dict]) -> dict:
     return row_out(activity.__dict__, warnings)
 
 
+#: The last creation stamp :func:`row_out` put into words, and its words.
+_last_stamp = (None, None)
+
+
 def row_out(d: dict, warnings: list[dict]) -> dict:
     """:func:`activity_out` of a row's values (a new draft's row needs no model instance:
     the batch answers a hundred of them a request); review columns missing are unset."""
+    global _last_stamp
+    created_at, updated_at = d["created_at"], d["updated_at"]
+    last = _last_stamp  # one tuple, replaced whole: threads may share it
+    if last[0] is created_at:  # a batch's rows share one stamp: worded once
+        created = last[1]
+    else:
+        created = _utc(created_at)
+        _last_stamp = (created_at, created)
     return {
         "id": str(d["id"]), "person_id": d["person_id"], "date": d["date"].isoformat(),
-        "start_time": d["start_time"].strftime("%H:%M"),
-        "end_time": d["end_time"].strftime("%H:%M"),
+        "start_time": d["start_time"].isoformat(timespec="minutes"),
+        "end_time": d["end_time"].isoformat(timespec="minutes"),
         "duration_minutes": d["duration_minutes"], "description": d["description"],
         "quantity": _quantity_out(d["quantity"]), "unit": d["unit"],
         "target_id": d["target_id"], "work_kind": str(d["work_kind"]),
@@ -219,8 +257,9 @@ def row_out(d: dict, warnings: list[dict]) -> dict:
         "submitted_at": _utc(d.get("submitted_at")), "is_late": bool(d["is_late"]),
         "reviewed_at": _utc(d.get("reviewed_at")), "reviewed_by_id": d.get("reviewed_by_id"),
         "quality": d.get("quality"),
-        "version": d["version"], "created_at": _utc(d["created_at"]),
-        "updated_at": _utc(d["updated_at"]), "attachments": [],
+        "version": d["version"], "created_at": created,
+        "updated_at": created if updated_at is created_at else _utc(updated_at),
+        "attachments": [],
         "warnings": [dict(warning) for warning in warnings],
     }
 

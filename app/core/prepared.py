@@ -21,7 +21,9 @@ import re
 from collections import namedtuple
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 
+import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from psycopg.pq import TransactionStatus
@@ -123,6 +125,12 @@ class Prepared:
     def all(self, params: dict, standalone: bool = False) -> list:
         return [self._processed(row) for row in self._run(params, standalone).fetchall()]
 
+    def scalars(self, params: dict, standalone: bool = False) -> list:
+        """The first column of every row (no row tuples: a hundred ids come back at once)."""
+        values = [row[0] for row in self._run(params, standalone).fetchall()]
+        process = dict(self.result_processors).get(0)
+        return values if process is None else [process(value) for value in values]
+
     @staticmethod
     def on_own_connection() -> bool:
         """Whether statements run inside :func:`own_connection` (PostgreSQL)."""
@@ -141,46 +149,6 @@ class Prepared:
         return driver.pgconn.transaction_status == TransactionStatus.IDLE
 
 
-@functools.cache
-def _column_insert(table: sa.Table, names: tuple, dialect, returning: str | None,
-                   skip_conflicts: bool) -> Prepared:
-    from sqlalchemy.dialects.postgresql import ARRAY
-
-    types = {name: table.c[name].type for name in names}
-    arrays = ", ".join(f"CAST(:{name} AS {types[name].compile(dialect)}[])" for name in names)
-    text = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
-    if skip_conflicts:
-        text += " ON CONFLICT DO NOTHING"
-    statement = sa.text(text + (f" RETURNING {returning}" if returning else "")).bindparams(
-        *(sa.bindparam(name, type_=ARRAY(types[name])) for name in names))
-    statement = statement.columns(*([table.c[returning]] if returning else []))
-    return Prepared(statement, dialect, binary=True)
-
-
-def insert_columns(table: sa.Table, rows: list[dict], *, returning: str | None = None,
-                   skip_conflicts: bool = False) -> list:
-    """Insert ``rows`` (dicts with the same keys) into ``table`` with one prepared statement,
-    in the session's transaction (PostgreSQL): ``INSERT … SELECT * FROM unnest(…)`` with each
-    column sent as one array, in binary (its type's bind processing applied to each item).
-
-    For hundreds of rows at once (the offline batch): a fresh multi-row VALUES statement is
-    rendered and parsed per call, and a statement per row costs the database an execution
-    each; this one is parsed and planned once per connection. Returns the ``returning``
-    column's values of the rows inserted (with ``skip_conflicts``, rows that would break a
-    unique key are skipped: ``ON CONFLICT DO NOTHING``, which a partitioned table accepts
-    without naming a unique index on the id, see app/core/partitions.py)."""
-    if not rows:
-        return []
-    names = tuple(rows[0])
-    prepared = _column_insert(table, names, db.session.get_bind().dialect, returning,
-                              skip_conflicts)
-    columns = {name: [row[name] for row in rows] for name in names}
-    if not returning:
-        prepared._run(columns)
-        return []
-    return [row[0] for row in prepared.all(columns)]
-
-
 def as_loaded(model, values: dict):
     """A persistent ``model`` instance holding ``values`` (a row read by hand), as if the ORM
     had loaded it, added to the session; columns not given load on first use. None when the
@@ -194,3 +162,50 @@ def as_loaded(model, values: dict):
     if so.object_mapper(instance).identity_key_from_instance(instance) in session.identity_map:
         return None
     return instance
+
+
+@functools.cache
+def _json_insert(table: sa.Table, names: tuple, dialect, returning: str | None,
+                 skip_conflicts: bool) -> Prepared:
+    columns = ", ".join(names)
+    text = (f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
+            f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))")
+    if skip_conflicts:
+        text += " ON CONFLICT DO NOTHING"
+    statement = sa.text(text + (f" RETURNING {returning}" if returning else "")).bindparams(
+        sa.bindparam("rows", type_=sa.Text))
+    statement = statement.columns(*([table.c[returning]] if returning else []))
+    return Prepared(statement, dialect)
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def insert_rows(table: sa.Table, rows: list[dict], *, returning: str | None = None,
+                skip_conflicts: bool = False) -> list:
+    """Insert ``rows`` (dicts with the same keys, of plain column values: text, numbers,
+    booleans, None, dates, times, naive timestamps, decimals, string enums, and dicts for
+    JSON columns) into ``table`` with one prepared statement, in the session's transaction
+    (PostgreSQL): ``INSERT … SELECT … FROM json_populate_recordset(…)``, the rows sent as one
+    JSON document.
+
+    For hundreds of rows at once (the offline batch): the rows are encoded in one call of a
+    C encoder, where a multi-row VALUES statement would be rendered and parsed per call, a
+    statement per row would cost the database an execution each, and a column of arrays
+    would be dumped item by item. PostgreSQL reads each value with its column type's input
+    function, as it reads a literal. Returns the ``returning`` column's values of the rows
+    inserted (with ``skip_conflicts``, rows that would break a unique key are skipped:
+    ``ON CONFLICT DO NOTHING``, which a partitioned table accepts without naming a unique
+    index on the id, see app/core/partitions.py)."""
+    if not rows:
+        return []
+    prepared = _json_insert(table, tuple(rows[0]), db.session.get_bind().dialect, returning,
+                            skip_conflicts)
+    document = orjson.dumps(rows, default=_json_default).decode()
+    if not returning:
+        prepared._run({"rows": document})
+        return []
+    return prepared.scalars({"rows": document})

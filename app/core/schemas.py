@@ -1,6 +1,7 @@
 """Base schema: unknown fields refused, surrounding whitespace stripped from every string,
 text the database cannot store refused, whole numbers kept within its integer columns."""
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date
@@ -128,8 +129,11 @@ class ErrorEnvelope(Schema):
     error = ma.fields.Nested(ErrorBody)
 
 
-class _Doubt(Exception):
+class QuickDoubt(Exception):
     """The quick load cannot vouch for a value: marshmallow's load decides."""
+
+
+_Doubt = QuickDoubt
 
 
 def _text(field):
@@ -156,6 +160,22 @@ def _uuid(field):
     return convert
 
 
+#: The plain ISO form of a date; anything else (``20260309``, ``2026-W10-1``) is left to
+#: marshmallow's field, whose ``date.fromisoformat`` has the last word.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(field):
+    def convert(value):
+        if type(value) is not str or not _ISO_DATE.fullmatch(value):
+            raise _Doubt
+        loaded = date.fromisoformat(value)  # ValueError (2026-02-30): a doubt
+        if not MIN_DATE <= loaded <= MAX_DATE:  # Schema.check_dates refuses it
+            raise _Doubt
+        return loaded
+    return convert
+
+
 def _mapping(field):
     def convert(value):
         if type(value) is not dict:
@@ -165,15 +185,20 @@ def _mapping(field):
 
 
 #: Field types whose load is plain enough to check inline (exactly these types: a subclass
-#: may deserialize differently); any other field is deserialized by marshmallow's field.
+#: may deserialize differently); any other field is deserialized by marshmallow's field,
+#: unless its class itself (not a parent) offers ``quick_check(field)``: a function of the
+#: value that returns what its ``_deserialize`` would, or raises ``QuickDoubt`` (see
+#: ``ClockTime``).
 _QUICK = {ma.fields.String: _text, ma.fields.Integer: _whole_number, ma.fields.UUID: _uuid}
 
 
 def _converter(field: ma.fields.Field, key: str) -> Callable:
     """``value -> loaded value`` for one field, raising on anything it is unsure of."""
-    quick = _QUICK.get(type(field))
+    quick = _QUICK.get(type(field)) or type(field).__dict__.get("quick_check")
     if type(field) is ma.fields.Dict and field.key_field is None and field.value_field is None:
         quick = _mapping
+    if type(field) is ma.fields.Date and field.format in ("iso", "iso8601"):
+        quick = _iso_date
     if quick is None:
         def convert(value, data):
             return field.deserialize(value, key, data)
@@ -191,7 +216,9 @@ def _converter(field: ma.fields.Field, key: str) -> Callable:
 def _quick_plan(schema: Schema) -> dict | None:
     """{input key: (attribute, converter, field)} when the schema's load is only its fields'
     and the core hooks, else None."""
-    own_hooks = {"strip_strings", "check_whole_numbers"}
+    # check_dates: every date it checks is loaded by _iso_date, which keeps to its range
+    # (a date field of another format leaves the load to marshmallow).
+    own_hooks = {"strip_strings", "check_whole_numbers", "check_dates"}
     if schema.many or schema.partial or schema.unknown != ma.RAISE or any(
             name not in own_hooks for tag in ("pre_load", "post_load", "validates_schema",
                                               "validates")
@@ -200,7 +227,11 @@ def _quick_plan(schema: Schema) -> dict | None:
     plan = {}
     for name, field in schema.load_fields.items():
         key, attribute = field.data_key or name, field.attribute or name
-        if "." in attribute or field.pre_load or field.post_load:
+        # A field that reads the other values (its deserialize's ``data``) would get them
+        # unstripped here: marshmallow's load decides for such schemas.
+        if "." in attribute or field.pre_load or field.post_load or isinstance(
+                field, ma.fields.Method | ma.fields.Function | ma.fields.Nested) or (
+                type(field) is ma.fields.Date and field.format not in ("iso", "iso8601")):
             return None
         plan[key] = (attribute, _converter(field, key), field)
     return plan
@@ -220,37 +251,39 @@ def quick_load(schema: Schema) -> Callable[[object], dict]:
     plan = _quick_plan(schema)
     if plan is None:
         return schema.load
-    required = tuple(key for key, (_a, _c, field) in plan.items() if field.required)
+    required = frozenset(key for key, (_a, _c, field) in plan.items() if field.required)
     defaults = tuple((key, attribute, field.load_default)
                      for key, (attribute, _c, field) in plan.items()
                      if not field.required and field.load_default is not ma.missing)
-    whole_numbers = any(isinstance(field, ma.fields.Integer) for *_a, field in plan.values())
+    # Integers loaded by _whole_number are within MAX_INT already; any other integer field
+    # (a subclass) is checked after the load, as the schema's hook does.
+    whole_numbers = any(isinstance(field, ma.fields.Integer) and type(field) is not
+                        ma.fields.Integer for *_a, field in plan.values())
+
+    steps = {key: (attribute, convert, field.allow_none)
+             for key, (attribute, convert, field) in plan.items()}
 
     def load(data):
         if type(data) is not dict:
             return schema.load(data)
         try:
-            clean = {}
+            loaded = {}
             for key, value in data.items():
+                attribute, convert, allow_none = steps[key]  # KeyError: an unknown key
+                if value is None:
+                    if not allow_none:
+                        raise _Doubt
+                    loaded[attribute] = None
+                    continue
                 if type(value) is str:
                     if "\x00" in value or not value.isascii() and text_problem(value):
                         raise _Doubt
                     value = value.strip()
-                clean[key] = value
-            loaded = {}
-            for key, value in clean.items():
-                attribute, convert, field = plan[key]  # KeyError: an unknown key
-                if value is None:
-                    if not field.allow_none:
-                        raise _Doubt
-                    loaded[attribute] = None
-                else:
-                    loaded[attribute] = convert(value, clean)
-            for key in required:
-                if key not in clean:
-                    raise _Doubt
+                loaded[attribute] = convert(value, data)
+            if not required <= data.keys():
+                raise _Doubt
             for key, attribute, default in defaults:
-                if key not in clean:
+                if key not in data:
                     loaded[attribute] = default() if callable(default) else default
             if whole_numbers:
                 schema.check_whole_numbers(loaded)

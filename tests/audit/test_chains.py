@@ -146,3 +146,18 @@ def test_the_database_hashes_an_entry_as_verify_does(app, world, db):
     assert entries[1].changes["description"] == tricky
     assert [audit.entry_hash(e) for e in entries] == [e.hash for e in entries]
     assert audit.verify_chain(world.one.org.id) == (3, [])
+
+
+def test_the_quick_canonical_form_is_the_standard_one():
+    """Entries are hashed over orjson's output when their values allow: it must be the very
+    bytes of the standard encoder, for every character a description may hold."""
+    texts = ["".join(chr(cp) for cp in range(start, start + 64)) for start in range(0, 0x800, 64)]
+    texts += ['"quoted" \\ back/slash', "Rapat 💼 koordinasi \u2028\u2029\ufeff", "\x7f\x00\x1f"]
+    values = [*texts, 0, -1, 2**63 - 1, 2**64, True, False, None, 1.5, 1e16, [1, "a"],
+              {"nested": "x"}]
+    for value in values:
+        content = {"org_id": 1, "owner_id": 2, "seq": 3, "actor_id": None,
+                   "subject_type": "activity", "subject_id": "x", "action": "create",
+                   "changes": {"description": value, "unit": "dokumen", "quantity": "1"},
+                   "created_at": "2026-12-03T10:00:00.000001", "prev_hash": audit.GENESIS}
+        assert audit._canonical_bytes(content) == audit._canonical(content).encode(), value

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import g, has_app_context
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -170,8 +170,14 @@ def check_basics(actor: Person, fields: dict, now: datetime, check_day=None) -> 
     reported at once; the kind. ``check_day(date)`` stands in for :func:`check_date` (the
     batch checks each of its few dates once: see :func:`day_checker`)."""
     target_id, work_kind = fields.get("target_id"), fields.get("work_kind")
-    check_all([lambda: (check_day or functools.partial(check_date, actor, now=now))(
-                   fields["date"]),
+    check_day = check_day or functools.partial(check_date, actor, now=now)
+    try:  # the common case, every check passing, without collecting
+        check_day(fields["date"])
+        minutes_between(fields["start_time"], fields["end_time"])
+        return resolve_kind(target_id, work_kind)
+    except ValidationFailed:
+        pass
+    check_all([lambda: check_day(fields["date"]),
                lambda: minutes_between(fields["start_time"], fields["end_time"]),
                lambda: resolve_kind(target_id, work_kind)])
     return resolve_kind(target_id, work_kind)
@@ -225,9 +231,11 @@ def check_editable(activity: Activity) -> None:
 
 # --- a new row -------------------------------------------------------------------------------
 
-def new_row(actor: Person, key: str, fields: dict, kind: WorkKind, unit: str | None) -> dict:
-    """The row of ``actor``'s new draft ``key`` from their checked ``fields``."""
-    stamp = utcnow()
+def new_row(actor: Person, key: str, fields: dict, kind: WorkKind, unit: str | None,
+            stamp: datetime | None = None) -> dict:
+    """The row of ``actor``'s new draft ``key`` from their checked ``fields``, created at
+    ``stamp`` (default: now; a batch stamps its rows with one moment)."""
+    stamp = stamp or utcnow()
     return {
         "id": key, "org_id": actor.org_id, "person_id": actor.id, "date": fields["date"],
         "start_time": fields["start_time"], "end_time": fields["end_time"],
@@ -282,19 +290,49 @@ def overlap_query(person_id: int, on_date: date, start: time, end: time,
 
 
 def overlap_warning(first_id, first_start: time | None, first_end: time | None,
-                    count: int | None) -> list[dict]:
+                    count: int | None, words: "OverlapWords | None" = None) -> list[dict]:
     """One warning naming the first overlapping activity and how many overlap in all (the
-    message is built once, however many there are)."""
+    message is built once, however many there are). ``words``: the memo of a request that
+    warns many times (the batch)."""
     if first_id is None:
         return []
-    start, end = clock(first_start), clock(first_end)
-    if count == 1:
-        message = _("This overlaps another activity from %(start)s to %(end)s.",
-                    start=start, end=end)
-    else:
-        message = _("This overlaps %(count)d other activities, the first from %(start)s to "
-                    "%(end)s.", count=count, start=start, end=end)
+    message = (words or OverlapWords()).message(first_start, first_end, count)
     return [{"code": "overlap", "activity_id": first_id, "count": count, "message": message}]
+
+
+class OverlapWords:
+    """The words of overlap warnings, each translated, each time and each message put into
+    words once: a batch warns a hundred times in one language."""
+
+    def __init__(self):
+        self._templates, self._locale, self._messages = None, None, {}
+
+    def message(self, first_start: time | None, first_end: time | None,
+                count: int | None) -> str:
+        key = (first_start, first_end, count)
+        message = self._messages.get(key)
+        if message is None:
+            if self._templates is None:  # the message ids, translated without their values
+                self._templates = (
+                    _("This overlaps another activity from %(start)s to %(end)s."),
+                    _("This overlaps %(count)d other activities, the first from %(start)s to "
+                      "%(end)s."))
+            values = {"start": self._clock(first_start), "end": self._clock(first_end),
+                      "count": count}
+            message = self._messages[key] = self._templates[count != 1] % values
+        return message
+
+    def _clock(self, value: time | None) -> str:
+        if self._locale is None:
+            self._locale = str(get_locale())
+        return _clock_in(self._locale, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock_in(locale: str, value: time | None) -> str:
+    """:func:`clock` of ``value`` in ``locale``, the request's (a time of day reads the same in
+    every zone); Babel's formatting costs more than the rest of a warning."""
+    return clock(value)
 
 
 def overlap_warnings(person: Person, on_date: date, start: time | None, end: time | None,
