@@ -27,6 +27,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "backend: runs once per database backend")
     config.addinivalue_line("markers", "fuzz: schemathesis over the whole API (minutes); "
                             "skip locally with -m 'not fuzz'")
+    config.addinivalue_line("markers", "scale_out: the loopback scale-out stack (primary, "
+                            "replica, PgBouncer, Redis, two app instances, nginx); "
+                            "select with -k 'scale_out or replica'")
 
 
 def unavailable(reason: str):
