@@ -9,7 +9,7 @@ PORT ?= 5000
 RUN_GUNICORN := --workers 1 --worker-class gthread --threads 32 --config deploy/gunicorn_app.py
 export FLASK_APP := app
 
-.PHONY: run test install install-test translations extract-messages bench lighthouse lint clean \
+.PHONY: run test install install-test translations extract-messages bench load lighthouse lint clean \
 	screenshots
 
 $(VENV)/.installed: pyproject.toml
@@ -64,6 +64,12 @@ bench: install translations
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/lighthouse.py
+
+# The deadline day (issue 19): 10,000 people each sync 4 activities through the scale-out
+# stack on loopback (PostgreSQL primary + streaming replica, PgBouncer, Redis, two app
+# instances, the worker, nginx; apt-get install -y pgbouncer nginx), bounded at 10 minutes.
+load: install translations
+	$(BIN)/python bench/deadline.py $(LOAD_ARGS)
 
 lighthouse: install translations
 	$(BIN)/python bench/lighthouse.py
