@@ -82,8 +82,10 @@ def register_extensions(app: Flask) -> None:
     from app.targets import models as _targets_models  # noqa: F401
 
     db.init_app(app)
+    from app.core.partitions import include_object
+
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, include_object=include_object)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

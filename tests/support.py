@@ -56,7 +56,10 @@ def empty_database(db) -> None:
     tables = [t for t in db.metadata.sorted_tables]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
+            # activity_keys: the ids of partitioned activities (app/core/partitions.py).
+            extra = ["activity_keys"] if conn.execute(sa.text(
+                "SELECT to_regclass('activity_keys') IS NOT NULL")).scalar() else []
+            names = ", ".join(f'"{name}"' for name in [t.name for t in tables] + extra)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(tables):

@@ -143,14 +143,14 @@ class Prepared:
 
 @functools.cache
 def _column_insert(table: sa.Table, names: tuple, dialect, returning: str | None,
-                   skip_conflicts_on: str | None) -> Prepared:
+                   skip_conflicts: bool) -> Prepared:
     from sqlalchemy.dialects.postgresql import ARRAY
 
     types = {name: table.c[name].type for name in names}
     arrays = ", ".join(f"CAST(:{name} AS {types[name].compile(dialect)}[])" for name in names)
     text = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
-    if skip_conflicts_on:
-        text += f" ON CONFLICT ({skip_conflicts_on}) DO NOTHING"
+    if skip_conflicts:
+        text += " ON CONFLICT DO NOTHING"
     statement = sa.text(text + (f" RETURNING {returning}" if returning else "")).bindparams(
         *(sa.bindparam(name, type_=ARRAY(types[name])) for name in names))
     statement = statement.columns(*([table.c[returning]] if returning else []))
@@ -158,7 +158,7 @@ def _column_insert(table: sa.Table, names: tuple, dialect, returning: str | None
 
 
 def insert_columns(table: sa.Table, rows: list[dict], *, returning: str | None = None,
-                   skip_conflicts_on: str | None = None) -> list:
+                   skip_conflicts: bool = False) -> list:
     """Insert ``rows`` (dicts with the same keys) into ``table`` with one prepared statement,
     in the session's transaction (PostgreSQL): ``INSERT … SELECT * FROM unnest(…)`` with each
     column sent as one array, in binary (its type's bind processing applied to each item).
@@ -166,13 +166,14 @@ def insert_columns(table: sa.Table, rows: list[dict], *, returning: str | None =
     For hundreds of rows at once (the offline batch): a fresh multi-row VALUES statement is
     rendered and parsed per call, and a statement per row costs the database an execution
     each; this one is parsed and planned once per connection. Returns the ``returning``
-    column's values of the rows inserted (conflicting rows skipped when
-    ``skip_conflicts_on`` names the unique column)."""
+    column's values of the rows inserted (with ``skip_conflicts``, rows that would break a
+    unique key are skipped: ``ON CONFLICT DO NOTHING``, which a partitioned table accepts
+    without naming a unique index on the id, see app/core/partitions.py)."""
     if not rows:
         return []
     names = tuple(rows[0])
     prepared = _column_insert(table, names, db.session.get_bind().dialect, returning,
-                              skip_conflicts_on)
+                              skip_conflicts)
     columns = {name: [row[name] for row in rows] for name in names}
     if not returning:
         prepared._run(columns)

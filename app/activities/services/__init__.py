@@ -20,7 +20,7 @@ Offline replay safety (the outbox of the PWA replays queued writes, possibly twi
 
 * A create may carry a client-generated UUID. Replaying it answers the stored activity with
   ``created=False`` (HTTP 200) and never a duplicate, also when two identical requests race:
-  the row is written with ``INSERT ... ON CONFLICT (id) DO NOTHING``. The same id owned by
+  the row is written with ``INSERT ... ON CONFLICT DO NOTHING``. The same id owned by
   someone else is a plain 409 ``conflict``, the same whichever organisation holds it, that
   reveals nothing about that activity.
 * An edit names the ``version`` it is based on. The version is compared *before* anything else

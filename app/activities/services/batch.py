@@ -248,7 +248,7 @@ def _insert_many(rows: list[dict]) -> set:
         return set()
     if _on_postgresql():
         return set(insert_columns(Activity.__table__, rows, returning="id",
-                                  skip_conflicts_on="id"))
+                                  skip_conflicts=True))
     return set(db.session.scalars(_insert_statement(tuple(rows[0])), rows))
 
 

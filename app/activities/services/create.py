@@ -170,7 +170,7 @@ def _insert_logged(actor: Person, row: dict) -> Activity | None:
 
 
 def _insert(row: dict) -> Activity | None:
-    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id: None if the id exists already."""
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: None if the id exists already."""
     dialect = db.session.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - the two supported
         raise RuntimeError(f"Unsupported database {dialect}")
@@ -186,13 +186,13 @@ def _insert_statement(dialect: str):
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = Activity.__table__
-    return (insert(table).on_conflict_do_nothing(index_elements=["id"])
+    return (insert(table).on_conflict_do_nothing()
             .returning(table.c.id))
 
 
 @functools.cache
 def _logged_insert_statement(names: tuple) -> sa.Select:
-    """INSERT the activity ON CONFLICT (id) DO NOTHING and, if it was written, its audit
+    """INSERT the activity ON CONFLICT DO NOTHING and, if it was written, its audit
     entry, in one statement (PostgreSQL): a row (id, seq, hash), or none if the id exists."""
     from sqlalchemy.dialects.postgresql import insert
 
@@ -200,7 +200,7 @@ def _logged_insert_statement(names: tuple) -> sa.Select:
     written = (insert(table)
                .values({name: sa.bindparam(f"a_{name}", type_=table.c[name].type)
                         for name in names})
-               .on_conflict_do_nothing(index_elements=["id"])
+               .on_conflict_do_nothing()
                .returning(table.c.id).cte("new_activity"))
     entry = audit.chained_insert(written)
     return sa.select(written.c.id, entry.c.seq, entry.c.hash).select_from(

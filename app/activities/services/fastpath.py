@@ -174,7 +174,7 @@ def _create_statement(with_target: bool, alone: bool = False) -> sa.Select:
     source = (sa.select(*row.values()).select_from(checks.join(chain_lock, sa.true()))
               .where(allowed))
     written = (insert(table).from_select(list(row), source)
-               .on_conflict_do_nothing(index_elements=["id"])
+               .on_conflict_do_nothing()
                .returning(c.id).cte("ins"))
     entry = audit.chained_insert(
         written, org_id=row["org_id"], owner_id=row["person_id"], actor_id=row["person_id"],
