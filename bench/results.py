@@ -21,8 +21,8 @@ LATEST = FOLDER / "latest.json"
 
 #: The table's rows, in this order; figures recorded under other keys follow.
 ORDER = ["activity_post_sqlite", "activity_post_postgresql", "batch_sync", "recap_1m",
-         "sse_1000", "push_10000", "import_10000", "dashboards_10000", "deadline_day",
-         "lighthouse"]
+         "progress_1m", "sse_1000", "push_10000", "import_10000", "dashboards_10000",
+         "deadline_day", "lighthouse"]
 
 
 def _load(path: Path = LATEST) -> dict:
