@@ -214,6 +214,7 @@ def main(argv=None) -> int:
         seconds = load.run()
         stack.wait_until(stack.replica.replay_caught_up, 60, "the replica")
         counted = count(stack, load.acknowledged)
+        proxy_log = (stack.nginx.folder / "error.log").read_text(errors="replace")
         with stack.replica.connect() as conn:
             on_replica = conn.execute("SELECT count(*) FROM activities WHERE description = %s",
                                       (loadgen.DESCRIPTION,)).fetchone()[0]
@@ -246,7 +247,9 @@ def main(argv=None) -> int:
                    reference_label="needed: 40,000 in 10 min", settings=settings,
                    extra={"figures": figures})
     for line in load.errors[:5]:
-        print("  error:", line)
+        print("  error:", line[:160])
+    if load.errors and proxy_log:
+        print("  nginx's error log ends:\n" + proxy_log[-1500:])
     return 0 if ok else 1
 
 

@@ -351,13 +351,16 @@ class Stack:
         path = self.folder / f"{name}.log"
         return path.read_text(errors="replace")[-size:] if path.exists() else ""
 
-    def start_app(self, workers: int = 2, threads: int = 8, name: str = "gunicorn") -> Http:
-        """A gunicorn of the app (``name`` tells several apart); sets ``http`` to the first."""
+    def start_app(self, workers: int = 2, threads: int = 8, name: str = "gunicorn",
+                  extra: tuple = ()) -> Http:
+        """A gunicorn of the app (``name`` tells several apart, ``extra`` are more options);
+        sets ``http`` to the first."""
         port = free_port()
         process = self._spawn(name, [
             sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn_app.py", "--no-control-socket",
             "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-            "--timeout", "60", "--bind", f"127.0.0.1:{port}", "tests.faults.serve:create()"])
+            "--timeout", "60", *extra, "--bind", f"127.0.0.1:{port}",
+            "tests.faults.serve:create()"])
         http = Http(port)
         if self.http is None:
             self.http = http

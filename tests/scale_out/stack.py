@@ -25,6 +25,12 @@ from pathlib import Path
 from tests.conftest import unavailable
 from tests.loopback import Http, PrivatePostgres, Stack, free_port, redis_bin, wait_until
 
+#: nginx keeps idle connections to the app this long (seconds). gunicorn must keep them open
+#: longer (``--keep-alive``, 2 s by default), or nginx sends a request on a connection gunicorn
+#: is closing and answers 502 (seen under load: 4 in 30,000).
+UPSTREAM_KEEPALIVE = 30
+APP_KEEPALIVE = ("--keep-alive", str(UPSTREAM_KEEPALIVE + 45))
+
 #: Settings of the app that must hold behind PgBouncer in transaction pooling: PgBouncer
 #: 1.18 keeps no prepared statement across transactions, so psycopg prepares none.
 PGBOUNCER_ENGINE_OPTIONS = {"connect_args": {"prepare_threshold": None}}
@@ -67,7 +73,8 @@ class Replica(PrivatePostgres):
 
     def create(self) -> None:
         self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port),
-                  "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream")
+                  "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream",
+                  "--checkpoint=fast")
 
     def replay_caught_up(self) -> bool:
         """Whether the replica has replayed everything the primary has written so far."""
@@ -153,6 +160,7 @@ http {{
     upstream kinerjaku {{
 {servers}
         keepalive 64;
+        keepalive_timeout {UPSTREAM_KEEPALIVE}s;
     }}
     server {{
         listen 127.0.0.1:{self.port};
@@ -218,7 +226,8 @@ class ScaleOut(Stack):
     def start_apps(self, workers: int = 2, threads: int = 8, worker: bool = True) -> Http:
         """Instances ``a`` and ``b``, the task worker and nginx in front; nginx's Http."""
         for name in ("a", "b"):
-            self.apps[name] = self.start_app(workers, threads, name=f"app-{name}")
+            self.apps[name] = self.start_app(workers, threads, name=f"app-{name}",
+                                             extra=APP_KEEPALIVE)
         if worker:
             self.start_worker()
         self.http = self.nginx.start([http.port for http in self.apps.values()])
