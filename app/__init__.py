@@ -57,6 +57,10 @@ def configure(app: Flask, overrides: dict) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "connect_args": {"timeout": 15}, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    else:
+        from app.core.replica import configure_engines
+
+        configure_engines(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -117,10 +121,12 @@ def _tune_sqlite(engine) -> None:
 def register_security(app: Flask) -> None:
     """Who is asking (auth), then may they (core: sign-in requirement, CSRF, headers)."""
     from app.auth.login import init_auth
+    from app.core.replica import init_replica
     from app.core.security import init_security
 
     init_auth(app)
     init_security(app)
+    init_replica(app)
 
 
 def register_routing(app: Flask) -> None:
@@ -168,6 +174,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.activities.partitioning import cli as partitions_cli
     from app.audit.cli import audit_verify
     from app.demo.cli import seed_demo
     from app.feedback.cli import auto_accept
@@ -182,6 +189,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(send_reminders)
     app.cli.add_command(create_org)
+    app.cli.add_command(partitions_cli)
 
 
 def register_notifications(app: Flask) -> None:
@@ -196,6 +204,7 @@ def register_notifications(app: Flask) -> None:
 def register_queue(app: Flask) -> None:
     """The task queue (SQLite by default, Redis with REDIS_URL) and every domain's tasks: web
     push after commit, the reminder clock, automatic acceptance, exports."""
+    from app.activities import partitioning as _partition_tasks  # noqa: F401
     from app.core.queue import init_queue
     from app.documents import jobs as _export_tasks  # noqa: F401
     from app.feedback import tasks as _feedback_tasks  # noqa: F401

@@ -13,6 +13,10 @@ from pathlib import Path
 ENV_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
+    "DATABASE_REPLICA_URL": str,
+    "REPLICA_MAX_LAG_SECONDS": float,
+    "REPLICA_CHECK_SECONDS": float,
+    "DATABASE_POOL_MODE": str,
     "REDIS_URL": str,
     "SESSION_COOKIE_SECURE": bool,
     "PROXY_FIX": int,
@@ -50,6 +54,18 @@ class Defaults:
     SECRET_KEY = None  # generated into instance/config.py on first run
     DATABASE_URL = None  # None: SQLite file in the instance folder
     REDIS_URL = None  # None: in-process broker, in-memory rate limits
+
+    #: A streaming replica of DATABASE_URL (PostgreSQL), optional: dashboards, recaps,
+    #: exports and documents read from it while it is up and no further behind than
+    #: REPLICA_MAX_LAG_SECONDS; checked at most every REPLICA_CHECK_SECONDS per process.
+    #: Writes, and reads after a write, stay on the primary (app.core.replica).
+    DATABASE_REPLICA_URL = None
+    REPLICA_MAX_LAG_SECONDS = 10.0
+    REPLICA_CHECK_SECONDS = 2.0
+    #: "transaction" when the app reaches PostgreSQL through PgBouncer in transaction
+    #: pooling mode: psycopg then prepares no statement (PgBouncer 1.18 cannot keep them
+    #: across transactions). "session" (the default): direct, or pool_mode = session.
+    DATABASE_POOL_MODE = "session"
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -201,10 +217,13 @@ def ensure_instance_config(instance_path: str) -> Path:
     return path
 
 
-def database_uri(config: dict, instance_path: str) -> str:
-    """SQLAlchemy URI from DATABASE_URL, defaulting to SQLite in the instance folder."""
-    url = config.get("DATABASE_URL")
+def database_uri(config: dict, instance_path: str, name: str = "DATABASE_URL") -> str | None:
+    """SQLAlchemy URI from DATABASE_URL (or the setting ``name``), defaulting to SQLite in
+    the instance folder for DATABASE_URL and to None for any other."""
+    url = config.get(name)
     if not url:
+        if name != "DATABASE_URL":
+            return None
         return "sqlite:///" + str(Path(instance_path) / "kinerjaku.sqlite3")
     # Accept the common postgres:// and postgresql:// spellings; we drive psycopg 3.
     for prefix in ("postgres://", "postgresql://"):

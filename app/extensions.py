@@ -9,9 +9,11 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from app.core.replica import RoutingSession
 from app.models import Base
 
-db = SQLAlchemy(model_class=Base)
+#: Reads inside app.core.replica.reading_from_replica may go to the replica.
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -44,6 +44,7 @@ from app.activities.services import CONTENT_FIELDS, fastpath
 from app.auth.services import token_holder
 from app.core.i18n import choose_locale
 from app.core.prepared import own_connection
+from app.core.replica import wrote_cookie
 from app.core.security import fixed_headers
 from app.extensions import compress, db
 from app.models import utcnow
@@ -93,6 +94,9 @@ class CreateLane:
             payload = _compress_data(self.app, payload, algorithm)
             headers.append(("Content-Encoding", algorithm))
         headers.append(("Content-Length", str(len(payload))))
+        wrote = wrote_cookie(environ.get("wsgi.url_scheme") == "https", self.app)
+        if wrote is not None:  # as the app's own answer to a write (app.core.replica)
+            headers.append(("Set-Cookie", wrote))
         start_response("201 CREATED", headers)
         return [payload]
 

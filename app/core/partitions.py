@@ -72,8 +72,9 @@ def partitions(connection) -> list[str]:
 
 def ensure(connection, start: date, months_ahead: int = MONTHS_AHEAD) -> list[str]:
     """Make sure the month of ``start`` and the ``months_ahead`` months after it have their
-    partitions; returns the names created. Each month is its own short transaction when
-    ``connection`` is not in one (the CLI and the worker use an autocommit connection).
+    partitions; returns the names created, in the transaction under way on ``connection``
+    (its owner commits; each month's DDL is quick, a move out of the default partition
+    locks the table meanwhile).
 
     Does nothing (returns []) where ``activities`` is not partitioned (SQLite)."""
     if not is_partitioned(connection):
@@ -97,48 +98,25 @@ def create_month(connection, month: date) -> None:
     are moved into it first (the table is locked meanwhile; the rows keep their keys)."""
     name, low, high = partition_name(month), month, add_months(month, 1)
     bounds = f"FROM ('{low.isoformat()}') TO ('{high.isoformat()}')"
-    with _transaction(connection):
-        waiting = connection.execute(sa.text(
-            f"SELECT EXISTS (SELECT 1 FROM {DEFAULT} WHERE date >= :low AND date < :high)"),
-            {"low": low, "high": high}).scalar()
-        if not waiting:
-            connection.execute(sa.text(
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {TABLE} FOR VALUES {bounds}"))
-            return
-        connection.execute(sa.text(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE"))
-        connection.execute(sa.text(f"SET LOCAL {MOVING} = 'on'"))
+    waiting = connection.execute(sa.text(
+        f"SELECT EXISTS (SELECT 1 FROM {DEFAULT} WHERE date >= :low AND date < :high)"),
+        {"low": low, "high": high}).scalar()
+    if not waiting:
         connection.execute(sa.text(
-            f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
-        moved = connection.execute(sa.text(
-            f"WITH moved AS (DELETE FROM {DEFAULT} WHERE date >= :low AND date < :high "
-            f"RETURNING *) INSERT INTO {name} SELECT * FROM moved"),
-            {"low": low, "high": high}).rowcount
-        connection.execute(sa.text(
-            f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES {bounds}"))
-        logger.warning("%s rows moved from %s to %s", moved, DEFAULT, name)
-
-
-class _transaction:
-    """A transaction on ``connection``: its own if none is under way, else the one under
-    way (committed by its owner)."""
-
-    def __init__(self, connection):
-        self.connection = connection
-        self.own = None
-
-    def __enter__(self):
-        if not self.connection.in_transaction():
-            self.own = self.connection.begin()
-        return self
-
-    def __exit__(self, kind, error, trace):
-        if self.own is None:
-            return False
-        if kind is None:
-            self.own.commit()
-        else:
-            self.own.rollback()
-        return False
+            f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {TABLE} FOR VALUES {bounds}"))
+        return
+    connection.execute(sa.text(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE"))
+    connection.execute(sa.text(f"SET LOCAL {MOVING} = 'on'"))
+    connection.execute(sa.text(
+        f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"))
+    moved = connection.execute(sa.text(
+        f"WITH moved AS (DELETE FROM {DEFAULT} WHERE date >= :low AND date < :high "
+        f"RETURNING *) INSERT INTO {name} SELECT * FROM moved"),
+        {"low": low, "high": high}).rowcount
+    connection.execute(sa.text(f"SET LOCAL {MOVING} = 'off'"))
+    connection.execute(sa.text(
+        f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES {bounds}"))
+    logger.warning("%s rows moved from %s to %s", moved, DEFAULT, name)
 
 
 # --- Alembic: what the drift check leaves out ---------------------------------------------

@@ -3,6 +3,7 @@
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
+from app.core.replica import replica_reads
 from app.dashboards import services
 from app.dashboards.schemas import (
     DashboardOrganisationArgs,
@@ -19,6 +20,7 @@ blp = Blueprint("dashboards_api", __name__, url_prefix="/dashboards",
 @blp.arguments(DashboardTeamArgs, location="query")
 @blp.response(200, DashboardTeamOut)
 @blp.errors(403, 422, descriptions={403: "The caller supervises nobody"})
+@replica_reads
 def team(args):
     """Today's logging, the month's compliance, realisation and reviews of the caller's team."""
     return services.team_dashboard(current_user, args.get("month"), page=args["page"],
@@ -30,6 +32,7 @@ def team(args):
 @blp.response(200, DashboardOrganisationOut)
 @blp.errors(403, 404, 422, descriptions={403: "Only HR administrators and the head of agency",
                                          404: "Unit not in the organisation"})
+@replica_reads
 def organisation(args):
     """Per unit: the month's compliance and late submissions, the citizen survey index and,
     when evaluations exist, the predikat distribution."""

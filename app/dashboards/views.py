@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.citizen.services import PERFORMANCE
+from app.core.replica import replica_reads
 from app.dashboards import charts, services
 from app.evaluations.rules import Predikat
 from app.org.services import units_of
@@ -59,6 +60,7 @@ def _dec(value, places: int) -> str:
 
 
 @bp.get("/dasbor")
+@replica_reads
 def team_page():
     """The supervisor's dashboard (admins and pimpinan without a team go to theirs)."""
     if not services.may_see_team(current_user) and services.may_see_organisation(current_user):
@@ -85,6 +87,7 @@ def team_page():
 
 
 @bp.get("/dasbor/organisasi")
+@replica_reads
 def organisation_page():
     """Per unit: compliance, late submissions, the citizen survey index, predikat."""
     unit_id = request.args.get("unit", "")

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.core import uow
 from app.core.blueprint import Blueprint
+from app.core.replica import replica_reads
 from app.documents import jobs, services
 from app.documents.models import ExportKind, ExportStatus
 from app.documents.schemas import (
@@ -78,6 +79,7 @@ def as_job(kind: ExportKind, params: dict):
 @blp.alt_response(200, description="PDF or XLSX file")
 @blp.errors(404, 422)
 @blp.doc(**FILE_DOC)
+@replica_reads
 def monthly_report(args):
     """One person's monthly performance report (laporan kinerja bulanan), PDF or XLSX."""
     person = services.reportable_person(current_user, args.get("person_id"))
@@ -93,6 +95,7 @@ def monthly_report(args):
 @blp.alt_response(200, description="XLSX file")
 @blp.errors(422)
 @blp.doc(**FILE_DOC)
+@replica_reads
 def team_recap(args):
     """The caller's team (everyone below them in their line) for a month, as XLSX."""
     month = args.get("month") or current_month(current_user)
@@ -106,6 +109,7 @@ def team_recap(args):
 @blp.alt_response(202, schema=ExportOut, description="Large: started as an export job")
 @blp.errors(404, 422)
 @blp.doc(**FILE_DOC)
+@replica_reads
 def ekinerja(args):
     """Daily progress (progres harian) for BKN e-Kinerja: one row per activity with date,
     description, evidence link, RHK and status. Approved activities only unless

@@ -14,7 +14,7 @@ The task builds the document as its owner, writes it under ``EXPORT_FOLDER`` (de
 
 import logging
 import os
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from huey import crontab
 
 from app.core.queue import periodic_task, task
+from app.core.replica import reading_from_replica
 from app.core.uow import after_commit, unit_of_work
 from app.documents import monthly, recaps, services
 from app.documents.formats import month_name
@@ -228,8 +229,11 @@ def run_job(job_id: str, on_progress=None) -> ExportJob | None:
         return db.session.get(ExportJob, job_id)
     job = db.session.get(ExportJob, job_id)
     owner, kind, params, org_id = job.owner, job.kind, dict(job.parameters or {}), job.org_id
+    # The replica may build it once it has replayed what was there when the job was asked.
+    queued_at = job.created_at.replace(tzinfo=UTC).timestamp()
     try:
-        with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]), \
+                reading_from_replica(since=queued_at):
             content, filename, content_type = build(
                 owner, kind, params, lambda percent: _set_progress(job_id, percent,
                                                                    on_progress))

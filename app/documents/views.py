@@ -10,6 +10,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.core.forms import post_form
+from app.core.replica import replica_reads
 from app.core.uow import after_commit
 from app.documents import formats, jobs, services
 from app.documents.api import download, plan_ekinerja, send_job_file
@@ -43,6 +44,7 @@ def _is_hr(person) -> bool:
 
 
 @bp.get("/laporan-bulanan")
+@replica_reads
 def monthly():
     """One person's month: recap, realisation and the downloads (PDF, XLSX, e-Kinerja)."""
     args = _load(MonthlyReportArgs(), _month_args())
@@ -62,6 +64,7 @@ def monthly():
 
 
 @bp.get("/laporan-bulanan/unduh")
+@replica_reads
 def monthly_download():
     args = _load(MonthlyReportArgs(), _month_args())
     person = services.reportable_person(current_user, args.get("person_id"))
@@ -73,6 +76,7 @@ def monthly_download():
 
 
 @bp.get("/laporan-bulanan/ekinerja")
+@replica_reads
 def ekinerja_download():
     """The e-Kinerja daily progress file; a large one is made in the background."""
     values = request.args
@@ -87,6 +91,7 @@ def ekinerja_download():
 
 
 @bp.get("/laporan-bulanan/tim")
+@replica_reads
 def team():
     """The supervisor's team for a month, with a link to each person's report."""
     args = _load(TeamRecapArgs(), {"month": request.args.get("bulan", "")})
@@ -99,6 +104,7 @@ def team():
 
 
 @bp.get("/laporan-bulanan/tim/unduh")
+@replica_reads
 def team_download():
     args = _load(TeamRecapArgs(), {"month": request.args.get("bulan", "")})
     month = args.get("month") or current_month(current_user)

@@ -3,6 +3,7 @@
 from flask_login import current_user
 
 from app.core.blueprint import Blueprint
+from app.core.replica import replica_reads
 from app.reports import services
 from app.reports.schemas import (
     MonthlyArgs,
@@ -22,6 +23,7 @@ blp = Blueprint("reports_api", __name__, url_prefix="", description="Progress an
 @blp.arguments(ProgressArgs, location="query")
 @blp.response(200, ProgressOut)
 @blp.errors(404, 422)
+@replica_reads
 def progress(args):
     """Realisation per SKP indicator, by aspect, against the period's target: approved and,
     separately, submitted work.
@@ -40,6 +42,7 @@ def progress(args):
 @blp.arguments(MonthlyArgs, location="query")
 @blp.response(200, MonthlyRecapOut)
 @blp.errors(404, 422)
+@replica_reads
 def monthly_recap(args):
     """One person's month: days logged, hours, activities by status, outputs per RHK."""
     person = services.reportable_person(current_user, args.get("person_id"))
@@ -51,6 +54,7 @@ def monthly_recap(args):
 @blp.arguments(TeamMonthlyArgs, location="query")
 @blp.response(200, TeamRecapOut)
 @blp.errors(422)
+@replica_reads
 def team_monthly_recap(args):
     """The monthly recap of everyone below the caller in their reporting line."""
     month = args.get("month") or services.current_month(current_user)
