@@ -31,10 +31,6 @@ from tests.loopback import Http, PrivatePostgres, Stack, free_port, redis_bin, w
 UPSTREAM_KEEPALIVE = 30
 APP_KEEPALIVE = ("--keep-alive", str(UPSTREAM_KEEPALIVE + 45))
 
-#: Settings of the app that must hold behind PgBouncer in transaction pooling: PgBouncer
-#: 1.18 keeps no prepared statement across transactions, so psycopg prepares none.
-PGBOUNCER_ENGINE_OPTIONS = {"connect_args": {"prepare_threshold": None}}
-
 
 def binary(name: str) -> str:
     """A server program from its Debian package (/usr/sbin is not on every PATH)."""
@@ -203,6 +199,7 @@ class ScaleOut(Stack):
         super().__init__(folder, PrivatePostgres(folder, "primary"))
         self.primary = self.postgres
         self.replica = Replica(folder, self.primary)
+        self.pool_mode = pool_mode
         self.pgbouncer = PgBouncer(folder, self.primary, pool_mode, user=self.primary.user)
         self.nginx = Nginx(folder)
         self.apps: dict[str, Http] = {}
@@ -214,13 +211,15 @@ class ScaleOut(Stack):
         self.pgbouncer.start()
         self.config.update(
             DATABASE_URL=self.pgbouncer.url(), DATABASE_REPLICA_URL=self.replica.url,
-            SQLALCHEMY_ENGINE_OPTIONS=PGBOUNCER_ENGINE_OPTIONS, SECRET_KEY="scale-out")
+            # PgBouncer 1.18 keeps no prepared statement across transactions: psycopg
+            # prepares none in transaction pooling (app.core.replica).
+            DATABASE_POOL_MODE=self.pool_mode, SECRET_KEY="scale-out")
 
     @contextlib.contextmanager
     def app_context(self, **overrides):
         """Seeding and migrations go to the primary itself (DDL needs no pooler)."""
         with super().app_context(DATABASE_URL=self.primary.url, DATABASE_REPLICA_URL=None,
-                                 SQLALCHEMY_ENGINE_OPTIONS={}, **overrides) as db:
+                                 DATABASE_POOL_MODE="session", **overrides) as db:
             yield db
 
     def start_apps(self, workers: int = 2, threads: int = 8, worker: bool = True) -> Http:
