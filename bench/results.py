@@ -52,7 +52,8 @@ def record(key: str, label: str, *, value: float, unit: str, reference: float | 
         "label": label, "value": value, "unit": unit, "reference": reference,
         "reference_label": reference_label, "settings": settings,
         "higher_is_better": higher_is_better,
-        "ratio": (value / reference) if reference else None, **(extra or {})}
+        "ratio": (value / reference) if value is not None and reference else None,
+        **(extra or {})}
     data["machine"] = data.get("machine") or machine()
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
