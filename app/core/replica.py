@@ -145,9 +145,7 @@ def status(app=None) -> _State:
     try:
         started = time.time()
         try:
-            from app.extensions import db
-
-            with db.engines[BIND].connect() as connection:
+            with _engine(app).connect() as connection:
                 lag = float(connection.execute(LAG_SQL).scalar())
             state.up, state.lag, state.replayed = True, lag, started - lag
         except Exception as error:  # noqa: BLE001 - down, unreachable, refusing: use the primary
@@ -171,9 +169,12 @@ def usable(wanted: Wanted, app=None):
         return None
     if wanted.since is not None and state.replayed < wanted.since:
         return None
-    from app.extensions import db
+    return _engine(app)
 
-    return db.engines[BIND]
+
+def _engine(app):
+    """The replica's engine (Flask-SQLAlchemy's bind; the app's context is current)."""
+    return app.extensions["sqlalchemy"].engines[BIND]
 
 
 # --- read-your-own-writes across requests --------------------------------------------------
