@@ -145,8 +145,9 @@ class Server:
         self.command = [str(BIN / "gunicorn"), *self.settings, "--bind",
                         f"127.0.0.1:{self.port}", "--log-level", "warning",
                         "--graceful-timeout", "5", "app:create_app()"]
-        self.env = env if args.lane else {**env, "KINERJAKU_CREATE_LANE": "off"}
-        if not args.lane:
+        lane = getattr(args, "lane", True)  # the other benches pass only what they set
+        self.env = env if lane else {**env, "KINERJAKU_CREATE_LANE": "off"}
+        if not lane:
             self.settings.append("(create lane off)")
         self.process = None
 
