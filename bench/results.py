@@ -70,12 +70,12 @@ def _number(value) -> str:
 def table(data: dict) -> str:
     figures = data.get("figures", {})
     keys = [k for k in ORDER if k in figures] + [k for k in figures if k not in ORDER]
-    head = f"{'figure':<40}{'value':>12} {'unit':<8}{'reference':>12}  {'ratio':>7}  against"
+    head = f"{'figure':<50}{'value':>12} {'unit':<8}{'reference':>12}  {'ratio':>7}  against"
     lines = [head, "-" * len(head)]
     for key in keys:
         f = figures[key]
         ratio = f"{f['ratio']:.2f}" if f.get("ratio") is not None else "-"
-        lines.append(f"{f['label']:<40}{_number(f['value']):>12} {f['unit']:<8}"
+        lines.append(f"{f['label']:<50}{_number(f['value']):>12} {f['unit']:<8}"
                      f"{_number(f.get('reference')):>12}  {ratio:>7}  "
                      f"{f.get('reference_label', '')}")
     missing = [k for k in ORDER if k not in figures]
