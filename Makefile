@@ -41,8 +41,11 @@ run: translations
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn $(RUN_GUNICORN) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
+# Three workers on two cores: much of the suite waits on browsers, servers and sockets. Tests
+# go out in order (all SQLite runs, then PostgreSQL), so each worker builds each database once.
+TEST_WORKERS ?= 3
 test: install-test translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Every page of every role at 360 px into screenshots/<role>/<page>.png (git-ignored), from the
 # demo and from the demo with every value as long as allowed; axe-core checks each page too.

@@ -80,6 +80,8 @@ def register_extensions(app: Flask) -> None:
     from app.evaluations import models as _evaluations_models  # noqa: F401
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from app.feedback import models as _feedback_models  # noqa: F401
+    from app.followup import models as _followup_models  # noqa: F401
+    from app.followup import receivers as _followup_receivers  # noqa: F401
     from app.notifications import models as _notifications_models  # noqa: F401
     from app.org import models as _org_models  # noqa: F401
     from app.reminders import models as _reminders_models  # noqa: F401
@@ -149,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from app.documents.views import bp as documents_bp
     from app.evaluations.views import bp as evaluations_bp
     from app.feedback.views import bp as feedback_bp
+    from app.followup.views import bp as followup_bp
     from app.home.views import bp as home_bp
     from app.notifications.views import bp as notifications_bp
     from app.org.imports.views import bp as imports_bp
@@ -162,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(dashboards_bp)
+    app.register_blueprint(followup_bp)
     for blueprint in (admin_bp, accounts_bp, imports_bp, settings_bp, audit_bp):
         app.register_blueprint(blueprint)
     register_api(app)

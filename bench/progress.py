@@ -30,6 +30,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.core import partitions  # noqa: E402
 from bench import loadgen, seed  # noqa: E402
 from bench import results as bench_results  # noqa: E402
 from bench.run import Server, create_database, drop_database  # noqa: E402
@@ -141,6 +142,7 @@ def load(url: str, today: date, per_day: int, days: int, total: int) -> dict:
             "AND indexname <> 'pk_activities'").fetchall()
         for name, _definition in indexes:
             conn.execute(f'DROP INDEX "{name}"')
+        partitions.prepare_bulk_load(conn, working[0], working[-1])  # PostgreSQL: months
         conn.execute("SET session_replication_role = replica")
         conn.execute("""
             INSERT INTO activities (id, org_id, person_id, date, start_time, end_time,
@@ -164,9 +166,10 @@ def load(url: str, today: date, per_day: int, days: int, total: int) -> dict:
                      {**params, "days": working, "per_day": per_day,
                       "extra": extra_per_100000(total, staff, len(working), per_day)})
         conn.execute("SET session_replication_role = origin")
+        partitions.finish_bulk_load(conn)  # the keys the triggers (off) would have claimed
         loaded = time.perf_counter() - started
         for _name, definition in indexes:
-            conn.execute(definition)
+            conn.execute(partitions.index_definition(definition))
         number, first, last = quarter_of(today)
         period = conn.execute(
             "INSERT INTO evaluation_periods (org_id, name, kind, year, starts_on, ends_on, "

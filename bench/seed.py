@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 
+from app.core import partitions
+
 TIMEZONE = "Asia/Jakarta"
 STATUSES = ["approved"] * 70 + ["submitted"] * 15 + ["draft"] * 10 + ["returned"] * 5
 
@@ -128,6 +130,7 @@ def load(url: str, *, people: int, team: int, rows: int, year_end: date,
                        f"{end // 60:02d}:{end % 60:02d}\t{minutes}\tKegiatan harian\t"
                        f"{quantity}\t{target_id}\t{kind}\t{status}\tf\t1\t{stamp}\t{stamp}\n")
 
+        partitions.prepare_bulk_load(conn, days[-1], days[0])  # PostgreSQL: the months
         _copy_text(conn, "activities",
                    ["id", "org_id", "person_id", "date", "start_time", "end_time",
                     "duration_minutes", "description", "quantity", "target_id",

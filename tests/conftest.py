@@ -32,6 +32,15 @@ def pytest_configure(config):
                             "select with -k 'scale_out or replica'")
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``make test`` runs three workers) a fault module's or the scale-out
+    module's tests share one private stack (module-scoped fixtures), the last of them may stop
+    a piece of it: keep each such module on one worker."""
+    for item in items:
+        if item.nodeid.startswith(("tests/faults/", "tests/scale_out/")):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 def unavailable(reason: str):
     """Skip, or fail when the services are required."""
     if REQUIRE_SERVICES:

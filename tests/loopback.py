@@ -34,6 +34,8 @@ from tests.conftest import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "rahasia-123"
+#: What huey's consumer logs once it runs.
+CONSUMER_STARTED = "Huey consumer started"
 
 
 def free_port() -> int:
@@ -291,8 +293,9 @@ class Stack:
             "VAPID_SUBJECT": "mailto:ops@kinerjaku.test",
             "PUSH_ALLOW_INSECURE_ENDPOINTS": True, "PUSH_TIMEOUT": 5,
             "EXPORT_FOLDER": str(self.folder / "exports"),
-            # The push outbox's sweeper (every minute) takes notifications waiting 5 s.
-            "PUSH_REQUEUE_AFTER": 5,
+            # The outboxes' sweepers (every minute) take pushes and exports waiting 5 s: what
+            # the queue could not take during an outage goes out at the first sweep after.
+            "PUSH_REQUEUE_AFTER": 5, "EXPORT_REQUEUE_AFTER": 5,
         }
 
     @contextlib.contextmanager
@@ -344,8 +347,15 @@ class Stack:
         try:
             return wait_until(check, timeout, what, interval)
         except AssertionError as error:
-            logs = "\n".join(f"--- {name}.log\n{self.log_tail(name)}" for name in self.logs)
-            raise AssertionError(f"{error}\n{logs}") from None
+            raise AssertionError(f"{error}\n{self.report()}") from None
+
+    def report(self) -> str:
+        """Which subprocesses are gone (the first thing to read when a wait fails), then the
+        tails of their logs."""
+        gone = [f"{name} EXITED with code {process.returncode}"
+                for name, process in self.processes.items() if process.poll() is not None]
+        logs = "\n".join(f"--- {name}.log\n{self.log_tail(name)}" for name in self.logs)
+        return "\n".join([*gone, logs])
 
     def log_tail(self, name: str, size: int = 4000) -> str:
         path = self.folder / f"{name}.log"
@@ -377,6 +387,20 @@ class Stack:
     def start_worker(self) -> subprocess.Popen:
         return self._spawn("worker", [sys.executable, "-m", "tests.faults.serve", "worker",
                                       "--workers", "4"])
+
+    def worker_starts(self) -> int:
+        """How many times a worker's consumer started (huey logs it) in this stack."""
+        return self.log_tail("worker", size=10**9).count(CONSUMER_STARTED)
+
+    def wait_for_worker(self, starts: int = 1, timeout: float = 60) -> None:
+        """Until the worker's consumer runs (its ``starts``-th start in this stack's log): a
+        fault injected before that would test the worker's start, not its work."""
+        process = self.processes["worker"]
+
+        def consuming():
+            assert process.poll() is None, f"the worker exited:\n{self.report()}"
+            return self.worker_starts() >= starts
+        self.wait_until(consuming, timeout, "the worker's consumer to start")
 
     def kill(self, name: str) -> None:
         """SIGKILL a subprocess (and its children: its own session)."""

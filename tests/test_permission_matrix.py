@@ -101,6 +101,28 @@ def _absence(org) -> dict:
     return {"absence_id": absence.id}
 
 
+def _follow_up(org) -> dict:
+    from app.followup import dialogs, objections, outcomes
+    from app.followup.models import Recognition
+    from tests.followup.support import assessed
+
+    evaluation = assessed(org, "di_bawah", "sesuai")
+    plan = outcomes.list_plans(org.sup_a)[0]
+    session = outcomes.add_session(org.sup_a, plan.id, scheduled_on=date(2026, 12, 20))
+    dialog = dialogs.create_dialog(org.sup_a, person_id=org.staff_a1.id,
+                                   held_on=date(2026, 11, 20), topic="Capaian", actions=[
+                                       {"description": "Jadwal", "due_on": date(2026, 12, 1)}])
+    objection = objections.file_objection(org.staff_a1, evaluation.id, reasons="Keberatan")
+    recognition = Recognition(org_id=org.org.id, evaluation_id=evaluation.id,
+                              person_id=org.staff_a1.id, predikat="sangat_baik",
+                              number="PGH/2026/0001")
+    db.session.add(recognition)
+    db.session.flush()
+    return {"dialog_id": dialog.id, "action_id": dialog.actions[0].id, "plan_id": plan.id,
+            "session_id": session.id, "objection_id": objection.id,
+            "recognition_id": recognition.id}
+
+
 def _import_job(org) -> dict:
     from app.org.models import ImportJob, ImportKind, ImportStatus
 
@@ -121,6 +143,8 @@ BUILDERS = (
     (_own_things, {"template_id", "token_id", "notification_id", "subscription_id",
                    "holiday_id", "job_id", "assignment_id"}),
     (_absence, {"absence_id"}),
+    (_follow_up, {"dialog_id", "action_id", "plan_id", "session_id", "objection_id",
+                  "recognition_id"}),
 )
 
 
@@ -231,9 +255,13 @@ MATRIX = {
     "GET /api/v1/audit/export": ("401 403 403 200 200", "-"),
     "GET /api/v1/audit/verification": ("401 403 403 200 200", "-"),
     "GET /api/v1/auth/tokens": ("401 200 200 200 200", "-"),
+    "GET /api/v1/coaching-plans": ("401 200 200 200 200", "-"),
+    "GET /api/v1/coaching-plans/<int:plan_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/comments": ("401 422 422 422 422", "-"),
     "GET /api/v1/dashboards/organisation": ("401 403 403 200 200", "-"),
     "GET /api/v1/dashboards/team": ("401 403 200 200 403", "-"),
+    "GET /api/v1/dialogs": ("401 200 200 200 200", "-"),
+    "GET /api/v1/dialogs/<int:dialog_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/docs": ("401 200 200 200 200", "-"),
     "GET /api/v1/docs/assets/<path:filename>": ("401 200 200 200 200", "200 200 200 200"),
     "GET /api/v1/documents/ekinerja": ("401 422 422 422 422", "-"),
@@ -246,12 +274,16 @@ MATRIX = {
     "GET /api/v1/exports": ("401 200 200 200 200", "-"),
     "GET /api/v1/exports/<job_id>": ("401 200 404 404 404", "404 404 404 404"),
     "GET /api/v1/exports/<job_id>/file": ("401 404 404 404 404", "404 404 404 404"),
+    "GET /api/v1/follow-up-policy": ("401 200 200 200 200", "-"),
+    "GET /api/v1/follow-up/summary": ("401 403 403 200 200", "-"),
     "GET /api/v1/holidays": ("401 200 200 200 200", "-"),
     "GET /api/v1/holidays/<int:holiday_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/imports/<job_id>": ("401 404 404 404 200", "404 404 404 404"),
     "GET /api/v1/indicators/<int:indicator_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/me": ("401 200 200 200 200", "-"),
     "GET /api/v1/notifications": ("401 200 200 200 200", "-"),
+    "GET /api/v1/objections": ("401 200 200 200 200", "-"),
+    "GET /api/v1/objections/<int:objection_id>": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/openapi.json": ("401 200 200 200 200", "-"),
     "GET /api/v1/people": ("401 200 200 200 200", "-"),
     "GET /api/v1/people/<int:person_id>": ("401 200 200 200 200", "404 404 404 404"),
@@ -266,6 +298,9 @@ MATRIX = {
     "GET /api/v1/push/public-key": ("401 200 200 200 200", "-"),
     "GET /api/v1/recaps/monthly": ("401 200 200 200 200", "-"),
     "GET /api/v1/recaps/monthly/team": ("401 200 200 200 200", "-"),
+    "GET /api/v1/recognitions": ("401 200 200 200 200", "-"),
+    "GET /api/v1/recognitions/<int:recognition_id>": ("401 200 200 200 200", "404 404 404 404"),
+    "GET /api/v1/recognitions/<int:recognition_id>/certificate": ("401 200 200 200 200", "404 404 404 404"),
     "GET /api/v1/reminder-rules": ("401 403 403 403 200", "-"),
     "GET /api/v1/reminder-settings": ("401 200 200 200 200", "-"),
     "GET /api/v1/review-policy": ("401 200 200 200 200", "-"),
@@ -323,8 +358,17 @@ MATRIX = {
     "GET /target/skp/<int:skp_id>/rhk": ("302 200 200 200 200", "404 404 404 404"),
     "GET /target/tim": ("302 200 200 200 200", "-"),
     "GET /tim": ("302 200 200 200 200", "-"),
+    "GET /tindak-lanjut": ("302 200 200 200 200", "-"),
+    "GET /tindak-lanjut/dialog/<int:dialog_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /tindak-lanjut/dialog/baru": ("302 200 200 200 200", "-"),
+    "GET /tindak-lanjut/keberatan/<int:objection_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /tindak-lanjut/pembinaan/<int:plan_id>": ("302 200 200 200 200", "404 404 404 404"),
+    "GET /tindak-lanjut/pengaturan": ("302 403 403 200 200", "-"),
+    "GET /tindak-lanjut/penghargaan/<int:recognition_id>": ("302 200 200 200 200", "404 404 404 404"),
     "GET /umpan-balik/<int:person_id>": ("302 200 200 200 404", "404 404 404 404"),
     "PATCH /api/v1/activities/<activity_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "PATCH /api/v1/coaching-plans/<int:plan_id>": ("401 422 422 422 422", "422 422 422 422"),
+    "PATCH /api/v1/coaching-sessions/<int:session_id>": ("401 403 200 403 403", "404 404 404 404"),
     "PATCH /api/v1/evaluations/<int:evaluation_id>": ("401 422 422 422 422", "422 422 422 422"),
     "PATCH /api/v1/indicators/<int:indicator_id>": ("401 422 422 422 422", "422 422 422 422"),
     "PATCH /api/v1/me": ("401 422 422 422 422", "-"),
@@ -381,9 +425,15 @@ MATRIX = {
     "POST /api/v1/auth/logout": ("401 204 204 204 204", "-"),
     "POST /api/v1/auth/password": ("401 422 422 422 422", "-"),
     "POST /api/v1/auth/tokens": ("401 422 422 422 422", "-"),
+    "POST /api/v1/coaching-plans/<int:plan_id>/close": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/coaching-plans/<int:plan_id>/sessions": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/dialog-actions/<int:action_id>/done": ("401 200 200 403 403", "404 404 404 404"),
+    "POST /api/v1/dialogs": ("401 422 422 422 422", "-"),
+    "POST /api/v1/dialogs/<int:dialog_id>/confirm": ("401 200 200 403 403", "404 404 404 404"),
     "POST /api/v1/evaluations/<int:evaluation_id>/acknowledge": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/evaluations/<int:evaluation_id>/assess": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/evaluations/<int:evaluation_id>/evidence": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/evaluations/<int:evaluation_id>/objection": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/evaluations/<int:evaluation_id>/refresh": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/evaluations/<int:evaluation_id>/reopen": ("401 403 200 403 403", "404 404 404 404"),
     "POST /api/v1/evaluations/<int:evaluation_id>/return": ("401 422 422 422 422", "422 422 422 422"),
@@ -395,6 +445,7 @@ MATRIX = {
     "POST /api/v1/imports/units": ("401 403 403 403 422", "-"),
     "POST /api/v1/notifications/<int:notification_id>/read": ("401 200 404 404 404", "404 404 404 404"),
     "POST /api/v1/notifications/read-all": ("401 200 200 200 200", "-"),
+    "POST /api/v1/objections/<int:objection_id>/decide": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/people": ("401 403 403 403 422", "-"),
     "POST /api/v1/people/<int:person_id>/activation-code": ("401 403 403 403 201", "403 403 403 404"),
     "POST /api/v1/people/<int:person_id>/feedback": ("401 422 422 422 422", "422 422 422 422"),
@@ -458,7 +509,18 @@ MATRIX = {
     "POST /tim/aktivitas/<activity_id>/komentar": ("302 303 303 303 303", "303 303 303 303"),
     "POST /tim/aktivitas/<activity_id>/setujui": ("302 303 303 303 303", "404 404 404 404"),
     "POST /tim/setujui-hari": ("302 404 404 404 404", "-"),
+    "POST /tindak-lanjut/dialog": ("302 422 422 422 422", "-"),
+    "POST /tindak-lanjut/dialog/<int:dialog_id>/konfirmasi": ("302 303 303 403 403", "404 404 404 404"),
+    "POST /tindak-lanjut/dialog/aksi/<int:action_id>/selesai": ("302 303 303 403 403", "404 404 404 404"),
+    "POST /tindak-lanjut/evaluasi/<int:evaluation_id>/keberatan": ("302 303 303 303 303", "404 404 404 404"),
+    "POST /tindak-lanjut/keberatan/<int:objection_id>": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /tindak-lanjut/pembinaan/<int:plan_id>": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /tindak-lanjut/pembinaan/<int:plan_id>/sesi": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /tindak-lanjut/pembinaan/<int:plan_id>/tutup": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /tindak-lanjut/pembinaan/sesi/<int:session_id>": ("302 403 303 403 403", "404 404 404 404"),
+    "POST /tindak-lanjut/pengaturan": ("302 403 403 403 422", "-"),
     "POST /umpan-balik/<int:person_id>": ("302 422 422 422 404", "404 404 404 404"),
+    "PUT /api/v1/follow-up-policy": ("401 403 403 403 422", "-"),
     "PUT /api/v1/indicators/<int:indicator_id>/period-targets": ("401 422 422 422 422", "422 422 422 422"),
     "PUT /api/v1/periods/<int:period_id>/unit-predicates/<int:unit_id>": ("401 422 422 422 422", "422 422 422 422"),
     "PUT /api/v1/reminder-rules": ("401 403 403 403 422", "-"),

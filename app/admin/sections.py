@@ -35,6 +35,8 @@ SECTIONS = (
             _l("When the organisation's people are reminded.")),
     Section("settings.review_policy", _l("Review policy"),
             _l("Automatic acceptance of activities a supervisor has not reviewed.")),
+    Section("followup.settings", _l("Follow-up of the assessment"),
+            _l("How many days after the assessment an employee may object.")),
     Section("evaluations.periods", _l("Assessment periods"),
             _l("Open, change and close the periods of the self-evaluation.")),
     Section("audit.index", _l("Audit trail"),

@@ -151,6 +151,8 @@ RULE_LABELS = {
         "To supervisors when their team's evaluations are due.")),
     ReminderKind.DIGEST: (_l("Supervisor's digest"), _l(
         "End of day: who in the team has still logged nothing.")),
+    ReminderKind.FOLLOW_UP: (_l("Follow-up"), _l(
+        "On the day a dialogue action, a coaching session or a plan review is due.")),
 }
 #: The kinds whose rule has a number of days, and what the days mean.
 DAYS_HINTS = {

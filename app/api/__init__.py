@@ -57,6 +57,7 @@ def register_api(app):
     from app.documents.api import blp as documents_blp
     from app.evaluations.api import blp as evaluations_blp
     from app.feedback.api import blp as feedback_blp
+    from app.followup.api import blp as followup_blp
     from app.notifications.api import blp as notifications_blp
     from app.org.api import blp as org_blp
     from app.org.imports.api import blp as imports_blp
@@ -77,6 +78,6 @@ def register_api(app):
                 documents_blp, absences_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     api.register_blueprint(dashboards_blp, url_prefix="/api/v1" + dashboards_blp.url_prefix)
-    for blp in (accounts_blp, imports_blp, audit_blp):
+    for blp in (accounts_blp, imports_blp, audit_blp, followup_blp):
         api.register_blueprint(blp, url_prefix="/api/v1" + blp.url_prefix)
     app.register_blueprint(docs_bp)

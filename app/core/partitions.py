@@ -131,3 +131,41 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
         referred = getattr(obj, "referred_table", None)
         return getattr(referred, "name", None) not in (TABLE, "activity_keys")
     return True
+
+
+# --- bulk loads (the benchmarks' seeds, on a psycopg connection) ----------------------------
+
+def prepare_bulk_load(conn, first: date, last: date) -> None:
+    """Before loading activities dated ``first`` to ``last`` straight into the table (a
+    psycopg connection): every month of the range gets its partition, so the rows do not
+    land in the default partition. Nothing where activities is not partitioned."""
+    if not _partitioned_raw(conn):
+        return
+    month = month_start(first)
+    while month <= last:
+        following = add_months(month, 1)
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {partition_name(month)} PARTITION OF "
+                     f"{TABLE} FOR VALUES FROM ('{month}') TO ('{following}')")
+        month = following
+
+
+def finish_bulk_load(conn) -> None:
+    """After a load that ran with triggers off (``session_replication_role = replica``):
+    the ids the key trigger would have claimed go into ``activity_keys``."""
+    if _partitioned_raw(conn):
+        conn.execute("INSERT INTO activity_keys (id) SELECT id FROM activities "
+                     "ON CONFLICT DO NOTHING")
+
+
+def index_definition(definition: str) -> str:
+    """An index of ``activities`` as ``pg_indexes`` shows it, to create again after a load:
+    a partitioned table's own index reads ``ON ONLY``, which would leave its partitions
+    without one."""
+    return definition.replace(" ON ONLY ", " ON ")
+
+
+def _partitioned_raw(conn) -> bool:
+    return conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_partitioned_table p JOIN pg_class c "
+        "ON c.oid = p.partrelid WHERE c.relname = %s "
+        "AND c.relnamespace = current_schema()::regnamespace)", (TABLE,)).fetchone()[0]

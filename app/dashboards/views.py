@@ -15,6 +15,8 @@ from app.citizen.services import PERFORMANCE
 from app.core.replica import replica_reads
 from app.dashboards import charts, services
 from app.evaluations.rules import Predikat
+from app.followup import outcomes
+from app.org.models import Role
 from app.org.services import units_of
 from app.reports.schemas import Month
 
@@ -121,8 +123,10 @@ def organisation_page():
         [(label(u), u["predikat"]) for u in units if u["predikat"]],
         list(PREDIKAT_LABELS.items()), total_label=_("n =")) \
         if view["predikat_available"] else None
+    follow_up = (outcomes.summary(current_user, view["month"].year)
+                 if current_user.roles & {Role.ADMIN, Role.PIMPINAN} else None)
     return render_template(
-        "dashboards/organisation.html", view=view, pct=_pct, dec=_dec,
+        "dashboards/organisation.html", view=view, follow_up=follow_up, pct=_pct, dec=_dec,
         month_label=format_date(view["month"], "MMMM y"), compliance=compliance,
         late=late, survey=survey, predikat=predikat, predikat_labels=PREDIKAT_LABELS,
         performance=PERFORMANCE, all_units=units_of(current_user.org_id),

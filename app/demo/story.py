@@ -24,6 +24,7 @@ from app.evaluations.models import EvaluationPeriod, PeriodKind
 from app.evaluations.services import assessment, self_evaluation, units
 from app.extensions import db
 from app.feedback.models import Comment
+from app.followup import dialogs, objections
 from app.models import new_uuid
 from app.org.models import Person, Role, Unit
 from app.targets import services as targets
@@ -253,14 +254,26 @@ def assess_quarter(people: list[Person], admin: Person, period: EvaluationPeriod
                                              version=evaluation.version, rhk=rows)
         self_evaluation.submit_evaluation(person, evaluation.id, evaluation.version,
                                           now=submitted_at)
-        rating = "di_atas" if index % 5 == 1 else "sesuai"
+        # Mostly Baik; one in five above expectations on both (Sangat Baik: a recognition),
+        # one in five below on results (Butuh Perbaikan: a coaching plan opens).
+        rating = {1: "di_atas", 3: "di_bawah"}.get(index % 5, "sesuai")
+        if evaluation.is_jpt:
+            rating = "sesuai"
         assessment.assess_evaluation(
             person.supervisor or admin, evaluation.id, version=evaluation.version,
             rhk=[{"rhk_id": row.rhk_id, "feedback": text.RHK_FEEDBACK, "rating": rating}
                  for row in evaluation.rhks],
-            hasil_kerja=rating, perilaku_kerja="sesuai")
+            hasil_kerja=rating, perilaku_kerja="di_atas" if rating == "di_atas" else "sesuai")
         if index % 4:
             assessment.acknowledge_evaluation(person, evaluation.id, evaluation.version)
+        elif rating == "di_bawah" and person.supervisor and person.supervisor.supervisor_id:
+            objections.file_objection(person, evaluation.id, reasons=text.OBJECTION)
+        if rating == "di_bawah" and person.supervisor:
+            dialogs.create_dialog(person.supervisor, person_id=person.id,
+                                  held_on=period.ends_on, topic=text.DIALOG_TOPIC,
+                                  period_id=period.id, actions=[{
+                                      "description": text.DIALOG_ACTION,
+                                      "due_on": period.ends_on + timedelta(days=30)}])
 
 
 # --- the public survey --------------------------------------------------------------------

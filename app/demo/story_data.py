@@ -108,3 +108,8 @@ SURVEY_SERVICES = ("Permohonan informasi publik", "Pengaduan layanan aplikasi",
                    "Konsultasi SPBE", "Layanan administrasi")
 SURVEY_COMMENTS = ("Pelayanan cepat dan ramah.", "Mohon ruang tunggu diperluas.", "",
                    "Informasi persyaratan sudah jelas.", "")
+
+#: The follow-up of a Butuh Perbaikan (PermenPANRB 6/2022): a dialog kinerja and an objection.
+DIALOG_TOPIC = "Capaian triwulan dan rencana perbaikan"
+DIALOG_ACTION = "Menyusun jadwal penyelesaian laporan bulanan"
+OBJECTION = "Sebagian laporan sudah selesai tetapi bukti dukungnya belum dipertimbangkan."

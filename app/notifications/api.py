@@ -154,22 +154,24 @@ def stream(_args):
     broker = get_broker()
     # Subscribe before reading the backlog: whatever commits in between arrives live.
     subscription = broker.subscribe(person_id)
+    # Until the response owns the subscription (its generator unsubscribes when closed), a
+    # failure here must not leave it behind: it would take every event for this person.
     try:
         backlog = [payload(row) for row in inbox.replay(
             db.session, person_id, last_id, horizon=config["NOTIFY_REPLAY_HORIZON"],
             limit=config["NOTIFY_REPLAY_LIMIT"])]
-    except Exception:
+        already = set()
+        if last_id is None:
+            # Nothing to replay now; a later resync starts from what existed at connect.
+            last_id = inbox.summary(current_user)[1]
+            if last_id is not None and not isinstance(broker, RedisBroker):
+                # The page was drawn with these: polling must not send them again.
+                already = {row.id for row in inbox.replay(
+                    db.session, person_id, last_id, horizon=config["NOTIFY_REPLAY_HORIZON"],
+                    limit=config["NOTIFY_REPLAY_LIMIT"])} | {last_id}
+    except BaseException:
         broker.unsubscribe(subscription)
         raise
-    already = set()
-    if last_id is None:
-        # Nothing to replay now; a later resync starts from what existed at connect.
-        last_id = inbox.summary(current_user)[1]
-        if last_id is not None and not isinstance(broker, RedisBroker):
-            # The page was drawn with these: polling must not send them again.
-            already = {row.id for row in inbox.replay(
-                db.session, person_id, last_id, horizon=config["NOTIFY_REPLAY_HORIZON"],
-                limit=config["NOTIFY_REPLAY_LIMIT"])} | {last_id}
     # The view's session (and its connection) is released when the view returns; the open
     # stream holds no database connection.
     events = _events(app, broker, subscription, last_id, backlog, already)

@@ -18,7 +18,7 @@ def worker(workers, no_periodic):
     """Run the task queue: web pushes and, every minute, the reminders that are due."""
     from huey.consumer_options import ConsumerConfig
 
-    from app.core.queue import huey, queue_description
+    from app.core.queue import create_consumer, huey, queue_description, quiet_outages
 
     if huey.immediate:
         raise click.ClickException("The queue is in immediate mode (QUEUE_IMMEDIATE/TESTING).")
@@ -31,9 +31,11 @@ def worker(workers, no_periodic):
                             flush_locks=True, extra_locks=TICK_LOCK)
     config.validate()
     logging.getLogger("huey").setLevel(logging.INFO)  # the app's handler shows it
+    quiet_outages()
     click.echo(f"Kinerjaku worker: {queue_description()}, {workers} threads"
                f"{'' if not no_periodic else ', no periodic tasks'}")
-    huey.create_consumer(**config.values).run()
+    # Redis may be down when the worker starts (or restarts): wait for it, never exit.
+    create_consumer(config.values).run()
 
 
 def _moment(value: str | None) -> datetime:

@@ -23,6 +23,9 @@ class ReminderKind(enum.StrEnum):
     EVALUATIONS_DUE = "evaluations_due"
     #: A supervisor's end-of-day digest of people still without a log after the reminder.
     DIGEST = "digest"
+    #: Follow-up of the assessment on its day: dialogue actions, coaching sessions and
+    #: reviews (app.followup.reminders).
+    FOLLOW_UP = "follow_up"
 
 
 class ReminderRule(TimestampMixin, db.Model):

@@ -86,6 +86,7 @@ DEFAULTS = {
     ReminderKind.SELF_EVALUATION: Rule(ReminderKind.SELF_EVALUATION, True, time(9, 0)),
     ReminderKind.EVALUATIONS_DUE: Rule(ReminderKind.EVALUATIONS_DUE, True, time(9, 0)),
     ReminderKind.DIGEST: Rule(ReminderKind.DIGEST, True, time(17, 0)),
+    ReminderKind.FOLLOW_UP: Rule(ReminderKind.FOLLOW_UP, True, time(8, 0)),
 }
 
 
@@ -425,6 +426,15 @@ def _period_end(org_id, members, rules, cal) -> list[Due]:
     return dues
 
 
+def _follow_up(org_id, members, rules) -> list[Due]:
+    """Dialogue actions, coaching sessions and reviews due today (app.followup.reminders)."""
+    from app.followup import reminders as follow_up
+
+    rule = rules[ReminderKind.FOLLOW_UP]
+    return follow_up.due(org_id, members, rule, lambda m, key, facts: Due(
+        org_id, m.id, rule.kind, key, m.locale, m.name, facts)) if rule.enabled else []
+
+
 def due_reminders(now: datetime | None = None, *, org_id: int | None = None) -> list[Due]:
     """Every reminder due at ``now`` that was not sent yet (nothing is written)."""
     now = _aware(now)
@@ -441,7 +451,7 @@ def due_reminders(now: datetime | None = None, *, org_id: int | None = None) -> 
         found = (_daily(oid, members, rules, cal) + _deadline(oid, members, rules, cal, now)
                  + _reviews_waiting(oid, members, rules, cal, now)
                  + _period_end(oid, members, rules, cal)
-                 + _digest(oid, members, rules, cal))
+                 + _digest(oid, members, rules, cal) + _follow_up(oid, members, rules))
         dues.extend(_not_sent(oid, found))
     return dues
 
@@ -501,6 +511,9 @@ def message(due: Due) -> dict:
             return {"title": _("Your team's evaluations are due"),
                     "body": _("%(month)s ends today: evaluate your team.", month=period),
                     "url": "/evaluasi/tim"}
+        if due.kind is ReminderKind.FOLLOW_UP:
+            from app.followup.reminders import message as follow_up_message
+            return follow_up_message(facts)
         names = ", ".join(p["name"] for p in facts["people"])
         return {"title": ngettext("%(num)d person has not logged today",
                                   "%(num)d people have not logged today", len(facts["people"])),

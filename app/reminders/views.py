@@ -19,6 +19,7 @@ KIND_LABELS = {
     ReminderKind.SELF_EVALUATION: _l("Self-evaluation at period end"),
     ReminderKind.EVALUATIONS_DUE: _l("My team's evaluations are due"),
     ReminderKind.DIGEST: _l("End-of-day digest of my team"),
+    ReminderKind.FOLLOW_UP: _l("Dialogue actions and coaching due today"),
 }
 
 

@@ -15,6 +15,7 @@ from app.activities.models import Activity, ActivityStatus
 from app.documents.models import ExportJob, ExportKind, ExportStatus
 from app.evaluations.models import Evaluation, EvaluationPeriod
 from app.extensions import db
+from app.followup.models import CoachingPlan, Objection, PerformanceDialog
 from app.org.models import Person, Role, Unit
 from app.targets.models import Indicator, Rhk, Skp
 
@@ -32,6 +33,7 @@ NOT_PAGES = {
     "documents.monthly_download": "a file download",
     "documents.team_download": "a file download",
     "evaluations.document": "a PDF",
+    "followup.certificate": "a PDF",
     "imports.people_template": "an XLSX download",
     "imports.units_template": "an XLSX download",
 }
@@ -189,10 +191,25 @@ ARGUMENTS: dict[str, list[tuple[str, Callable]]] = {
     "admin.unit": [("own", lambda p: {"unit_id": p.unit_id})],
     "admin.person": [("self", lambda p: {"person_id": p.id})],
     "imports.job": [("preview", lambda p: Role.ADMIN in p.roles and {"job_id": _import(p).id})],
+    "followup.dialog": [("first", lambda p: (d := _visible(p, PerformanceDialog))
+                         and {"dialog_id": d.id})],
+    "followup.plan": [("first", lambda p: (c := _visible(p, CoachingPlan))
+                       and {"plan_id": c.id})],
+    "followup.objection": [("first", lambda p: (o := _visible(p, Objection))
+                            and {"objection_id": o.id})],
     "citizen.survey": [("unit", lambda p: _survey(p))],
     "citizen.thanks": [("unit", lambda p: _survey(p))],
     "citizen.poster": [("unit", lambda p: _survey(p))],
 }
+
+
+def _visible(person, model):
+    """The first follow-up item of ``model`` ``person`` may open (theirs, their team's, or
+    any for those who oversee the organisation)."""
+    query = sa.select(model).where(model.org_id == person.org_id)
+    if not person.roles & {Role.ADMIN, Role.PIMPINAN}:
+        query = query.where(model.person_id.in_([person.id, *_team(person)]))
+    return _first(query.order_by(model.id))
 
 
 def _survey(person):

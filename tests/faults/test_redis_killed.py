@@ -7,7 +7,9 @@
   Last-Event-ID);
 - a notification raised after Redis is back is pushed to the device once; one raised
   while it was away reaches the stream, and is pushed once by the outbox's sweeper;
-- an export asked for during the outage runs exactly once after Redis is back.
+- an export asked for during the outage runs exactly once after Redis is back;
+- the worker rides the outage out; one started while Redis is down waits for it (logging
+  and backing off), never exits, and works once Redis is back.
 """
 
 import json
@@ -29,6 +31,9 @@ from tests.loopback import Stream
 from tests.push.fakepush import FakePushService
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+
+#: What the worker logs while it waits for an unreachable queue.
+QUEUE_UNREACHABLE = "The task queue (RedisExpireStorage) is not reachable"
 
 
 def seed(stack, push_service) -> dict:
@@ -67,6 +72,8 @@ def outage():
         stack.wait_until(lambda: "Sebelum gangguan" in stream.comments(), 30, "the first event")
         load = OutboxLoad(stack.http, {"Authorization": f"Bearer {facts['token']}"}, 4).start()
         time.sleep(2)
+        # The outage is to hit a running worker (one that starts during it has its own test).
+        stack.wait_for_worker()
         stack.redis.kill()
         time.sleep(1)
         month = datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
@@ -87,8 +94,17 @@ def outage():
             stream.close()
 
 
+def assert_worker_survived(stack):
+    worker = stack.processes["worker"]
+    assert worker.poll() is None, f"the worker did not survive the outage:\n{stack.report()}"
+    starts = stack.worker_starts()
+    assert starts == 1, (f"the worker's consumer started {starts} times, not once (it should "
+                         f"ride the outage out):\n{stack.report()}")
+
+
 def test_writes_succeed_and_streams_and_pushes_resume(outage):
     stack, facts, load, stream = (outage[k] for k in ("stack", "facts", "load", "stream"))
+    assert_worker_survived(stack)
     comment(stack, outage["supervisor"], facts["activity_id"], "Setelah gangguan")
     stack.wait_until(lambda: "Setelah gangguan" in stream.comments(), 60,
                      "an event after Redis returned")
@@ -110,8 +126,9 @@ def test_writes_succeed_and_streams_and_pushes_resume(outage):
     stack.wait_until(lambda: "Selama gangguan" in stream.comments(), 30,
                      "the outage's event on the stream")
     assert stream.comments().count("Selama gangguan") == 1
-    assert len(after) == 1
+    assert len(after) == 1, f"the push after the outage came {len(after)} times"
     assert not push.rejected
+    assert_worker_survived(stack)
 
 
 def test_an_export_asked_for_during_the_outage_runs_once_after(outage):
@@ -124,7 +141,7 @@ def test_an_export_asked_for_during_the_outage_runs_once_after(outage):
         code, _, body = stack.http.request("GET", f"/api/v1/exports/{job_id}", None, owner)
         return code == 200 and json.loads(body)["status"] in ("done", "failed") and body
     job = json.loads(stack.wait_until(finished, 120, "the export to finish"))
-    assert job["status"] == "done"
+    assert job["status"] == "done", job
     with stack.postgres.connect() as conn:
         assert conn.execute("SELECT count(*) FROM export_jobs").fetchone()[0] == 1
     files = list((stack.folder / "exports").rglob("*.xlsx"))
@@ -139,4 +156,36 @@ def test_a_notification_raised_during_the_outage_is_pushed_once_after(outage):
     during = [m["payload"]["body"] for m in push.received].count("Selama gangguan")
     COUNTS.append(f"Redis killed: the push raised during the outage delivered {during} "
                   "time(s) after it")
-    assert during == 1
+    assert during == 1, f"the push raised during the outage came {during} times"
+    assert_worker_survived(stack)
+
+
+def test_a_worker_started_while_redis_is_down_waits_for_it_then_pushes():
+    """A worker (re)started during an outage waits for Redis, saying so, and never exits;
+    once Redis is back it consumes: a push raised then reaches the device once."""
+    with private_stack() as stack, FakePushService() as push_service:
+        facts = seed(stack, push_service)
+        stack.start_app()
+        supervisor = stack.http.login(facts["supervisor"])
+        stack.redis.kill()
+        worker = stack.start_worker()
+        # Two refusals logged: it is waiting, and backing off (1 s, then 2 s).
+        stack.wait_until(lambda: stack.log_tail("worker").count(QUEUE_UNREACHABLE) >= 2, 60,
+                         "the worker to say it waits for the queue")
+        assert worker.poll() is None, f"the worker exited:\n{stack.report()}"
+        assert stack.worker_starts() == 0
+        stack.redis.start()
+        stack.wait_for_worker()
+        comment(stack, supervisor, facts["activity_id"], "Setelah pekerja menunggu")
+        stack.wait_until(lambda: any(m["payload"]["body"] == "Setelah pekerja menunggu"
+                                     for m in push_service.received), 60,
+                         "the push after the worker waited")
+        time.sleep(3)  # a second delivery would come about now
+        bodies = [m["payload"]["body"] for m in push_service.received]
+        COUNTS.append("Redis down at the worker's start: it logged "
+                      f"{stack.log_tail('worker', 10**9).count(QUEUE_UNREACHABLE)} refusals; "
+                      f"the push after delivered {bodies.count('Setelah pekerja menunggu')} "
+                      "time(s)")
+        assert bodies.count("Setelah pekerja menunggu") == 1, bodies
+        assert not push_service.rejected
+        assert worker.poll() is None, f"the worker exited:\n{stack.report()}"

@@ -241,3 +241,43 @@ def test_sqlite_has_one_plain_table(make_app, tmp_path):
             assert partitions.ensure(connection, date.today()) == []
         db.engine.dispose()
 
+
+
+def test_a_bulk_load_gets_its_months_keys_and_indexes(pg_app):
+    """What the benchmarks' seeds do: months made first, rows loaded with triggers off, keys
+    claimed after, indexes dropped and made again whole."""
+    import psycopg
+
+    upgrade()
+    world = build_world(db)
+    person = world.one.staff_a1
+    db.session.commit()
+    url = db.engine.url.render_as_string(hide_password=False).replace("+psycopg", "")
+    with psycopg.connect(url) as conn:
+        partitions.prepare_bulk_load(conn, date(2025, 1, 10), date(2025, 3, 5))
+        indexes = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'activities' "
+            "AND indexname <> 'pk_activities'").fetchall()
+        for name, _definition in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(
+            "INSERT INTO activities (id, org_id, person_id, date, duration_minutes, "
+            "description, work_kind, status, is_late, version, created_at, updated_at) "
+            "SELECT gen_random_uuid()::text, %s, %s, date '2025-01-10' + g, 60, 'Kegiatan', "
+            "'lainnya', 'draft', false, 1, now(), now() FROM generate_series(0, 53) g",
+            (person.org_id, person.id))
+        conn.execute("SET session_replication_role = origin")
+        partitions.finish_bulk_load(conn)
+        for _name, definition in indexes:
+            conn.execute(partitions.index_definition(definition))
+        conn.commit()
+    assert {"activities_y2025m01", "activities_y2025m02", "activities_y2025m03"} <= set(
+        partitions.partitions(db.session.connection()))
+    assert scalar("SELECT count(*) FROM activities_default") == 0
+    assert scalar("SELECT count(*) FROM activity_keys") == 54
+    # Every index of the table is whole again: valid, on every partition.
+    assert scalar("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                  "WHERE c.relname = 'activities' AND NOT i.indisvalid") == 0
+    assert scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'activities_y2025m02'") \
+        == len(indexes) + 1

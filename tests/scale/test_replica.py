@@ -159,3 +159,30 @@ def test_transaction_pooling_prepares_no_statement(make_app, app):
         _db.engine.dispose()
     with pytest.raises(RuntimeError, match="DATABASE_POOL_MODE"):
         make_app({"DATABASE_URL": app.config["DATABASE_URL"], "DATABASE_POOL_MODE": "tx"})
+
+
+def test_an_export_job_reads_from_the_replica_once_it_has_replayed_the_request(
+        app, world, with_replica, tmp_path):
+    from app.documents import jobs
+    from app.org.models import Person
+
+    other, statements = with_replica(app.config["DATABASE_URL"], REPLICA_CHECK_SECONDS=0,
+                                     EXPORT_FOLDER=str(tmp_path))
+    month = local_today(world.one.staff_a1, utcnow()).strftime("%Y-%m")
+    with other.app_context():
+        owner = _db.session.get(Person, world.one.staff_a1.id)
+
+        def export():
+            job = jobs.start_export(owner, "monthly_xlsx",
+                                    {"person_id": owner.id, "month": month})
+            _db.session.commit()
+            statements.clear()
+            done = jobs.run_job(job.id)
+            assert done.status.value == "done", done.error
+            return served_by(statements)
+
+        # Checked as it runs: the replica has replayed past the job's request.
+        assert "replica" in export()
+        # Checked before the request (and remembered): the replica may lack the job's data.
+        other.config["REPLICA_CHECK_SECONDS"] = 3600
+        assert export() == {"primary"}

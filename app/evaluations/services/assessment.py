@@ -20,6 +20,7 @@ from app.evaluations.services.common import (
 )
 from app.evaluations.services.periods import get_period
 from app.evaluations.services.units import unit_predicate
+from app.evaluations.signals import predikat_changed
 from app.extensions import db
 from app.feedback.models import Value
 from app.models import utcnow
@@ -116,6 +117,7 @@ def assess_evaluation(actor: Person, evaluation_id: int, *, version: int,
                    name=actor.name, period=evaluation.period.name),
            url=f"/evaluasi/{evaluation.id}",
            data={"evaluation_id": evaluation.id, "status": evaluation.status.value})
+    predikat_changed.send(evaluation, actor=actor)
     return evaluation
 
 
@@ -136,6 +138,7 @@ def acknowledge_evaluation(actor: Person, evaluation_id: int,
     evaluation.acknowledged_at = utcnow()
     bump(evaluation)
     record(actor, evaluation, "acknowledge", {"status": evaluation.status})
+    predikat_changed.send(evaluation, actor=actor)
     return evaluation
 
 

@@ -1,0 +1,1 @@
+from tests.evaluations.conftest import as_, clock  # noqa: F401
