@@ -9,7 +9,7 @@ PORT ?= 5000
 RUN_GUNICORN := --workers 1 --worker-class gthread --threads 32 --config deploy/gunicorn_app.py
 export FLASK_APP := app
 
-.PHONY: run test install install-test translations extract-messages bench lighthouse lint clean \
+.PHONY: run test install install-test translations extract-messages bench load lighthouse lint clean \
 	screenshots
 
 $(VENV)/.installed: pyproject.toml
@@ -57,8 +57,12 @@ screenshots: install-test translations
 # Figures of issue 3 against GET /healthz, on a throwaway PostgreSQL database (~5 minutes),
 # make run's server on SQLite with the live streams open (issue 16, ~40 s), issue 5's
 # live-event latency with 1,000 open streams (gevent + Redis, ~20 s), and issue 13's bulk
-# import of a 10,000-person XLSX (dry run, apply, re-import, pages).
+# import of a 10,000-person XLSX (dry run, apply, re-import, pages), the deadline day (make
+# load) and Lighthouse.
+# Each step records its figures in bench/results/latest.json; the last prints them as one table
+# (each figure, its reference from the same run, the ratio), with the cores and the settings.
 bench: install translations
+	$(BIN)/python bench/results.py --reset
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/make_run.py $(RUN_GUNICORN)
 	$(BIN)/python bench/dashboards.py
@@ -66,7 +70,15 @@ bench: install translations
 	$(BIN)/python bench/stream.py
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/deadline.py
 	$(BIN)/python bench/lighthouse.py
+	$(BIN)/python bench/results.py
+
+# The deadline day (issue 19): 10,000 people each sync 4 activities through the scale-out
+# stack on loopback (PostgreSQL primary + streaming replica, PgBouncer, Redis, two app
+# instances, the worker, nginx; apt-get install -y pgbouncer nginx), bounded at 10 minutes.
+load: install translations
+	$(BIN)/python bench/deadline.py $(LOAD_ARGS)
 
 lighthouse: install translations
 	$(BIN)/python bench/lighthouse.py

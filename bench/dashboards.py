@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.core import partitions  # noqa: E402
 from bench import loadgen, seed  # noqa: E402
+from bench import results as bench_results  # noqa: E402
 from bench.run import Server, create_database, drop_database  # noqa: E402
 
 TIMEZONE = "Asia/Jakarta"
@@ -331,6 +332,14 @@ def report(results: dict) -> None:
     ]
     text = "\n".join(lines)
     print(text)
+    head = f.get("team JSON (head, ~10,000, 50 a page)")
+    if head:
+        bench_results.record(
+            "dashboards_10000", f"team dashboard, {results['people']:,} people, p50",
+            unit="ms", value=round(head["p50_ms"], 1), reference=round(health["p50_ms"], 2),
+            reference_label="GET /healthz p50, 1 connection", higher_is_better=False,
+            settings=f"gunicorn {results['gunicorn']}, one connection; organisation JSON "
+                     f"p50 {f['organisation JSON (admin, 101 units)']['p50_ms']:.0f} ms")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -22,6 +22,10 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import results as bench_results  # noqa: E402
+
 RESULTS = ROOT / "bench-results"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("KINERJAKU_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -138,6 +142,13 @@ def main() -> int:
         for line in result["failed"]:
             print(f"{'':<10} not passed: {line}")
     (RESULTS / "lighthouse-summary.json").write_text(json.dumps(results, indent=2))
+    home = results[1]["scores"]
+    bench_results.record(
+        "lighthouse", "Lighthouse performance, home (beranda)", unit="score",
+        value=home["performance"], reference=AIMS["performance"],
+        reference_label="aim", settings="mobile; " + ", ".join(
+            f"{c} {home[c]}" for c in CATEGORIES) + f"; sign-in performance "
+            f"{results[0]['scores']['performance']}")
     return 0
 
 

@@ -200,6 +200,13 @@ def run_wrk(wrk: str, base: str, scenario: Scenario, *, seconds: int, connection
                   data["p99"] / 1000, f"wrk -t{threads} -c{connections}")
 
 
+def percentile(sorted_ms: list[float], p: float) -> float:
+    """The ``p``-th percentile of latencies sorted ascending (nearest rank)."""
+    if not sorted_ms:
+        return 0.0
+    return sorted_ms[min(len(sorted_ms) - 1, int(len(sorted_ms) * p / 100))]
+
+
 # --- fallback --------------------------------------------------------------------------
 
 def _bodies(scenario: Scenario, nonce: str):
@@ -287,10 +294,6 @@ def run_python(host: str, port: int, scenario: Scenario, *, seconds: int,
         thread.join()
     elapsed = time.perf_counter() - started
     ms = sorted(x * 1000 for x in latencies) or [0.0]
-
-    def pct(p):
-        return ms[min(len(ms) - 1, int(len(ms) * p / 100))]
-
     scenario.made[0] += next_request.most[0]
     return Result(len(latencies), elapsed, failures[0], errors[0], statistics.median(ms),
-                  pct(95), pct(99), f"python http.client x{connections}")
+                  percentile(ms, 95), percentile(ms, 99), f"python http.client x{connections}")

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import loadgen  # noqa: E402
+from bench import loadgen, results  # noqa: E402
 from bench.run import BIN, free_port  # noqa: E402
 from bench.stream import open_stream, post_comment, prepare, watch  # noqa: E402
 
@@ -163,6 +163,12 @@ def main():
     ]
     text = "\n".join(lines)
     print(text)
+    results.record("activity_post_sqlite", "activity POST, SQLite (make run)", unit="req/s",
+                   value=round(post.rps, 1), reference=round(hello.rps, 1),
+                   reference_label="GET /healthz, same server",
+                   settings=f"gunicorn {' '.join(settings)}; {len(people)} streams open; "
+                            f"{args.clients} clients; p50/p95 {post.p50_ms:.0f}/"
+                            f"{post.p95_ms:.0f} ms")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / f"make-run-{datetime.now():%Y%m%d-%H%M%S}.txt").write_text(text + "\n")

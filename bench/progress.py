@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.core import partitions  # noqa: E402
 from bench import loadgen, seed  # noqa: E402
+from bench import results as bench_results  # noqa: E402
 from bench.run import Server, create_database, drop_database  # noqa: E402
 
 TIMEZONE = "Asia/Jakarta"
@@ -276,6 +277,13 @@ def report(results: dict) -> None:
               f"Whole run: {results['seconds_total']} s."]
     text = "\n".join(lines)
     print(text)
+    page = figures.get("Target page with the roll-up of 50 (year)")
+    if page:
+        bench_results.record(
+            "progress_1m", f"Target page, roll-up of 50 over {seeded['activities']:,}, p50",
+            unit="ms", value=round(page["p50_ms"], 1), reference=round(health, 2),
+            reference_label="GET /healthz p50, 1 connection", higher_is_better=False,
+            settings=f"gunicorn {results['gunicorn']}, one connection")
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     stamp = results["when"].replace(":", "")

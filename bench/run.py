@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loadgen, seed  # noqa: E402
+from bench import results as bench_results  # noqa: E402
 
 ADMIN_URL = os.environ.get("KINERJAKU_BENCH_POSTGRES_URL",
                            "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -144,8 +145,9 @@ class Server:
         self.command = [str(BIN / "gunicorn"), *self.settings, "--bind",
                         f"127.0.0.1:{self.port}", "--log-level", "warning",
                         "--graceful-timeout", "5", "app:create_app()"]
-        self.env = env if args.lane else {**env, "KINERJAKU_CREATE_LANE": "off"}
-        if not args.lane:
+        lane = getattr(args, "lane", True)  # the other benches pass only what they set
+        self.env = env if lane else {**env, "KINERJAKU_CREATE_LANE": "off"}
+        if not lane:
             self.settings.append("(create lane off)")
         self.process = None
 
@@ -509,12 +511,38 @@ def report(results: dict) -> None:
     lines.append(f"Whole run: {results['seconds_total']} s.")
     text = "\n".join(lines)
     print(text)
+    record(results)
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     (out / f"bench-{stamp}.txt").write_text(text + "\n")
     (out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
     print(f"Written to bench-results/bench-{stamp}.txt and .json")
+
+
+def record(results: dict) -> None:
+    """This run's figures into bench/results/latest.json (the table ``make bench`` ends on)."""
+    f = results["figures"]
+    health = f["healthz"]["rps"]
+    settings = f"PostgreSQL, gunicorn {results['gunicorn']}, {results['load_generator']}"
+    if "post_activity" in f:
+        bench_results.record("activity_post_postgresql", "activity POST, PostgreSQL",
+                             unit="req/s", value=round(f["post_activity"]["rps"], 1),
+                             reference=round(health, 1), reference_label="GET /healthz",
+                             settings=settings)
+    if "batch_100" in f:
+        single = f.get("post_activity", {}).get("rps")
+        bench_results.record("batch_sync", "batch sync (100 a request)", unit="act/s",
+                             value=round(f["batch_100"]["activities_per_s"], 1),
+                             reference=round(single, 1) if single else None,
+                             reference_label="single POSTs, activities/s", settings=settings)
+    if "team_recap_1conn" in f:
+        bench_results.record(
+            "recap_1m", f"team recap over {results['rows']:,} rows, p50", unit="ms",
+            value=round(f["team_recap_1conn"]["p50_ms"], 2),
+            reference=round(f["healthz_1conn"]["p50_ms"], 2),
+            reference_label="GET /healthz p50, 1 connection", higher_is_better=False,
+            settings=f"{results['team']}-person team, 1 connection")
 
 
 def memory_lines(memory: dict | None) -> list[str]:

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import results as bench_results  # noqa: E402
 from bench.run import free_port  # noqa: E402
 from bench.seed import make_tokens  # noqa: E402
 
@@ -176,6 +177,19 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def healthz_latencies(port: int, count: int = 50) -> list[float]:
+    """Milliseconds of ``count`` GET /healthz one after another (the streams still open)."""
+    import urllib.request
+
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as answer:
+            answer.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
 def main():
     args = options()
     raise_fd_limit(args.streams + 256)
@@ -214,6 +228,7 @@ def main():
                                        + log.read().decode()[-2000:]) from None
                 time.sleep(0.3)
         result = asyncio.run(measure(port, args, ids, tokens))
+        hello = healthz_latencies(port)
     finally:
         if process is not None:
             process.send_signal(signal.SIGTERM)
@@ -232,6 +247,13 @@ def main():
           f"p95 {percentile(first, 95):.1f} ms, max {max(first):.1f} ms")
     print(f"  comment POST -> all {args.owner_streams} recipient streams: "
           f"p50 {statistics.median(every):.1f} ms, p95 {percentile(every, 95):.1f} ms")
+    print(f"  reference: GET /healthz on the same server, p50 {statistics.median(hello):.1f} ms")
+    bench_results.record(
+        "sse_1000", f"live event, {args.streams:,} streams open, p50", unit="ms",
+        value=round(statistics.median(first), 1), reference=round(statistics.median(hello), 2),
+        reference_label="GET /healthz p50, same server", higher_is_better=False,
+        settings=f"gunicorn gevent -w {args.workers} --worker-connections {args.connections}; "
+                 f"comment POST -> first SSE receipt, p95 {percentile(first, 95):.0f} ms")
     log.seek(0)
     errors = [line for line in log.read().decode(errors="replace").splitlines()
               if "ERROR" in line or "Traceback" in line]

@@ -27,13 +27,17 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "backend: runs once per database backend")
     config.addinivalue_line("markers", "fuzz: schemathesis over the whole API (minutes); "
                             "skip locally with -m 'not fuzz'")
+    config.addinivalue_line("markers", "scale_out: the loopback scale-out stack (primary, "
+                            "replica, PgBouncer, Redis, two app instances, nginx); "
+                            "select with -k 'scale_out or replica'")
 
 
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (``make test`` runs three workers) a fault module's tests share one
-    private stack (module-scoped fixtures): keep each such module on one worker."""
+    """Under pytest-xdist (``make test`` runs three workers) a fault module's or the scale-out
+    module's tests share one private stack (module-scoped fixtures), the last of them may stop
+    a piece of it: keep each such module on one worker."""
     for item in items:
-        if item.nodeid.startswith("tests/faults/"):
+        if item.nodeid.startswith(("tests/faults/", "tests/scale_out/")):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 

@@ -12,9 +12,7 @@
   and backing off), never exits, and works once Redis is back.
 """
 
-import http.client
 import json
-import threading
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -29,66 +27,13 @@ from tests.factories import build_world
 from tests.faults.conftest import COUNTS, private_stack
 from tests.faults.load import OutboxLoad
 from tests.feedback.support import submitted
+from tests.loopback import Stream
 from tests.push.fakepush import FakePushService
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 #: What the worker logs while it waits for an unreachable queue.
 QUEUE_UNREACHABLE = "The task queue (RedisExpireStorage) is not reachable"
-
-
-class Stream:
-    """``GET /api/v1/stream`` held open in a thread, reopened with Last-Event-ID when the
-    server ends it, as the browser's EventSource does; every event it heard."""
-
-    def __init__(self, http, cookie: str):
-        self.http, self.cookie = http, cookie
-        self.events: list[dict] = []
-        self.connects = 0
-        self.last_id = None
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self._stop.is_set():
-            headers = {"Cookie": self.cookie}
-            if self.last_id:
-                headers["Last-Event-ID"] = self.last_id
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.http.port, timeout=10)
-                conn.request("GET", "/api/v1/stream", headers=headers)
-                response = conn.getresponse()
-                if response.status == 200:
-                    self.connects += 1
-                    self._read(response)
-                conn.close()
-            except OSError:
-                pass
-            self._stop.wait(1)
-
-    def _read(self, response):
-        block = {}
-        while not self._stop.is_set():
-            line = response.fp.readline().decode()
-            if not line:
-                return
-            line = line.rstrip("\n")
-            if line:
-                field, _, value = line.partition(":")
-                block[field or "comment"] = value.lstrip(" ")
-                continue
-            if "event" in block:
-                self.events.append(block)
-                self.last_id = block.get("id") or self.last_id
-            block = {}
-
-    def comments(self) -> list[str]:
-        return [json.loads(e["data"])["data"]["comment"]["body"] for e in self.events
-                if e.get("event") == "comment"]
-
-    def close(self):
-        self._stop.set()
 
 
 def seed(stack, push_service) -> dict:
