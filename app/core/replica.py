@@ -56,6 +56,8 @@ class Wanted:
 
 
 _wanted: ContextVar[Wanted | None] = ContextVar("replica_wanted", default=None)
+#: Whether the replica has served a statement of the current :func:`replica_reads` view.
+_served: ContextVar[bool] = ContextVar("replica_served", default=False)
 
 
 @contextmanager
@@ -79,11 +81,27 @@ def reading_from_primary():
 
 
 def replica_reads(view):
-    """A view (or any function run in a request) whose reads may come from the replica."""
+    """A view (or any function run in a request) whose reads may come from the replica.
+
+    A replica that stops between two checks fails the read that meets it: the replica is
+    then taken as down at once and the view, which writes nothing, runs again on the primary,
+    so the reader gets the answer and not an error."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        with reading_from_replica(since=written_at()):
+        served = _served.set(False)
+        try:
+            with reading_from_replica(since=written_at()):
+                try:
+                    return view(*args, **kwargs)
+                except sa.exc.DBAPIError as error:
+                    if not _served.get():
+                        raise
+                    failure = error
+            mark_down(current_app, failure)
+            current_app.extensions["sqlalchemy"].session.rollback()
             return view(*args, **kwargs)
+        finally:
+            _served.reset(served)
     return wrapper
 
 
@@ -159,6 +177,16 @@ def status(app=None) -> _State:
     return state
 
 
+def mark_down(app, error) -> None:
+    """The replica failed a read: it is down until the next check is due."""
+    state = _state(app)
+    if state.up:
+        logger.warning("Replica failed a read, reading from the primary: %s",
+                       str(error).splitlines()[0] if str(error) else error)
+    state.up, state.lag, state.replayed = False, math.inf, -math.inf
+    state.checked = time.monotonic()
+
+
 def usable(wanted: Wanted, app=None):
     """The replica's engine when it may serve ``wanted``'s reads now, else None."""
     app = app or current_app
@@ -231,6 +259,7 @@ class RoutingSession(Session):
             if wanted is not None and _is_plain_read(clause):
                 engine = usable(wanted)
                 if engine is not None:
+                    _served.set(True)
                     return engine
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 

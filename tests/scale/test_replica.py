@@ -83,6 +83,22 @@ def test_a_dashboard_reads_from_the_replica_and_answers_the_same(app, world, wit
                                                                        "COMMIT"}
 
 
+def test_a_replica_that_stops_between_checks_fails_no_read(app, world, with_replica):
+    """The last check found it up; it is unreachable now: the dashboard still answers, from
+    the primary, and the replica counts as down from then on."""
+    _, expected = dashboard(app, world.one.sup_a)
+    other, statements = with_replica("postgresql://postgres@127.0.0.1:1/none",
+                                     REPLICA_CHECK_SECONDS=3600)
+    with other.app_context():
+        state = replica.status()
+        state.up, state.lag, state.replayed = True, 0.0, float("inf")
+    _, body = dashboard(other, world.one.sup_a)
+    assert body == expected
+    assert served_by(statements) == {"primary"}
+    with other.app_context():
+        assert replica.status().up is False
+
+
 def test_an_unreachable_replica_leaves_the_primary_to_answer(app, world, with_replica):
     _, expected = dashboard(app, world.one.sup_a)
     other, statements = with_replica("postgresql://postgres@127.0.0.1:1/none")
