@@ -42,6 +42,15 @@ SQUEEZED_COLUMNS = """() => [...document.querySelectorAll('th')]
     .filter((th) => th.textContent.trim().length > 3 && th.getBoundingClientRect().width > 2
             && th.getBoundingClientRect().width < 56)
     .map((th) => th.textContent.trim())"""
+#: A checkbox stretched to a full-width field, its words wrapped beneath it; and a figure of
+#: a summary list squeezed beside its label ("4 / dari / 21 / hari / kerj / a").
+MISSHAPEN = """() => [
+    ...[...document.querySelectorAll('input[type=checkbox]')]
+        .filter((box) => box.getBoundingClientRect().width > 40)
+        .map((box) => `checkbox as wide as a field: ${box.name || box.id}`),
+    ...[...document.querySelectorAll('.summary-list dd')]
+        .filter((dd) => dd.textContent.trim().length > 3 && dd.getBoundingClientRect().width < 56)
+        .map((dd) => `figure squeezed: ${dd.textContent.trim()}`)]"""
 #: Where the screens go, when asked for.
 SCREENSHOTS = os.environ.get("KINERJAKU_SCREENSHOTS")
 
@@ -108,6 +117,7 @@ def check(page, stop, role: str, axe_source: str) -> list[str]:
         problems.append(f"{role} {stop.path}: scrolls sideways ({width} px wide)")
     problems += [f"{role} {stop.path}: column squeezed: {name}"
                  for name in page.evaluate(SQUEEZED_COLUMNS)]
+    problems += [f"{role} {stop.path}: {what}" for what in page.evaluate(MISSHAPEN)]
     if SCREENSHOTS:
         folder = Path(SCREENSHOTS) / role
         folder.mkdir(parents=True, exist_ok=True)
