@@ -19,6 +19,13 @@ ITEM_TYPES = {
     "reminder_rule": _l("Reminder rule"),
     "holiday": _l("Holiday"),
     "import": _l("Import"),
+    "absence": _l("Leave or absence"),
+    "review_policy": _l("Review policy"),
+    "dialog": _l("Performance dialogue"),
+    "objection": _l("Objection"),
+    "follow_up_policy": _l("Follow-up policy"),
+    "coaching_plan": _l("Coaching plan"),
+    "recognition": _l("Recognition"),
 }
 
 #: action -> what was done.
@@ -50,6 +57,27 @@ ACTIONS = {
     "reactivate": _l("Reactivated"),
     "import_people": _l("People imported"),
     "import_units": _l("Units imported"),
+    "request": _l("Requested"),
+    "enter": _l("Entered"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "cancel": _l("Cancelled"),
+    "confirm": _l("Confirmed"),
+    "action_done": _l("Agreed action done"),
+    "file": _l("Filed"),
+    "decide": _l("Decided"),
+    "open": _l("Opened"),
+    "close": _l("Closed"),
+    "predikat": _l("Predikat changed"),
+    "session_add": _l("Coaching session added"),
+    "session_update": _l("Coaching session changed"),
+    "issue": _l("Issued"),
+    "revoke": _l("Revoked"),
+    "restore": _l("Restored"),
+    "withdraw": _l("Withdrawn"),
+    "expectations": _l("Leader's expectations set"),
+    "annex": _l("Annex changed"),
+    "indicator_split": _l("Targets per period changed"),
 }
 
 #: Field names of ``changes`` that people read often.

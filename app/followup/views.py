@@ -37,7 +37,7 @@ from app.targets.services import skp_of
 
 bp = Blueprint("followup", __name__, url_prefix="/tindak-lanjut")
 
-PLAN_STATUS_LABELS = {PlanStatus.OPEN: _l("Open"), PlanStatus.CLOSED: _l("Closed"),
+PLAN_STATUS_LABELS = {PlanStatus.OPEN: _l("Ongoing"), PlanStatus.CLOSED: _l("Closed"),
                       PlanStatus.CANCELLED: _l("Cancelled")}
 RESULT_LABELS = {PlanResult.IMPROVED: _l("Improved"), PlanResult.PARTLY: _l("Partly improved"),
                  PlanResult.NOT_IMPROVED: _l("Not improved")}

@@ -42,6 +42,30 @@ SQUEEZED_COLUMNS = """() => [...document.querySelectorAll('th')]
     .filter((th) => th.textContent.trim().length > 3 && th.getBoundingClientRect().width > 2
             && th.getBoundingClientRect().width < 56)
     .map((th) => th.textContent.trim())"""
+#: A checkbox or radio button stretched to a full-width field, its words wrapped beneath it;
+#: a figure of a summary list squeezed beside its label ("4 / dari / 21 / hari / kerj / a");
+#: a one-word tab label broken over two lines ("Berand / a"); a suggestion chip as tall as
+#: the whole description it offers.
+MISSHAPEN = """() => [
+    ...[...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+        .filter((box) => box.getBoundingClientRect().width > 40)
+        .map((box) => `${box.type} as wide as a field: ${box.name || box.id}`),
+    ...[...document.querySelectorAll('.summary-list dd')]
+        .filter((dd) => {
+            const text = document.createRange();  // the text's own lines, not the grid row
+            text.selectNodeContents(dd);
+            return dd.textContent.trim().length < 40 && text.getBoundingClientRect().height
+                > 2.5 * parseFloat(getComputedStyle(dd).lineHeight);
+        })
+        .map((dd) => `figure squeezed: ${dd.textContent.trim()}`),
+    ...[...document.querySelectorAll('.app-nav a > span:not(.nav-badge)')]
+        .filter((label) => !label.textContent.trim().includes(' ')
+                && label.getBoundingClientRect().height
+                   > 1.5 * parseFloat(getComputedStyle(label).lineHeight))
+        .map((label) => `tab label broken: ${label.textContent.trim()}`),
+    ...[...document.querySelectorAll('.chip-button')]
+        .filter((chip) => chip.getBoundingClientRect().height > 120)
+        .map((chip) => `suggestion too tall: ${chip.textContent.trim().slice(0, 40)}`)]"""
 #: Where the screens go, when asked for.
 SCREENSHOTS = os.environ.get("KINERJAKU_SCREENSHOTS")
 
@@ -108,6 +132,7 @@ def check(page, stop, role: str, axe_source: str) -> list[str]:
         problems.append(f"{role} {stop.path}: scrolls sideways ({width} px wide)")
     problems += [f"{role} {stop.path}: column squeezed: {name}"
                  for name in page.evaluate(SQUEEZED_COLUMNS)]
+    problems += [f"{role} {stop.path}: {what}" for what in page.evaluate(MISSHAPEN)]
     if SCREENSHOTS:
         folder = Path(SCREENSHOTS) / role
         folder.mkdir(parents=True, exist_ok=True)

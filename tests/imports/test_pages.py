@@ -32,6 +32,9 @@ def test_upload_preview_then_apply(api, world, count):
     assert "Pratinjau impor" in preview
     assert preview.count('data-action="create"') == 2
     assert preview.count('data-action="update"') == 1
+    # The summary counts what changes, not a Python method ("<built-in method update ...>").
+    assert "built-in" not in preview
+    assert re.search(r'status-submitted">Diubah</span> 1</li>', preview)
     assert f"{world.one.sup_a.nip} → {world.one.sup_b.nip}" in preview
     assert "Terapkan" in preview
     assert count(Person) == people
