@@ -126,3 +126,15 @@ def test_the_plan_page_asks_and_attaches(as_, world):
     assert as_(world.one.staff_a2).post(f"/tindak-lanjut/pembinaan/pelatihan/{item.id}",
                                         data={"training_id": "1"}).status_code == 404
     assert as_(world.two.sup_a).get(page).status_code == 404
+
+
+def test_the_openapi_document_describes_asking_and_attaching(api, world):
+    api.login(world.one.staff_a1)
+    spec = api.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/coaching-plans/{plan_id}/trainings",
+                 "/api/v1/coaching-plan-trainings/{plan_training_id}/attach"):
+        operation = spec["paths"][path]["post"]
+        assert operation["summary"] or operation.get("description")
+        assert set(operation["responses"]) >= {"403", "404", "409", "422"}
+    plan = spec["components"]["schemas"]["CoachingPlanOut"]["properties"]
+    assert {"trainings", "can_attach"} <= set(plan)
