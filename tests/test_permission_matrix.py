@@ -102,13 +102,14 @@ def _absence(org) -> dict:
 
 
 def _follow_up(org) -> dict:
-    from app.followup import dialogs, objections, outcomes
+    from app.followup import dialogs, objections, outcomes, trainings
     from app.followup.models import Recognition
     from tests.followup.support import assessed
 
     evaluation = assessed(org, "di_bawah", "sesuai")
     plan = outcomes.list_plans(org.sup_a)[0]
     session = outcomes.add_session(org.sup_a, plan.id, scheduled_on=date(2026, 12, 20))
+    asked = trainings.ask_training(org.sup_a, plan.id, title="Diklat", kind="training")
     dialog = dialogs.create_dialog(org.sup_a, person_id=org.staff_a1.id,
                                    held_on=date(2026, 11, 20), topic="Capaian", actions=[
                                        {"description": "Jadwal", "due_on": date(2026, 12, 1)}])
@@ -120,7 +121,7 @@ def _follow_up(org) -> dict:
     db.session.flush()
     return {"dialog_id": dialog.id, "action_id": dialog.actions[0].id, "plan_id": plan.id,
             "session_id": session.id, "objection_id": objection.id,
-            "recognition_id": recognition.id}
+            "recognition_id": recognition.id, "plan_training_id": asked.id}
 
 
 def _import_job(org) -> dict:
@@ -168,7 +169,7 @@ BUILDERS = (
                    "holiday_id", "job_id", "assignment_id"}),
     (_absence, {"absence_id"}),
     (_follow_up, {"dialog_id", "action_id", "plan_id", "session_id", "objection_id",
-                  "recognition_id"}),
+                  "recognition_id", "plan_training_id"}),
     (_development, {"training_id", "pair_id"}),
     (_citizen_message, {"message_id"}),
 )
@@ -451,8 +452,10 @@ MATRIX = {
     "POST /api/v1/auth/logout": ("401 204 204 204 204", "-"),
     "POST /api/v1/auth/password": ("401 422 422 422 422", "-"),
     "POST /api/v1/auth/tokens": ("401 422 422 422 422", "-"),
+    "POST /api/v1/coaching-plan-trainings/<int:plan_training_id>/attach": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/coaching-plans/<int:plan_id>/close": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/coaching-plans/<int:plan_id>/sessions": ("401 422 422 422 422", "422 422 422 422"),
+    "POST /api/v1/coaching-plans/<int:plan_id>/trainings": ("401 422 422 422 422", "422 422 422 422"),
     "POST /api/v1/dialog-actions/<int:action_id>/done": ("401 200 200 403 403", "404 404 404 404"),
     "POST /api/v1/dialogs": ("401 422 422 422 422", "-"),
     "POST /api/v1/dialogs/<int:dialog_id>/confirm": ("401 200 200 403 403", "404 404 404 404"),
@@ -541,8 +544,10 @@ MATRIX = {
     "POST /tindak-lanjut/evaluasi/<int:evaluation_id>/keberatan": ("302 303 303 303 303", "404 404 404 404"),
     "POST /tindak-lanjut/keberatan/<int:objection_id>": ("302 422 422 422 422", "404 404 404 404"),
     "POST /tindak-lanjut/pembinaan/<int:plan_id>": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /tindak-lanjut/pembinaan/<int:plan_id>/pelatihan": ("302 422 422 422 422", "404 404 404 404"),
     "POST /tindak-lanjut/pembinaan/<int:plan_id>/sesi": ("302 422 422 422 422", "404 404 404 404"),
     "POST /tindak-lanjut/pembinaan/<int:plan_id>/tutup": ("302 422 422 422 422", "404 404 404 404"),
+    "POST /tindak-lanjut/pembinaan/pelatihan/<int:plan_training_id>": ("302 422 422 422 422", "404 404 404 404"),
     "POST /tindak-lanjut/pembinaan/sesi/<int:session_id>": ("302 403 303 403 403", "404 404 404 404"),
     "POST /tindak-lanjut/pengaturan": ("302 403 403 403 422", "-"),
     "POST /umpan-balik/<int:person_id>": ("302 422 422 422 404", "404 404 404 404"),

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.core.blueprint import Blueprint
 from app.core.security import requires_role
-from app.followup import dialogs, objections, outcomes
+from app.followup import dialogs, objections, outcomes, trainings
 from app.followup.schemas import (
     CoachingPlanOut,
     DialogActionOut,
@@ -21,6 +21,9 @@ from app.followup.schemas import (
     PlanArgs,
     PlanCloseIn,
     PlanPatchIn,
+    PlanTrainingAttachIn,
+    PlanTrainingIn,
+    PlanTrainingOut,
     PolicyIn,
     PolicyOut,
     RecognitionOut,
@@ -174,6 +177,26 @@ def add_session(args, plan_id):
 def update_session(args, session_id):
     """Reschedule a session, or record it as held with notes."""
     return outcomes.update_session(current_user, session_id, **args)
+
+
+@blp.post("/coaching-plans/<int:plan_id>/trainings")
+@blp.arguments(PlanTrainingIn)
+@blp.response(201, PlanTrainingOut)
+@blp.errors(403, 404, 409, 422)
+def ask_training(args, plan_id):
+    """The supervisor asks a training in the plan (title, kind, optional JP); the employee
+    is told."""
+    return trainings.ask_training(current_user, plan_id, **args)
+
+
+@blp.post("/coaching-plan-trainings/<int:plan_training_id>/attach")
+@blp.arguments(PlanTrainingAttachIn)
+@blp.response(200, PlanTrainingOut)
+@blp.errors(403, 404, 409, 422)
+def attach_training(args, plan_training_id):
+    """The coached employee answers a request with a training they recorded (POST
+    /trainings); the request is done once the supervisor verified that record."""
+    return trainings.attach_training(current_user, plan_training_id, **args)
 
 
 @blp.post("/coaching-plans/<int:plan_id>/close")

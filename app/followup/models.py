@@ -22,6 +22,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from app.development.models import Training, TrainingKind, TrainingStatus
 from app.evaluations.models import Evaluation, EvaluationPeriod
 from app.evaluations.rules import Predikat, Rating
 from app.extensions import db
@@ -170,6 +171,40 @@ class CoachingPlan(TimestampMixin, db.Model):
     sessions: so.Mapped[list["CoachingSession"]] = so.relationship(
         back_populates="plan", order_by="[CoachingSession.scheduled_on, CoachingSession.id]",
         cascade="all, delete-orphan")
+    trainings: so.Mapped[list["PlanTraining"]] = so.relationship(
+        back_populates="plan", order_by="PlanTraining.id", cascade="all, delete-orphan")
+
+
+class PlanTraining(db.Model):
+    """A training the supervisor asks in a coaching plan; the employee attaches the
+    :class:`~app.development.models.Training` they recorded for it, and the request is done
+    once the supervisor verified that record."""
+
+    __tablename__ = "coaching_plan_trainings"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    plan_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("coaching_plans.id"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(300))
+    kind: so.Mapped[TrainingKind] = so.mapped_column(enum_column(TrainingKind))
+    #: The JP asked, if any.
+    hours: so.Mapped[int | None]
+    asked_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("people.id"))
+    asked_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: The record that answers the request (one record answers one request at most).
+    training_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("trainings.id"),
+                                                          unique=True)
+    attached_at: so.Mapped[datetime | None]
+
+    plan: so.Mapped[CoachingPlan] = so.relationship(back_populates="trainings")
+    training: so.Mapped[Training | None] = so.relationship()
+
+    @property
+    def state(self) -> str:
+        """``asked`` (nothing attached, or the attached record was rejected), ``recorded``
+        (attached, waiting for verification) or ``done`` (attached and verified)."""
+        if self.training is None or self.training.status is TrainingStatus.REJECTED:
+            return "asked"
+        return "done" if self.training.status is TrainingStatus.VERIFIED else "recorded"
 
 
 class CoachingSession(db.Model):

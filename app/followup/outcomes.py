@@ -175,6 +175,7 @@ def may_run(actor: Person, plan: CoachingPlan) -> bool:
 
 def decorate_plan(plan: CoachingPlan, actor: Person) -> CoachingPlan:
     plan.can_edit = plan.status is PlanStatus.OPEN and may_run(actor, plan)
+    plan.can_attach = plan.status is PlanStatus.OPEN and actor.id == plan.person_id
     return plan
 
 

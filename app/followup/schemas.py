@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from app.core.schemas import Schema
+from app.development.models import TrainingKind
 from app.evaluations.rules import Rating
 from app.followup.models import PlanResult, PlanStatus
 from app.org.schemas import PersonBrief
@@ -146,6 +147,45 @@ class SessionOut(Schema):
     notes = ma.fields.String()
 
 
+class PlanTrainingIn(Schema):
+    title = _required_text(300, metadata={"description": "The training asked"})
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(
+        [k.value for k in TrainingKind]))
+    hours = ma.fields.Integer(strict=True, allow_none=True, load_default=None,
+                              validate=ma.validate.Range(min=1, max=1000),
+                              metadata={"description": "The JP asked (optional)"})
+
+
+class PlanTrainingAttachIn(Schema):
+    training_id = _id(required=True, metadata={
+        "description": "A training the employee recorded (competency development)"})
+
+
+class AttachedTrainingOut(Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    kind = ma.fields.String()
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    hours = ma.fields.Integer(metadata={"description": "JP"})
+    status = ma.fields.String(metadata={"description": "submitted, verified or rejected"})
+    verified_at = ma.fields.DateTime(allow_none=True)
+
+
+class PlanTrainingOut(Schema):
+    id = ma.fields.Integer()
+    plan_id = ma.fields.Integer()
+    title = ma.fields.String()
+    kind = ma.fields.String()
+    hours = ma.fields.Integer(allow_none=True, metadata={"description": "The JP asked"})
+    asked_at = ma.fields.DateTime()
+    state = ma.fields.String(metadata={
+        "description": "asked (nothing attached, or the attached record was rejected), "
+                       "recorded (attached, waiting for verification) or done (verified)"})
+    training = ma.fields.Nested(AttachedTrainingOut, allow_none=True)
+    attached_at = ma.fields.DateTime(allow_none=True)
+
+
 class CoachingPlanOut(Schema):
     id = ma.fields.Integer()
     person = ma.fields.Nested(PersonBrief, only=("id", "name", "nip"))
@@ -162,8 +202,12 @@ class CoachingPlanOut(Schema):
     outcome = ma.fields.String()
     closed_at = ma.fields.DateTime(allow_none=True)
     sessions = ma.fields.List(ma.fields.Nested(SessionOut))
+    trainings = ma.fields.List(ma.fields.Nested(PlanTrainingOut), metadata={
+        "description": "The trainings asked and whether they are done"})
     version = ma.fields.Integer()
     can_edit = ma.fields.Boolean(dump_default=False)
+    can_attach = ma.fields.Boolean(dump_default=False, metadata={
+        "description": "The caller (the coached employee) may attach a training"})
 
 
 # --- objections -----------------------------------------------------------------------------

@@ -11,10 +11,11 @@ from flask_login import current_user
 
 from app.admin.access import may_change, require_change, require_view
 from app.core.forms import post_form
+from app.development.views import kind_labels, status_labels
 from app.evaluations.labels import PREDIKAT_LABELS, RATING_LABELS
 from app.evaluations.services import appraisees, get_evaluation, list_periods
 from app.extensions import db
-from app.followup import dialogs, objections, outcomes
+from app.followup import dialogs, objections, outcomes, trainings
 from app.followup.models import (
     CoachingPlan,
     Objection,
@@ -28,6 +29,8 @@ from app.followup.schemas import (
     ObjectionIn,
     PlanCloseIn,
     PlanPatchIn,
+    PlanTrainingAttachIn,
+    PlanTrainingIn,
     PolicyIn,
     SessionIn,
     SessionPatchIn,
@@ -155,7 +158,10 @@ def complete_action(action_id):
 def _plan_page(plan_id, *, form=None, errors=None, status=200):
     plan = outcomes.decorate_plan(outcomes.get_plan(current_user, plan_id), current_user)
     return render_template("followup/plan.html", plan=plan, form=form or {},
-                           errors=errors or {}, results=RESULT_LABELS, **_labels()), status
+                           errors=errors or {}, results=RESULT_LABELS,
+                           kinds=kind_labels(), training_status=status_labels(),
+                           attachable=trainings.attachable(current_user, plan),
+                           **_labels()), status
 
 
 @bp.get("/pembinaan/<int:plan_id>")
@@ -189,6 +195,21 @@ def update_session(session_id):
     plan_id = outcomes.get_session(current_user, session_id).plan_id
     return _plan_post(plan_id, lambda args: outcomes.update_session(
         current_user, session_id, **args), SessionPatchIn(), _("Session recorded."))
+
+
+@bp.post("/pembinaan/<int:plan_id>/pelatihan")
+def ask_training(plan_id):
+    return _plan_post(plan_id, lambda args: trainings.ask_training(current_user, plan_id,
+                                                                   **args),
+                      PlanTrainingIn(), _("Training asked."))
+
+
+@bp.post("/pembinaan/pelatihan/<int:plan_training_id>")
+def attach_training(plan_training_id):
+    plan_id = trainings.get_item(current_user, plan_training_id).plan_id
+    return _plan_post(plan_id, lambda args: trainings.attach_training(
+        current_user, plan_training_id, **args),
+                      PlanTrainingAttachIn(), _("Training attached."))
 
 
 @bp.post("/pembinaan/<int:plan_id>/tutup")
