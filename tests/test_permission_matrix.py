@@ -496,6 +496,7 @@ MATRIX = {
     "POST /cuti/<int:absence_id>/setujui": ("302 303 303 303 303", "404 404 404 404"),
     "POST /cuti/<int:absence_id>/tolak": ("302 303 303 303 303", "303 303 303 303"),
     "POST /cuti/semua": ("302 403 403 403 422", "-"),
+    "POST /cuti/semua/impor": ("302 403 403 403 422", "-"),
     "POST /evaluasi/<int:evaluation_id>": ("302 422 422 422 422", "404 404 404 404"),
     "POST /evaluasi/<int:evaluation_id>/buka-kembali": ("302 303 303 303 303", "404 404 404 404"),
     "POST /evaluasi/<int:evaluation_id>/bukti": ("302 303 303 303 303", "303 303 303 303"),

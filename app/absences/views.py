@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.absences import services
+from app.absences import imports, services
 from app.absences.models import AbsenceKind, AbsenceStatus
 from app.absences.schemas import AbsenceIn, RejectIn
 from app.admin.access import may_change, require_change, require_view
 from app.core.forms import post_form
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.org.models import Person
 from app.org.services import people_visible_to
@@ -84,7 +85,7 @@ def cancel(absence_id):
 
 # --- HR: the organisation's absences ---------------------------------------------------------
 
-def _all_page(*, form=None, errors=None, status=200):
+def _all_page(*, form=None, errors=None, status=200, imported=None, import_errors=None):
     wanted = request.args.get("status", "")
     status_filter = wanted if wanted in {s.value for s in AbsenceStatus} else None
     people = []
@@ -95,7 +96,8 @@ def _all_page(*, form=None, errors=None, status=200):
         "absences/all.html", absences=services.list_absences(current_user,
                                                              status=status_filter),
         status_filter=status_filter or "", people=people, may_change=may_change(current_user),
-        form=form or {}, errors=errors or {}, **_labels()), status
+        form=form or {}, errors=errors or {}, imported=imported,
+        import_errors=import_errors or {}, **_labels()), status
 
 
 @bp.get("/semua")
@@ -120,3 +122,31 @@ def enter():
         return _all_page(form=request.form, errors=errors, status=posted.status)
     flash(_("Absence entered."), "success")
     return redirect(url_for("absences.all_absences"), 303)
+
+
+@bp.post("/semua/impor")
+def import_file():
+    """HR imports many absences from a spreadsheet: every row is checked, and all are entered
+    or none. When any row is wrong the page lists the rows to correct and nothing is kept, so
+    the user fixes their file and uploads it again."""
+    require_change()
+    upload = request.files.get("file")
+    chosen = bool(upload and upload.filename)
+    posted = post_form(lambda: imports.import_absences(
+        current_user, upload.read(imports.MAX_BYTES + 1), dry_run=False)
+        if chosen else _no_file(), raise_for=())
+    if posted.failed:
+        result = getattr(posted.error, "extra", {}).get("result")
+        errors = dict(posted.errors)
+        if result:
+            errors["file"] = _("Nothing was imported from %(name)s: correct the rows below "
+                               "in the file and upload it again.", name=upload.filename)
+        return _all_page(imported=result, import_errors=errors, status=posted.status)
+    result = posted.result
+    flash(_("Imported: %(created)d new absences; %(unchanged)d were already entered.",
+            created=result["created"], unchanged=result["unchanged"]), "success")
+    return redirect(url_for("absences.all_absences"), 303)
+
+
+def _no_file():
+    raise ValidationFailed(fields={"file": _("Choose an XLSX file.")})

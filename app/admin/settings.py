@@ -162,6 +162,12 @@ DAYS_HINTS = {
     ReminderKind.REVIEWS_WAITING: _l("Working days an activity has waited, e.g. 2."),
     ReminderKind.CITIZEN_UNANSWERED: _l("Working days a message has waited, e.g. 3."),
 }
+#: What the days mean, beside them on the read-only page: the hints without their example.
+DAYS_LABELS = {
+    ReminderKind.DEADLINE: _l("Days before the deadline"),
+    ReminderKind.REVIEWS_WAITING: _l("Working days an activity has waited"),
+    ReminderKind.CITIZEN_UNANSWERED: _l("Working days a message has waited"),
+}
 
 
 def _rules_form(rules) -> dict:
@@ -209,7 +215,7 @@ def _rule_errors(errors: dict) -> dict:
 def _reminders_page(*, form=None, errors=None, status=200):
     rules = reminder_services.rules_for(current_user.org_id)
     return _page("settings/reminders.html", status, rules=rules, labels=RULE_LABELS,
-                 days_hints=DAYS_HINTS, form=form or _rules_form(rules),
+                 days_hints=DAYS_HINTS, days_labels=DAYS_LABELS, form=form or _rules_form(rules),
                  errors=errors or {})
 
 

@@ -87,12 +87,17 @@ def init_templating(app):
     app.add_template_filter(clock, "clock")
 
     @app.template_filter("datetime_short")
-    def datetime_short(value):
-        """A stored (naive UTC) timestamp in the person's zone: "23 Nov 2026 15.30"."""
+    def datetime_short(value, zoned=False):
+        """A stored (naive UTC) timestamp in the person's zone: "23 Nov 2026 15.30", and with
+        ``zoned`` the zone's name after it ("23 Nov 2026 15.30 WITA"), as :func:`shorttime`."""
         if not value:
             return ""
         moment = value.replace(tzinfo=UTC)
-        return f"{format_datetime(moment, format='d MMM y')} {format_time(moment, format='short')}"
+        shown = f"{format_datetime(moment, format='d MMM y')} {format_time(moment, format='short')}"
+        if zoned:
+            zone = current_user.timezone if current_user.is_authenticated else None
+            shown = f"{shown} {zone_label(zone)}".strip()
+        return shown
 
     @app.template_filter("longdatetime")
     def longdatetime(value):

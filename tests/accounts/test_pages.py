@@ -76,6 +76,8 @@ def test_admin_finds_people_by_name_or_nip_and_sees_their_status(api, world):
     assert world.one.staff_a1.name not in html
     by_nip = api.get(f"/admin/akun?q={world.one.staff_a1.nip[:12]}").get_data(as_text=True)
     assert world.one.staff_a1.name in by_nip and "Sudah aktif" in by_nip
+    # The NIP stays beside the name, not in a column of its own cut at a phone's edge.
+    assert f'<span class="nip">{world.one.staff_a1.nip}</span>' in by_nip
     everyone = api.get("/admin/akun").get_data(as_text=True)
     assert world.two.staff_a1.name not in everyone  # never another organisation
     assert "Setel ulang kata sandi" in everyone and "Cetak lembar aktivasi" in everyone

@@ -293,7 +293,12 @@ def test_pimpinan_read_the_rules(api, world):
     api.login(world.one.admin)
     api.post("/admin/pengingat", data={**rules_form(api), "at_time-daily_log": "16:10"})
     api.login(world.one.head)
-    assert "16.10" in api.get("/admin/pengingat").get_data(as_text=True)
+    html = api.get("/admin/pengingat").get_data(as_text=True)
+    assert "16.10" in html
+    # The days say what they count, without the editable page's hint.
+    assert "<dt>Hari sebelum batas waktu</dt><dd>3, 1</dd>" in html
+    assert "<dt>Setelah aktivitas menunggu (hari kerja)</dt><dd>2</dd>" in html
+    assert "<dt>Hari</dt>" not in html
 
 
 # --- review policy ---------------------------------------------------------------------------

@@ -223,7 +223,7 @@ def test_the_page_lists_entries_with_the_verification_banner(api, trail):
     assert "Disetujui" in html and "Sistem" in html
     assert "status: submitted → approved" in html
     assert trail.two.staff_a1.name not in html
-    assert '10 Mar 2026 09.00' in html  # 02.00 UTC in WIB
+    assert '10 Mar 2026 09.00 WIB</time>' in html  # 02.00 UTC in WIB
 
 
 def test_the_page_shows_a_broken_chain(api, db, trail):

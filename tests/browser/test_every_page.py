@@ -66,6 +66,22 @@ MISSHAPEN = """() => [
     ...[...document.querySelectorAll('.chip-button')]
         .filter((chip) => chip.getBoundingClientRect().height > 120)
         .map((chip) => `suggestion too tall: ${chip.textContent.trim().slice(0, 40)}`)]"""
+#: A heading set right under the text above it, or a list of facts with the next thing (a
+#: form's first label) right under its last line; an address of the API shown to a person.
+GLUED = """() => [
+    ...[...document.querySelectorAll('main h2, main .facts')].map((element) => {
+        let first = element;  // a heading opening a section: the section's neighbour above
+        while (element.matches('h2') && !first.previousElementSibling && first.parentElement
+               && first.parentElement.tagName !== 'MAIN') first = first.parentElement;
+        const [above, below] = element.matches('h2')
+            ? [first.previousElementSibling, element] : [element, element.nextElementSibling];
+        const shown = (node) => node && node.getClientRects().length
+            && node.getBoundingClientRect().height > 2;
+        if (!shown(above) || !shown(below)) return null;
+        const gap = below.getBoundingClientRect().top - above.getBoundingClientRect().bottom;
+        return gap < 6 ? `glued: ${below.textContent.trim().slice(0, 40)}` : null;
+    }).filter(Boolean),
+    ...(document.body.innerText.includes('/api/v1/') ? ['an API address on screen'] : [])]"""
 #: Where the screens go, when asked for.
 SCREENSHOTS = os.environ.get("KINERJAKU_SCREENSHOTS")
 
@@ -133,6 +149,7 @@ def check(page, stop, role: str, axe_source: str) -> list[str]:
     problems += [f"{role} {stop.path}: column squeezed: {name}"
                  for name in page.evaluate(SQUEEZED_COLUMNS)]
     problems += [f"{role} {stop.path}: {what}" for what in page.evaluate(MISSHAPEN)]
+    problems += [f"{role} {stop.path}: {what}" for what in page.evaluate(GLUED)]
     if SCREENSHOTS:
         folder = Path(SCREENSHOTS) / role
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,8 @@
 """The notification centre: own notifications only, unread count, mark read."""
 
+import re
+
+from app.extensions import db
 from app.notifications.models import Notification
 from tests.notifications.support import raise_notification
 
@@ -64,6 +67,7 @@ def test_page_lists_unread_in_words_and_marks_read(app, signed_in, world):
     api = signed_in(world.one.staff_a1)
     page = api.get("/notifikasi", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Disetujui" in page and "Unread" in page
+    assert re.search(r"<time [^>]*>\d+ \w+ \d{4} [^<]* WIB</time>", page)
     assert 'data-unread-badge' in page and ">1<" in page
     response = api.post(f"/notifikasi/{notification_id}/baca")
     assert response.status_code == 303
@@ -76,3 +80,11 @@ def test_page_refuses_marking_someone_elses(app, signed_in, world):
     theirs = raise_notification(app, world.one.staff_a2.id)
     response = signed_in(world.one.staff_a1).post(f"/notifikasi/{theirs}/baca")
     assert response.status_code == 404
+
+
+def test_page_times_carry_the_viewers_zone(app, signed_in, world):
+    raise_notification(app, world.one.staff_a1.id, title="Disetujui")
+    world.one.staff_a1.unit.timezone = "Asia/Makassar"
+    db.session.commit()
+    page = signed_in(world.one.staff_a1).get("/notifikasi").get_data(as_text=True)
+    assert re.search(r"<time [^>]*>\d+ \w+ \d{4} \d{2}\.\d{2} WITA</time>", page)
