@@ -84,6 +84,29 @@ CROSS_ORG_URLS = {
                    "/api/v1/mentoring/<int:pair_id>")},
     # A write only: test_a_colleague_and_another_organisation_get_404 and the matrix.
     "/api/v1/trainings/<int:training_id>/decision": None,
+    # Follow-up of the predikat: each test below tries the second organisation's supervisor
+    # and admin (and a colleague) on the item and its writes, and gets 404.
+    # tests/followup/test_dialogs.py::test_who_may_see_record_and_confirm
+    "/api/v1/dialogs/<int:dialog_id>": None,
+    "/api/v1/dialogs/<int:dialog_id>/confirm": None,
+    "/api/v1/dialog-actions/<int:action_id>/done": None,
+    # tests/followup/test_outcomes.py::test_recognitions_are_seen_by_the_line_and_the_...
+    "/api/v1/recognitions/<int:recognition_id>": None,
+    "/api/v1/recognitions/<int:recognition_id>/certificate": None,
+    # tests/followup/test_outcomes.py::test_only_the_supervisor_runs_the_plan and
+    # ::test_the_supervisor_runs_and_closes_the_plan (sessions).
+    "/api/v1/coaching-plans/<int:plan_id>": None,
+    "/api/v1/coaching-plans/<int:plan_id>/close": None,
+    "/api/v1/coaching-plans/<int:plan_id>/sessions": None,
+    "/api/v1/coaching-sessions/<int:session_id>": None,
+    # tests/followup/test_plan_trainings.py::test_only_the_supervisor_asks_and_only_the_...
+    "/api/v1/coaching-plans/<int:plan_id>/trainings": None,
+    "/api/v1/coaching-plan-trainings/<int:plan_training_id>/attach": None,
+    # tests/followup/test_objections.py::test_nobody_else_decides and
+    # ::test_only_the_employee_objects_once_within_the_window.
+    "/api/v1/evaluations/<int:evaluation_id>/objection": None,
+    "/api/v1/objections/<int:objection_id>": None,
+    "/api/v1/objections/<int:objection_id>/decide": None,
     # Delete only: tests/feedback/test_acting.py::
     # test_removing_another_organisations_assignment_is_404.
     "/api/v1/acting-assignments/<int:assignment_id>": None,

@@ -95,7 +95,10 @@ def test_the_supervisor_runs_and_closes_the_plan(as_, world):
         "Laporan tepat waktu", "Diklat penulisan laporan", "2026-12-15")
     session = sup.post(url + "/sessions", json={"scheduled_on": "2026-11-30"})
     assert session.status_code == 201
-    held = sup.patch(f"/api/v1/coaching-sessions/{session.get_json()['id']}",
+    session_url = f"/api/v1/coaching-sessions/{session.get_json()['id']}"
+    for outsider in (world.one.staff_a2, world.one.sup_b, world.two.sup_a, world.two.admin):
+        assert as_(outsider).patch(session_url, json={"notes": "x"}).status_code == 404
+    held = sup.patch(session_url,
                      json={"held_on": "2026-11-30", "notes": "Membahas jadwal"}).get_json()
     assert held["held_on"] == "2026-11-30" and held["notes"] == "Membahas jadwal"
     plan = sup.get(url).get_json()
@@ -126,6 +129,10 @@ def test_only_the_supervisor_runs_the_plan(as_, world):
     for outsider in (world.one.staff_a2, world.one.sup_b, world.two.sup_a, world.two.admin):
         assert as_(outsider).get(url).status_code == 404
         assert as_(outsider).patch(url, json=change).status_code == 404
+        assert as_(outsider).post(url + "/sessions",
+                                  json={"scheduled_on": "2026-12-01"}).status_code == 404
+        assert as_(outsider).post(url + "/close", json={
+            "version": plan["version"], "result": "improved", "outcome": "x"}).status_code == 404
     bad = as_(world.one.sup_a).post(url + "/close", json={"version": plan["version"],
                                                           "result": "hebat", "outcome": ""})
     assert bad.status_code == 422
