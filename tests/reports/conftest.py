@@ -1,6 +1,7 @@
 """An SKP with known targets, and a way to log activities straight into the table."""
 
 import contextlib
+import threading
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
@@ -65,13 +66,18 @@ def targets(db, world):
 
 @pytest.fixture
 def statements(db):
-    """Count the SQL statements run inside ``with statements() as seen``: ``len(seen)``."""
+    """Count the SQL statements run inside ``with statements() as seen``: ``len(seen)``.
+
+    Only this thread's: a live server an earlier test left in the process (its streams poll
+    the database on SQLite) must not add to the count."""
     @contextlib.contextmanager
     def capture():
         seen = []
+        mine = threading.get_ident()
 
         def record(conn, cursor, statement, *args):
-            seen.append(statement)
+            if threading.get_ident() == mine:
+                seen.append(statement)
 
         sa.event.listen(db.engine, "before_cursor_execute", record)
         try:
