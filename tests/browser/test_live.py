@@ -12,10 +12,19 @@ from tests.feedback.support import submitted
 from tests.support import ApiClient
 
 
-def wait_for_subscribers(app, count, timeout=10):
+def streams_of(app, person) -> set[int]:
+    """The broker's subscriptions of ``person`` now (their identities)."""
     broker = app.extensions["kinerjaku_broker"]
+    with broker._lock:
+        return {id(s) for group in broker._subscribers.values() for s in group
+                if s.person_id == person.id}
+
+
+def wait_for_stream(app, person, known: set[int], timeout=30):
+    """Wait until ``person`` holds a stream that was not among ``known`` (one an earlier test
+    left open, or closing meanwhile, changes nothing here)."""
     deadline = time.monotonic() + timeout
-    while broker.subscriber_count() < count:
+    while not streams_of(app, person) - known:
         assert time.monotonic() < deadline, "the page never opened its stream"
         time.sleep(0.05)
 
@@ -28,9 +37,9 @@ def test_supervisor_comment_and_approval_appear_on_the_open_page(browser, live_s
     try:
         page = context.new_page()
         sign_in(page, owner)
-        before = app.extensions["kinerjaku_broker"].subscriber_count()
+        before = streams_of(app, owner)
         page.goto(f"/aktivitas/{activity.id}")
-        wait_for_subscribers(app, before + 1)
+        wait_for_stream(app, owner, before)
         page.evaluate("window.__notReloaded = true")
         badge = page.locator("[data-unread-badge]").first
         expect(badge).to_be_hidden()
@@ -80,9 +89,9 @@ def test_a_returned_self_evaluation_is_told_as_such(browser, live_server, app, w
     try:
         page = context.new_page()
         sign_in(page, owner)
-        before = app.extensions["kinerjaku_broker"].subscriber_count()
+        before = streams_of(app, owner)
         page.goto("/")
-        wait_for_subscribers(app, before + 1)
+        wait_for_stream(app, owner, before)
         evaluations.return_evaluation(supervisor, evaluation.id, reason="Lengkapi bukti.")
         db.session.commit()
         toast = page.locator("#live-toast")

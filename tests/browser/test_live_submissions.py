@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from app.activities.models import ActivityStatus
 from app.targets.models import SkpStatus
 from tests.browser import conftest
-from tests.browser.test_live import wait_for_subscribers
+from tests.browser.test_live import streams_of, wait_for_stream
 from tests.browser.test_pwa import OUTBOX_EMPTY, open_phone, server_activities, sign_in, wait_until
 from tests.targets.factories import cascade
 
@@ -40,9 +40,9 @@ def test_the_supervisors_open_team_page_shows_submissions_at_once(browser, live_
     try:
         team_page = desk.new_page()
         conftest.sign_in(team_page, supervisor)
-        before = app.extensions["kinerjaku_broker"].subscriber_count()
+        before = streams_of(app, supervisor)
         team_page.goto("/tim")
-        wait_for_subscribers(app, before + 1)
+        wait_for_stream(app, supervisor, before)
         team_page.evaluate("window.__notReloaded = true")
         badge = team_page.locator("[data-unread-badge]").first
         unread = int(badge.text_content().split()[0])  # (the SKPs sent in the set-up)
