@@ -57,6 +57,16 @@ def test_shell_holds_no_personal_data(api, world):
     assert 'id="tpl-form"' in html and 'id="tpl-today"' in html
 
 
+def test_the_shell_leaves_the_persons_messages_to_their_next_page(api, world):
+    """The service worker fetches the shell in the background, with the person's cookies,
+    at any moment: say just after a draft was deleted and before the page that says so."""
+    api.login(world.one.staff_a1)
+    with api.client.session_transaction() as session:
+        session["_flashes"] = [("success", "Draf dihapus.")]
+    assert "Draf dihapus." not in api.get("/shell").get_data(as_text=True)
+    assert "Draf dihapus." in api.get("/").get_data(as_text=True)
+
+
 def test_first_load_is_light(client, db):
     """The sign-in page and everything it and the worker's first install fetch, compressed."""
     headers = {"Accept-Encoding": "br, gzip"}

@@ -106,6 +106,8 @@ def manifest():
 def shell():
     """The page shown for any screen while offline; scripts fill it from the local store.
 
-    It holds no personal data, so it is safe to cache for everyone.
+    It holds no personal data, so it is safe to cache for everyone. The service worker
+    fetches it in the background with the person's cookies: it leaves their messages
+    (flashes) for the page they are about to see.
     """
-    return render_template("pwa/shell.html")
+    return render_template("pwa/shell.html", keep_flashes=True)
