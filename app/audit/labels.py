@@ -26,11 +26,21 @@ ITEM_TYPES = {
     "follow_up_policy": _l("Follow-up policy"),
     "coaching_plan": _l("Coaching plan"),
     "recognition": _l("Recognition"),
+    "training": _l("Training"),
+    "mentoring_pair": _l("Mentoring pair"),
+    "development_settings": _l("Competency development settings"),
+    "citizen_message": _l("Citizen's message"),
 }
 
 #: action -> what was done.
 ACTIONS = {
     "create": _l("Created"),
+    "answer": _l("Answered"),
+    "publish": _l("Answer published"),
+    "unpublish": _l("Answer withdrawn from the survey page"),
+    "certificate": _l("Certificate attached"),
+    "training_ask": _l("Training asked"),
+    "training_attach": _l("Training record attached"),
     "update": _l("Changed"),
     "delete": _l("Deleted"),
     "submit": _l("Submitted"),
