@@ -110,6 +110,7 @@ def test_a_push_shows_a_notification_whose_click_opens_the_deep_link(context, li
     page.goto("/profil")
     # The person is in another tab: ours is open but not focused.
     elsewhere = context.new_page()
+    elsewhere.bring_to_front()  # ours goes to the background, as a tab behind another
     for tab, focused in ((page, False), (elsewhere, True)):
         context.new_cdp_session(tab).send("Emulation.setFocusEmulationEnabled",
                                           {"enabled": focused})

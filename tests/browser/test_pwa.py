@@ -16,6 +16,7 @@ import zlib
 from datetime import time
 
 import sqlalchemy as sa
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from app.activities import services as activity_services
@@ -51,10 +52,21 @@ def png(width: int, height: int) -> bytes:
             + chunk(b"IEND", b""))
 
 
-def wait_until(page, function: str, arg=None, timeout: float = 10):
-    """Poll a JS function (which may return a promise) until it answers truthy."""
+#: What a poll may meet while the page is still loading its scripts or navigating.
+NOT_YET = ("is not defined", "Execution context was destroyed", "navigation")
+
+
+def wait_until(page, function: str, arg=None, timeout: float = 20):
+    """Poll a JS function (which may return a promise) until it answers truthy. Until the
+    page's scripts have loaded (a loaded machine runs them late) the poll goes on."""
     deadline = time_module.monotonic() + timeout
-    while not page.evaluate(function, arg):
+    while True:
+        try:
+            if page.evaluate(function, arg):
+                return
+        except PlaywrightError as error:
+            if not any(words in str(error) for words in NOT_YET):
+                raise
         assert time_module.monotonic() < deadline, f"timed out waiting for {function}"
         page.wait_for_timeout(50)
 
