@@ -7,13 +7,12 @@ agency. Anything of another organisation, or out of the caller's reach, is answe
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import services as audit
+from app.core import versions
 from app.errors import Conflict, NotFound
 from app.evaluations.services import may_assess, may_read
 from app.extensions import db
-from app.models import utcnow
 from app.org.models import Person, Role
 
 
@@ -51,14 +50,4 @@ def check_version(row, version: int | None, current) -> None:
 
 def bump(row, current) -> None:
     """Raise the version atomically; a concurrent writer that got there first wins."""
-    model = type(row)
-    old = row.version
-    result = db.session.execute(
-        sa.update(model).where(model.id == row.id, model.version == old)
-        .values(version=old + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.refresh(row)
-        raise Conflict(_("This was changed elsewhere. Here is the current version."),
-                       extra={"current": current(row)})
-    set_committed_value(row, "version", old + 1)
+    versions.bump(row, current, _("This was changed elsewhere. Here is the current version."))

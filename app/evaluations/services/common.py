@@ -9,15 +9,14 @@ administrators and the head of agency may read an evaluation.
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import services as audit
+from app.core import versions
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.evaluations import rules
 from app.evaluations.models import Evaluation, EvaluationStatus
 from app.evaluations.services.periods import deadline_passed
 from app.extensions import db
-from app.models import utcnow
 from app.org.lines import acting_for, may_supervise
 from app.org.models import Person, Role
 
@@ -109,16 +108,8 @@ def check_version(evaluation: Evaluation, version: int | None) -> None:
 
 def bump(evaluation: Evaluation) -> None:
     """Raise the version atomically; a concurrent writer that got there first wins."""
-    old = evaluation.version
-    result = db.session.execute(
-        sa.update(Evaluation).where(Evaluation.id == evaluation.id, Evaluation.version == old)
-        .values(version=old + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.refresh(evaluation)
-        raise Conflict(_("This evaluation was changed elsewhere. Here is the current version."),
-                       extra={"current": current_copy(evaluation)})
-    set_committed_value(evaluation, "version", old + 1)
+    versions.bump(evaluation, current_copy, _(
+        "This evaluation was changed elsewhere. Here is the current version."))
 
 
 def record(actor: Person, evaluation: Evaluation, action: str, changes: dict) -> None:
