@@ -23,6 +23,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
+# The pinned axe-core (and Lighthouse) the accessibility tests and the benchmark run.
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "The accessibility tests need npm: apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -44,12 +49,12 @@ run: translations
 # Three workers on two cores: much of the suite waits on browsers, servers and sockets. Tests
 # go out in order (all SQLite runs, then PostgreSQL), so each worker builds each database once.
 TEST_WORKERS ?= 3
-test: install-test translations
+test: install-test translations node_modules/.package-lock.json
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Every page of every role at 360 px into screenshots/<role>/<page>.png (git-ignored), from the
 # demo and from the demo with every value as long as allowed; axe-core checks each page too.
-screenshots: install-test translations
+screenshots: install-test translations node_modules/.package-lock.json
 	rm -rf screenshots
 	KINERJAKU_SCREENSHOTS=screenshots $(BIN)/pytest -q -p no:cacheprovider \
 		tests/browser/test_every_page.py -k sqlite

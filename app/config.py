@@ -79,6 +79,11 @@ class Defaults:
     #: False: Secure is still set on every request that arrived over HTTPS (see core.security).
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    #: The cookie is written only when the session changes (sign-in, a message, sign-out):
+    #: requests running side by side (the service worker's background fetches, the page's
+    #: own calls) must not put back an older copy of it over a newer one. Idle time and
+    #: lifetime are kept on the server (app.auth.services.person_for_session).
+    SESSION_REFRESH_EACH_REQUEST = False
     #: A login session unused for this long is refused.
     SESSION_IDLE_TIMEOUT = timedelta(days=14)
     #: Number of trusted proxies in front of the app (X-Forwarded-For/Proto), 0 for none.

@@ -90,3 +90,15 @@ def test_text_assets_are_compressed(client, db):
         response = client.get(url, headers={"Accept-Encoding": "br, gzip"})
         assert response.headers["Content-Encoding"] in ("br", "gzip")
         response.close()
+
+
+def test_pages_beside_each_other_never_put_back_an_older_session(api, world):
+    """A page, the service worker's background fetch of the shell and the page's own calls
+    run side by side with the same cookie. Were each to write the session cookie back, the
+    last to finish would win: a copy from before the form's CSRF token was made could land
+    after it, and the form would then be refused. Only what changes the session writes it."""
+    api.login(world.one.staff_a1)
+    for path in ("/", "/aktivitas/baru", "/shell", "/api/v1/me"):
+        response = api.get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path

@@ -34,6 +34,9 @@ def sign_in(person) -> None:
     services.start_session(person, request.headers.get("User-Agent", ""))
     login_user(person)
     session.permanent = True
+    # The CSRF token is made now, not by whichever page renders a form first while other
+    # requests of the same page are still on their way back with the session cookie.
+    generate_csrf()
     remember_device(person.nip)
 
 

@@ -8,6 +8,7 @@ With KINERJAKU_SCREENSHOTS=<folder> (`make screenshots`) each page is also saved
 <folder>/<role>/<page>.png.
 """
 
+import fcntl
 import os
 import subprocess
 from pathlib import Path
@@ -88,10 +89,14 @@ SCREENSHOTS = os.environ.get("KINERJAKU_SCREENSHOTS")
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """The pinned axe-core, installed with `npm ci` the first time."""
-    if not AXE.exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT,
-                       check=True)
+    """The pinned axe-core, installed with `npm ci` the first time (`make test` does it first).
+
+    Parallel test workers take a lock, so only one of them ever runs `npm ci`."""
+    with open(ROOT / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not AXE.exists():
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                           cwd=ROOT, check=True)
     return AXE.read_text(encoding="utf-8")
 
 

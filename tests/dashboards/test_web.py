@@ -188,7 +188,12 @@ def test_organisation_page_survey_and_predikat_when_available(client, world, db,
 
 
 def test_dashboard_api_scales_with_grouped_queries(api, world, db):
-    """The number of statements does not grow with the team or the units."""
+    """The number of statements does not grow with the team or the units.
+
+    Only this thread's statements count: the requests run in it, while the in-process task
+    queue may run a job of its own on another thread at the same moment."""
+    import threading
+
     import sqlalchemy as sa
 
     from app.extensions import db as database
@@ -197,8 +202,11 @@ def test_dashboard_api_scales_with_grouped_queries(api, world, db):
     api.login(one.head)
     counts = []
 
+    here = threading.get_ident()
+
     def counter(*args):
-        counts[-1] += 1
+        if threading.get_ident() == here:
+            counts[-1] += 1
 
     for extra in (0, 5):
         for n in range(extra):
