@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import time
 import uuid
 
 import psycopg
@@ -53,6 +54,20 @@ def temporary_database(kind: str, tmp_path):
 
 
 def empty_database(db) -> None:
+    """Empty every table. On PostgreSQL a request still running in a live server (a browser's
+    background fetch as its test ends) can deadlock with the TRUNCATE; PostgreSQL then aborts
+    one of them, and the TRUNCATE is tried again."""
+    for attempt in range(5):
+        try:
+            _empty(db)
+            return
+        except sa.exc.OperationalError as error:
+            if not isinstance(error.orig, psycopg.errors.DeadlockDetected) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _empty(db) -> None:
     tables = [t for t in db.metadata.sorted_tables]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
