@@ -108,7 +108,8 @@ def replica_reads(view):
 # --- the engines ---------------------------------------------------------------------------
 
 def configure_engines(app) -> None:
-    """PostgreSQL engine options: the pool mode, and the replica as the ``replica`` bind."""
+    """PostgreSQL engine options: the pool mode, the plan cache mode, and the replica as the
+    ``replica`` bind."""
     from app.config import database_uri
 
     mode = (app.config.get("DATABASE_POOL_MODE") or "session").strip().lower()
@@ -121,6 +122,15 @@ def configure_engines(app) -> None:
         # connection: a statement prepared on one is unknown on the next.
         options["connect_args"] = {**options.get("connect_args", {}),
                                    "prepare_threshold": None}
+    plan_cache_mode = (app.config.get("DATABASE_PLAN_CACHE_MODE") or "").strip()
+    if plan_cache_mode and mode == "session":
+        if plan_cache_mode not in ("auto", "force_generic_plan", "force_custom_plan"):
+            raise RuntimeError("DATABASE_PLAN_CACHE_MODE must be auto, force_generic_plan "
+                               "or force_custom_plan")
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args["options"] = " ".join(filter(None, (
+            connect_args.get("options"), f"-c plan_cache_mode={plan_cache_mode}")))
+        options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     replica = database_uri(app.config, app.instance_path, "DATABASE_REPLICA_URL")
     if replica:

@@ -202,3 +202,31 @@ def test_an_export_job_reads_from_the_replica_once_it_has_replayed_the_request(
         # Checked before the request (and remembered): the replica may lack the job's data.
         other.config["REPLICA_CHECK_SECONDS"] = 3600
         assert export() == {"primary"}
+
+
+def test_prepared_statements_on_partitions_are_planned_once(make_app, app, db):
+    """A statement the app runs again and again is planned once (a generic plan, pruned at
+    execution), not afresh on every run (DATABASE_PLAN_CACHE_MODE)."""
+    if app.config["BACKEND"] != "postgresql":
+        pytest.skip("PostgreSQL only")
+    sql = "SELECT count(*) FROM activities WHERE date BETWEEN %s AND %s"
+
+    def plans(engine):
+        with engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            for day in range(1, 4):
+                driver.execute(sql, (f"2026-03-0{day}", "2026-03-31"), prepare=True)
+            return driver.execute(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                "WHERE statement LIKE 'SELECT count(*) FROM activities WHERE date BETWEEN%'"
+            ).fetchone()
+
+    assert plans(_db.engine) == (3, 0)
+    server_default = make_app({"DATABASE_URL": app.config["DATABASE_URL"],
+                               "DATABASE_PLAN_CACHE_MODE": ""})
+    with server_default.app_context():
+        assert plans(_db.engine) == (0, 3)  # "auto": the first five runs are planned afresh
+        _db.engine.dispose()
+    with pytest.raises(RuntimeError, match="DATABASE_PLAN_CACHE_MODE"):
+        make_app({"DATABASE_URL": app.config["DATABASE_URL"],
+                  "DATABASE_PLAN_CACHE_MODE": "generic"})
