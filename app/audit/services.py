@@ -167,13 +167,18 @@ def lock(owner_id: int) -> None:
         locked(owner_id)
 
 
+def _prepared(name: str) -> Prepared:
+    """The chain's own statements, prepared once per database: run many times a minute,
+    they cost SQLAlchemy more than the database (the lock: PostgreSQL only)."""
+    dialect = db.session.get_bind().dialect
+    return _prepared_for(name, dialect)
+
+
 @functools.cache
-def _prepared(name: str):
-    """The chain's own statements (PostgreSQL), prepared once: run many times a minute, they
-    cost SQLAlchemy more than the database."""
+def _prepared_for(name: str, dialect) -> Prepared:
     statement = (sa.select(lock_column(sa.bindparam("owner_id", type_=sa.Integer)))
                  if name == "lock" else _head_query())
-    return Prepared(statement, db.session.get_bind().dialect)
+    return Prepared(statement, dialect)
 
 
 @functools.cache
@@ -194,10 +199,7 @@ def _head(owner_id: int) -> tuple[int, str]:
     heads = _state(session)[0]
     head = heads.get(owner_id)
     if head is None:
-        if _is_postgresql(session):
-            row = next(iter(_prepared("head").all({"owner_id": owner_id})), None)
-        else:
-            row = session.execute(_head_query(), {"owner_id": owner_id}).first()
+        row = next(iter(_prepared("head").all({"owner_id": owner_id})), None)
         head = heads[owner_id] = (row.seq, row.hash) if row else (0, GENESIS)
     return head
 

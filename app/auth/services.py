@@ -250,11 +250,11 @@ def _session_query() -> sa.Select:
 
 
 @functools.cache
-def _auth_prepared(model) -> tuple:
+def _auth_statement(model) -> tuple:
     """The live ``model`` (token or login session) by its hash, with its person, the
-    person's unit and roles (a row per role): one prepared statement, its rows turned into
-    loaded instances by hand (:func:`_auth_record`). With the slices of each row that belong
-    to each instance."""
+    person's unit and roles (a row per role): one statement, its rows turned into loaded
+    instances by hand (:func:`_auth_record`). With the slices of each row that belong to
+    each instance, and where the role is."""
     parts = [(model, model.__table__), (Person, Person.__table__), (Unit, Unit.__table__)]
     role = PersonRole.__table__
     columns, slices, start = [], [], 0
@@ -271,18 +271,28 @@ def _auth_prepared(model) -> tuple:
                               .outerjoin(role, role.c.person_id == person.c.id))
                  .where(auth.c.token_hash == sa.bindparam("token_hash", type_=sa.String()),
                         auth.c.revoked_at.is_(None)))
-    return Prepared(statement, db.session.get_bind().dialect), slices, start
+    return statement, slices, start
+
+
+def _auth_prepared(model) -> Prepared:
+    """:func:`_auth_statement` as a prepared statement."""
+    dialect = db.session.get_bind().dialect
+    return _auth_prepared_for(model, dialect)
+
+
+@functools.cache
+def _auth_prepared_for(model, dialect) -> Prepared:
+    return Prepared(_auth_statement(model)[0], dialect)
 
 
 def _auth_record(model, token_hash: str):
     """The live token or login session with its person, unit and roles as loaded instances
-    (PostgreSQL; what :func:`_token_query` / :func:`_session_query` load, at a fraction of the
-    ORM's cost); None if there is none; NotImplemented where the ORM must load them (another
-    database, or the session holds some of these rows already)."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return NotImplemented
-    prepared, slices, role_at = _auth_prepared(model)
-    rows = prepared.all({"token_hash": token_hash}, standalone=True)  # a read: no BEGIN
+    (what :func:`_token_query` / :func:`_session_query` load, at a fraction of the ORM's
+    cost); None if there is none; NotImplemented where the ORM must load them (the session
+    holds some of these rows already)."""
+    _, slices, role_at = _auth_statement(model)
+    rows = _auth_prepared(model).all({"token_hash": token_hash},
+                                     standalone=True)  # a read: no BEGIN
     if not rows:
         return None
     record, person, unit = (as_loaded(kind, dict(zip(names, rows[0][part], strict=True)))

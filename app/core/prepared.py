@@ -56,11 +56,15 @@ def own_connection():
 
 class Prepared:
     """``statement`` compiled for ``dialect``; :meth:`one` runs it and returns one row, a
-    named tuple of the statement's columns (values as psycopg gives them)."""
+    named tuple of the statement's columns (values as the column types load them). On
+    SQLite, for reads only."""
 
     def __init__(self, statement: sa.Executable, dialect, *, binary: bool = False):
         compiled = statement.compile(dialect=dialect)
-        if compiled.positiontup or dialect.paramstyle != "pyformat":
+        #: SQLite (reads only): positional parameters, run on the session's sqlite3
+        #: connection, which keeps its own cache of prepared statements.
+        self.positions = compiled.positiontup if dialect.name == "sqlite" else None
+        if self.positions is None and (compiled.positiontup or dialect.paramstyle != "pyformat"):
             raise ValueError("expects named (pyformat) parameters")
         self.sql = compiled.string
         if binary:  # values sent in binary: arrays need no quoting, item by item
@@ -86,6 +90,8 @@ class Prepared:
 
     def _run(self, params: dict, standalone: bool = False):
         values = self._values(params)
+        if self.positions is not None:
+            return self._run_sqlite(values)
         own = _own.get()
         if own is not None:
             if db.engine.dispatch.before_cursor_execute:  # statement counters, loggers
@@ -108,6 +114,22 @@ class Prepared:
             return driver.execute(self.sql, values, prepare=True)
         finally:
             driver.autocommit = False
+
+    def _run_sqlite(self, values: dict):
+        """A read on the session's connection, inside its transaction (SQLite). Only reads:
+        a write must go through SQLAlchemy, whose events queue the process's writers
+        (app.core.uow.serialise_sqlite_writes)."""
+        session = db.session()
+        if session.autoflush:
+            session.flush()
+        connection = session.connection()
+        positional = [values[name] for name in self.positions]
+        if connection.dispatch.before_cursor_execute:  # statement counters, loggers
+            for listener in connection.dispatch.before_cursor_execute:
+                listener(connection, None, self.sql, positional, None, False)
+        cursor = connection.connection.dbapi_connection.cursor()
+        cursor.execute(self.sql, positional)
+        return cursor
 
     def _processed(self, row: tuple):
         if self.result_processors:

@@ -38,6 +38,7 @@ from app.activities.services.rules import (
     record,
 )
 from app.audit import services as audit
+from app.core.prepared import Prepared
 from app.errors import AppError, Conflict, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
@@ -118,15 +119,25 @@ def _create_checks(actor: Person, fields: dict):
     """The row of :func:`checks_statement` for ``fields``, taking the actor's audit chain lock
     when this transaction has not yet (PostgreSQL); the deadline rule is remembered."""
     with_lock = audit.lock_needed(actor.id)
-    checks = db.session.execute(checks_statement(fields["target_id"] is not None, with_lock), {
+    checks = _checks_prepared(fields["target_id"] is not None, with_lock).one({
         "person_id": actor.id, "org_id": actor.org_id, "target_id": fields["target_id"],
         "year": fields["date"].year, "date": fields["date"],
-        "start_time": fields["start_time"], "end_time": fields["end_time"]}).one()
+        "start_time": fields["start_time"], "end_time": fields["end_time"]})
     if with_lock:
         audit.locked(actor.id)
     deadlines.remember(actor.org_id, checks.lock_day, checks.lock_time,
                        checks.late_after_working_days)
     return checks
+
+
+def _checks_prepared(with_target: bool, with_lock: bool) -> Prepared:
+    dialect = db.session.get_bind().dialect
+    return _checks_prepared_for(with_target, with_lock, dialect)
+
+
+@functools.cache
+def _checks_prepared_for(with_target: bool, with_lock: bool, dialect) -> Prepared:
+    return Prepared(checks_statement(with_target, with_lock), dialect)
 
 
 def _existing(actor: Person, key: str) -> Activity | None:
