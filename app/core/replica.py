@@ -123,14 +123,10 @@ def configure_engines(app) -> None:
         options["connect_args"] = {**options.get("connect_args", {}),
                                    "prepare_threshold": None}
     plan_cache_mode = (app.config.get("DATABASE_PLAN_CACHE_MODE") or "").strip()
-    if plan_cache_mode and mode == "session":
-        if plan_cache_mode not in ("auto", "force_generic_plan", "force_custom_plan"):
-            raise RuntimeError("DATABASE_PLAN_CACHE_MODE must be auto, force_generic_plan "
-                               "or force_custom_plan")
-        connect_args = dict(options.get("connect_args", {}))
-        connect_args["options"] = " ".join(filter(None, (
-            connect_args.get("options"), f"-c plan_cache_mode={plan_cache_mode}")))
-        options["connect_args"] = connect_args
+    if plan_cache_mode not in ("", "auto", "force_generic_plan", "force_custom_plan"):
+        raise RuntimeError("DATABASE_PLAN_CACHE_MODE must be auto, force_generic_plan or "
+                           "force_custom_plan")
+    app.config["DATABASE_PLAN_CACHE_MODE"] = plan_cache_mode
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     replica = database_uri(app.config, app.instance_path, "DATABASE_REPLICA_URL")
     if replica:
@@ -294,6 +290,28 @@ _remember_writes(RoutingSession)
 
 
 def init_replica(app) -> None:
-    """The cookie after requests that wrote (only when a replica is configured)."""
+    """The cookie after requests that wrote (only when a replica is configured); the plan
+    cache mode of each new connection (session pool mode)."""
     if configured(app):
         app.after_request(mark_written)
+    mode = app.config.get("DATABASE_PLAN_CACHE_MODE")
+    if mode and app.config.get("DATABASE_POOL_MODE") == "session":
+        from app.extensions import db
+
+        with app.app_context():
+            for engine in db.engines.values():
+                if engine.dialect.name == "postgresql":
+                    sa.event.listen(engine, "connect", _plan_cache_setter(mode))
+
+
+def _plan_cache_setter(mode: str):
+    """Set plan_cache_mode once per new connection, with a SET run outside any transaction
+    (a rollback would undo it). Not as a startup parameter, which PgBouncer refuses."""
+    def set_mode(dbapi_connection, _record):
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            dbapi_connection.execute(f"SET plan_cache_mode = {mode}")
+        finally:
+            dbapi_connection.autocommit = autocommit
+    return set_mode

@@ -29,8 +29,10 @@ from app import create_app
 from app.api import api
 from app.auth.services import create_token
 from app.core.uow import commit
-from app.extensions import limiter
+from app.extensions import db, limiter
+from tests import support
 from tests.conftest import TEST_CONFIG
+from tests.factories import build_world
 from tests.fuzz.conftest import count
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
@@ -56,8 +58,7 @@ def openapi_document() -> dict:
 schema = schemathesis.openapi.from_dict(openapi_document())
 
 
-@pytest.fixture
-def role_tokens(world):
+def tokens_of(world) -> dict:
     """A bearer token for a person of each role in organisation one."""
     people = {"pegawai": world.one.staff_a1, "atasan": world.one.sup_a,
               "admin": world.one.admin, "pimpinan": world.one.head}
@@ -65,6 +66,11 @@ def role_tokens(world):
               for role, person in people.items()}
     commit()
     return tokens
+
+
+@pytest.fixture
+def role_tokens(world):
+    return tokens_of(world)
 
 
 @pytest.fixture(autouse=True)
@@ -90,12 +96,16 @@ def test_every_operation(case, app, role_tokens):
 
 def test_stateful_sequences(app, role_tokens):
     class Sequences(schema.as_state_machine()):
-        """Each sequence starts alike: the roles' turns from the first, the rate limits
-        cleared. Hypothesis replays a failing sequence to shrink it, and a replay must meet
-        the same answers, or it reports a flaky strategy instead of the failure."""
+        """Each sequence starts alike: the same data (emptied and built again: a sequence
+        deletes and creates), the roles' turns from the first, the rate limits cleared.
+        Hypothesis replays a sequence's beginning to extend or shrink it, and a replay must
+        meet the same answers, or it reports a flaky strategy instead of the failure."""
 
         def __init__(self):
             super().__init__()
+            db.session.remove()
+            support.empty_database(db)
+            role_tokens.update(tokens_of(build_world(db)))
             self.turns = itertools.cycle(ROLES)
             limiter.reset()
 
