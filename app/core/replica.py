@@ -296,10 +296,8 @@ def init_replica(app) -> None:
         app.after_request(mark_written)
     mode = app.config.get("DATABASE_PLAN_CACHE_MODE")
     if mode and app.config.get("DATABASE_POOL_MODE") == "session":
-        from app.extensions import db
-
-        with app.app_context():
-            for engine in db.engines.values():
+        with app.app_context():  # Flask-SQLAlchemy's engines, without importing app.extensions
+            for engine in app.extensions["sqlalchemy"].engines.values():
                 if engine.dialect.name == "postgresql":
                     sa.event.listen(engine, "connect", _plan_cache_setter(mode))
 
