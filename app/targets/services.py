@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.activities.models import Activity
 from app.audit import services as audit
+from app.core import versions
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import utcnow
@@ -177,15 +177,8 @@ def _check_version(skp: Skp, version: int | None) -> None:
 def _bump(skp: Skp) -> list[int]:
     """Raise the version atomically; a concurrent writer that got there first wins."""
     old = skp.version
-    result = db.session.execute(
-        sa.update(Skp).where(Skp.id == skp.id, Skp.version == old)
-        .values(version=old + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.refresh(skp)
-        raise Conflict(_("This SKP was changed elsewhere. Here is the current version."),
-                       extra={"current": current_copy(skp)})
-    set_committed_value(skp, "version", old + 1)
+    versions.bump(skp, current_copy,
+                  _("This SKP was changed elsewhere. Here is the current version."))
     return [old, old + 1]
 
 
